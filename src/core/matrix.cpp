@@ -1,0 +1,62 @@
+#include "nmfkit/core/matrix.hpp"
+
+#include "nmfkit/core/error.hpp"
+
+namespace nmfkit {
+
+namespace {
+template <class>
+constexpr bool kIsSparse = false;
+template <class T>
+constexpr bool kIsSparse<SparseMatrix<T>> = true;
+}  // namespace
+
+std::string to_string(DType dtype) { return dtype == DType::Float32 ? "float32" : "float64"; }
+
+DType parse_dtype(const std::string& name) {
+  if (name == "float32") return DType::Float32;
+  if (name == "float64") return DType::Float64;
+  throw InvalidArgument("dtype must be float32 or float64, got '" + name + "'");
+}
+
+Index AnyMatrix::rows() const {
+  return visit([](const auto& m) { return static_cast<Index>(m.rows()); });
+}
+
+Index AnyMatrix::cols() const {
+  return visit([](const auto& m) { return static_cast<Index>(m.cols()); });
+}
+
+DType AnyMatrix::dtype() const {
+  return visit([](const auto& m) { return dtype_of<typename std::decay_t<decltype(m)>::Scalar>(); });
+}
+
+bool AnyMatrix::is_sparse() const {
+  return visit([](const auto& m) { return kIsSparse<std::decay_t<decltype(m)>>; });
+}
+
+Index AnyMatrix::stored() const {
+  return visit([](const auto& m) -> Index {
+    if constexpr (kIsSparse<std::decay_t<decltype(m)>>) {
+      return m.nonZeros();
+    } else {
+      return m.size();
+    }
+  });
+}
+
+void AnyMatrix::convert(DType dtype) {
+  if (dtype == this->dtype()) return;
+  *this = visit([&](const auto& m) -> AnyMatrix {
+    using M = std::decay_t<decltype(m)>;
+    if constexpr (kIsSparse<M>) {
+      if (dtype == DType::Float32) return SparseMatrix<float>(m.template cast<float>());
+      return SparseMatrix<double>(m.template cast<double>());
+    } else {
+      if (dtype == DType::Float32) return DenseMatrix<float>(m.template cast<float>());
+      return DenseMatrix<double>(m.template cast<double>());
+    }
+  });
+}
+
+}  // namespace nmfkit
