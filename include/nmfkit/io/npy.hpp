@@ -1,0 +1,22 @@
+#pragma once
+// NumPy's .npy format, versions 1.0 to 3.0.
+
+#include <string>
+
+#include "nmfkit/core/matrix.hpp"
+
+namespace nmfkit::io {
+
+// A 2-D array. float32 and float64 keep their type; integer, unsigned, bool and float16
+// arrays become float64 (as scikit-learn converts them). Either byte order and either
+// memory order (C or Fortran) are accepted. Complex, object, string, structured and
+// non-2-D arrays are rejected with FormatError naming the dtype or shape and the byte
+// offset of the header; a short file names the byte where the data ends. Bytes after
+// the data are ignored, as np.load ignores them. Throws IoError when it cannot open.
+AnyMatrix read_npy(const std::string& path);
+
+// A dense matrix as a little-endian, C-order .npy (version 1.0). Written atomically.
+// Throws InvalidArgument for a sparse matrix.
+void write_npy(const std::string& path, const AnyMatrix& matrix);
+
+}  // namespace nmfkit::io
