@@ -1,0 +1,175 @@
+#include "nmfkit/linalg/randomized_svd.hpp"
+
+#include <Eigen/QR>
+#include <Eigen/SVD>
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "nmfkit/core/error.hpp"
+#include "nmfkit/linalg/products.hpp"
+
+namespace nmfkit::linalg {
+
+namespace {
+
+template <class T>
+DenseMatrix<T> orthonormal_basis(const DenseMatrix<T>& A) {
+  const Index r = std::min(A.rows(), A.cols());
+  Eigen::HouseholderQR<DenseMatrix<T>> qr(A);
+  DenseMatrix<T> Q = DenseMatrix<T>::Identity(A.rows(), r);
+  Q.applyOnTheLeft(qr.householderQ());
+  return Q;
+}
+
+template <class T>
+DenseMatrix<T> normalize(const DenseMatrix<T>& A, PowerIterationNormalizer normalizer) {
+  switch (normalizer) {
+    case PowerIterationNormalizer::LU:
+      return permuted_lower_factor(A);
+    case PowerIterationNormalizer::QR:
+      return orthonormal_basis(A);
+    default:
+      return A;
+  }
+}
+
+// The sign of NumPy's np.sign: 0 for 0.
+template <class T>
+T sign_of(T value) {
+  return static_cast<T>((value > 0) - (value < 0));
+}
+
+// The algorithm on A (a_rows×a_cols) given only the products A·Q and Aᵀ·Q.
+template <class T, class Times, class TransposeTimes>
+Svd<T> randomized_svd_of(Index a_rows, Index a_cols, bool transposed, Index k, RandomState& rng,
+                         const RandomizedSvdOptions& options, Times times,
+                         TransposeTimes transpose_times) {
+  const Index n_random = k + options.n_oversamples;
+  int n_iter = options.n_iter;
+  if (n_iter < 0) n_iter = k < 0.1 * static_cast<double>(std::min(a_rows, a_cols)) ? 7 : 4;
+  auto normalizer = options.normalizer;
+  if (normalizer == PowerIterationNormalizer::Auto) {
+    normalizer = n_iter <= 2 ? PowerIterationNormalizer::None : PowerIterationNormalizer::LU;
+  }
+
+  // Gaussian test matrix, drawn in double and cast, as NumPy does for float32 data.
+  DenseMatrix<double> omega(a_cols, n_random);
+  rng.fill_standard_normal(omega);
+  DenseMatrix<T> Q = omega.cast<T>();
+  for (int it = 0; it < n_iter; ++it) {
+    Q = normalize<T>(times(Q), normalizer);
+    Q = normalize<T>(transpose_times(Q), normalizer);
+  }
+  Q = orthonormal_basis<T>(times(Q));
+
+  // B = QᵀA is small (l×a_cols); its SVD gives A's.
+  const DenseMatrix<T> B = transpose_times(Q).transpose();
+  using ColMajor = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic>;
+  Eigen::BDCSVD<ColMajor> svd(ColMajor(B), Eigen::ComputeThinU | Eigen::ComputeThinV);
+  const DenseMatrix<T> Ua = Q * svd.matrixU();
+  const DenseMatrix<T> Vta = svd.matrixV().transpose();
+
+  Svd<T> result;
+  result.U = transposed ? DenseMatrix<T>(Vta.transpose()) : Ua;
+  result.Vt = transposed ? DenseMatrix<T>(Ua.transpose()) : Vta;
+  result.S = svd.singularValues();
+  if (options.flip_sign) {
+    // Decided on U's columns in both orientations, as scikit-learn's svd_flip calls do.
+    for (Index j = 0; j < result.U.cols(); ++j) {
+      Index largest = 0;
+      result.U.col(j).cwiseAbs().maxCoeff(&largest);
+      const T sign = sign_of(result.U(largest, j));
+      result.U.col(j) *= sign;
+      result.Vt.row(j) *= sign;
+    }
+  }
+  result.U = result.U.leftCols(k).eval();
+  result.Vt = result.Vt.topRows(k).eval();
+  result.S = result.S.head(k).eval();
+  return result;
+}
+
+void check_rank(Index k, Index m, Index n) {
+  if (k < 1 || k > std::min(m, n)) {
+    throw InvalidArgument("randomized_svd: k must be between 1 and min(m, n) = " +
+                          std::to_string(std::min(m, n)) + ", got " + std::to_string(k));
+  }
+}
+
+bool use_transpose(const RandomizedSvdOptions& options, Index m, Index n) {
+  return options.transpose.value_or(m < n);
+}
+
+}  // namespace
+
+template <class T>
+DenseMatrix<T> permuted_lower_factor(DenseMatrix<T> A) {
+  const Index m = A.rows();
+  const Index n = A.cols();
+  const Index r = std::min(m, n);
+  std::vector<Index> row_of(static_cast<std::size_t>(m));
+  for (Index i = 0; i < m; ++i) row_of[i] = i;
+  for (Index j = 0; j < r; ++j) {
+    Index pivot = j;
+    for (Index i = j + 1; i < m; ++i) {
+      if (std::abs(A(i, j)) > std::abs(A(pivot, j))) pivot = i;
+    }
+    if (A(pivot, j) == T(0)) continue;  // singular column: nothing to eliminate
+    if (pivot != j) {
+      A.row(j).swap(A.row(pivot));
+      std::swap(row_of[j], row_of[pivot]);
+    }
+    const T reciprocal = T(1) / A(j, j);
+    for (Index i = j + 1; i < m; ++i) {
+      const T factor = A(i, j) * reciprocal;
+      A(i, j) = factor;
+      for (Index c = j + 1; c < n; ++c) A(i, c) -= factor * A(j, c);
+    }
+  }
+  DenseMatrix<T> PL = DenseMatrix<T>::Zero(m, r);
+  for (Index i = 0; i < m; ++i) {
+    for (Index c = 0; c < std::min(i, r); ++c) PL(row_of[i], c) = A(i, c);
+    if (i < r) PL(row_of[i], i) = T(1);
+  }
+  return PL;
+}
+
+template <class T>
+Svd<T> randomized_svd(const DenseMatrix<T>& X, Index k, RandomState& rng,
+                      const RandomizedSvdOptions& options) {
+  check_rank(k, X.rows(), X.cols());
+  const auto by_X = [&](const DenseMatrix<T>& Q) { return DenseMatrix<T>(X * Q); };
+  const auto by_Xt = [&](const DenseMatrix<T>& Q) { return DenseMatrix<T>(X.transpose() * Q); };
+  if (use_transpose(options, X.rows(), X.cols())) {
+    return randomized_svd_of<T>(X.cols(), X.rows(), true, k, rng, options, by_Xt, by_X);
+  }
+  return randomized_svd_of<T>(X.rows(), X.cols(), false, k, rng, options, by_X, by_Xt);
+}
+
+template <class T>
+Svd<T> randomized_svd(const SparseMatrix<T>& X, Index k, RandomState& rng,
+                      const RandomizedSvdOptions& options) {
+  check_rank(k, X.rows(), X.cols());
+  const SparseMatrix<T> Xt = transposed(X);
+  const auto by_X = [&](const DenseMatrix<T>& Q) { return multiply(X, Q); };
+  const auto by_Xt = [&](const DenseMatrix<T>& Q) { return multiply(Xt, Q); };
+  if (use_transpose(options, X.rows(), X.cols())) {
+    return randomized_svd_of<T>(X.cols(), X.rows(), true, k, rng, options, by_Xt, by_X);
+  }
+  return randomized_svd_of<T>(X.rows(), X.cols(), false, k, rng, options, by_X, by_Xt);
+}
+
+template Svd<float> randomized_svd(const DenseMatrix<float>&, Index, RandomState&,
+                                   const RandomizedSvdOptions&);
+template Svd<double> randomized_svd(const DenseMatrix<double>&, Index, RandomState&,
+                                    const RandomizedSvdOptions&);
+template Svd<float> randomized_svd(const SparseMatrix<float>&, Index, RandomState&,
+                                   const RandomizedSvdOptions&);
+template Svd<double> randomized_svd(const SparseMatrix<double>&, Index, RandomState&,
+                                    const RandomizedSvdOptions&);
+template DenseMatrix<float> permuted_lower_factor(DenseMatrix<float>);
+template DenseMatrix<double> permuted_lower_factor(DenseMatrix<double>);
+
+}  // namespace nmfkit::linalg
