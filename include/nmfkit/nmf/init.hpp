@@ -1,0 +1,35 @@
+#pragma once
+// Starting points for W and H, as scikit-learn's _initialize_nmf computes them.
+
+#include <optional>
+
+#include "nmfkit/core/matrix.hpp"
+#include "nmfkit/nmf/options.hpp"
+
+namespace nmfkit {
+
+template <class T>
+struct Factors {
+  DenseMatrix<T> W;  // n_samples × k
+  DenseMatrix<T> H;  // k × n_features
+};
+
+// The rule behind Init::Auto: nndsvda when k ≤ min(m, n), else random.
+Init resolve_init(Init init, Index k, Index n_samples, Index n_features);
+
+// W and H for init ∈ {random, nndsvd, nndsvda, nndsvdar} (Auto is resolved first).
+// random_state seeds NumPy's RandomState; an unset one draws from entropy.
+// Throws InvalidArgument when a non-random init is asked for k > min(m, n).
+template <class T>
+Factors<T> initialize(const DenseMatrix<T>& X, Index k, Init init,
+                      const std::optional<std::uint32_t>& random_state);
+template <class T>
+Factors<T> initialize(const SparseMatrix<T>& X, Index k, Init init,
+                      const std::optional<std::uint32_t>& random_state);
+
+// Checks a user-supplied factor: shape, finite and non-negative, not all zeros.
+// `name` is "W" or "H" for the message.
+template <class T>
+void check_custom_factor(const DenseMatrix<T>& factor, Index rows, Index cols, const char* name);
+
+}  // namespace nmfkit

@@ -1,0 +1,53 @@
+#pragma once
+// Every option of scikit-learn's sklearn.decomposition.NMF, with its defaults.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "nmfkit/core/matrix.hpp"
+
+namespace nmfkit {
+
+enum class Init {
+  Auto,      // scikit-learn's None: nndsvda if k <= min(m, n), else random
+  Random,    // |N(0, 1)|·sqrt(mean(X)/k)
+  Nndsvd,    // nonnegative double SVD (Boutsidis & Gallopoulos 2008); keeps zeros
+  Nndsvda,   // NNDSVD with zeros replaced by mean(X)
+  Nndsvdar,  // NNDSVD with zeros replaced by small random values
+  Custom,    // W and H supplied by the caller
+};
+
+std::string to_string(Init init);
+Init parse_init(const std::string& name);  // scikit-learn's names; "none" or "auto" for Auto
+
+// "frobenius" → 2, "kullback-leibler" → 1, "itakura-saito" → 0, or a number.
+double parse_beta_loss(const std::string& text);
+std::string beta_loss_name(double beta);  // the name for 2, 1, 0, else the number
+
+struct NmfOptions {
+  std::optional<Index> n_components;         // k; unset: from custom W/H ('auto'), else n_features
+  Init init = Init::Auto;                    // initialisation
+  std::string solver = "cd";                 // a name from the solver registry ("cd", "mu")
+  double beta_loss = 2.0;                    // β of the β-divergence; only "mu" accepts β ≠ 2
+  double tol = 1e-4;                         // stopping tolerance (meaning depends on the solver)
+  int max_iter = 200;                        // iteration limit
+  std::optional<std::uint32_t> random_state; // seed of NumPy's RandomState; unset: fresh entropy
+  double alpha_W = 0.0;                      // regularisation strength on W
+  std::optional<double> alpha_H;             // on H; unset: the same as alpha_W ("same")
+  double l1_ratio = 0.0;                     // 0: pure L2, 1: pure L1
+  int verbose = 0;                           // > 0 prints progress
+  bool shuffle = false;                      // random coordinate order in "cd"
+
+  // Throws InvalidArgument naming the parameter, its value and what is allowed.
+  void validate() const;
+  double effective_alpha_H() const { return alpha_H.value_or(alpha_W); }
+};
+
+// The penalties scikit-learn adds, scaled by the data's shape (_compute_regularization).
+struct Penalties {
+  double l1_W = 0, l1_H = 0, l2_W = 0, l2_H = 0;
+};
+Penalties scaled_penalties(const NmfOptions& options, Index n_samples, Index n_features);
+
+}  // namespace nmfkit

@@ -1,0 +1,137 @@
+#include "coordinate_descent.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <sstream>
+
+#include "nmfkit/core/random.hpp"
+#include "nmfkit/linalg/products.hpp"
+
+namespace nmfkit {
+
+namespace {
+
+// What one half-step needs, kept from iteration to iteration.
+template <class T>
+struct Workspace {
+  DenseMatrix<T> HHt;        // k×k Gram matrix of the fixed factor (+ L2 on the diagonal)
+  DenseMatrix<T> XHt;        // rows×k right-hand sides (− L1)
+  DenseMatrix<T> projected;  // k×rows |projected gradient| per coordinate
+  std::vector<Index> order;  // the order in which components are visited
+};
+
+// One sweep over the coordinates of W (rows × k) given HHt and XHt. Returns the sum of
+// |projected gradient|.
+//
+// A row's update reads only that row, so rows run in parallel and each row visits the
+// components in `order`; the |pg| terms are kept and summed component by component,
+// row by row, which is scikit-learn's order, so the sum is bit-identical to its own.
+template <class T>
+T sweep(DenseMatrix<T>& W, Workspace<T>& ws) {
+  const Index rows = W.rows();
+  const Index k = W.cols();
+  const DenseMatrix<T>& HHt = ws.HHt;
+  const DenseMatrix<T>& XHt = ws.XHt;
+  ws.projected.resize(k, rows);
+#pragma omp parallel for schedule(static) if (rows * k * k > 200000)
+  for (Index i = 0; i < rows; ++i) {
+    T* w = W.data() + i * k;
+    for (Index s = 0; s < k; ++s) {
+      const Index t = ws.order[s];
+      T grad = -XHt(i, t);
+      for (Index r = 0; r < k; ++r) grad += HHt(t, r) * w[r];
+      const T pg = w[t] == T(0) ? std::min(T(0), grad) : grad;
+      ws.projected(s, i) = std::abs(pg);
+      const T hess = HHt(t, t);
+      if (hess != T(0)) w[t] = std::max(w[t] - grad / hess, T(0));
+    }
+  }
+  T violation = 0;
+  for (Index i = 0; i < ws.projected.size(); ++i) violation += ws.projected.data()[i];
+  return violation;
+}
+
+// scikit-learn's _update_coordinate_descent: the Gram matrix and right-hand side of the
+// subproblem, with L2 on the diagonal and L1 subtracted from every right-hand side.
+template <class T, class Data>
+T update(const Data& X, DenseMatrix<T>& W, const DenseMatrix<T>& Ht, double l1, double l2,
+         bool shuffle, RandomState& rng, Workspace<T>& ws) {
+  const Index k = Ht.cols();
+  linalg::gram(Ht, ws.HHt);
+  linalg::multiply(X, Ht, ws.XHt);
+  if (l2 != 0.0) ws.HHt.diagonal().array() += static_cast<T>(l2);
+  if (l1 != 0.0) ws.XHt.array() -= static_cast<T>(l1);
+  if (shuffle) {
+    ws.order = rng.permutation(k);
+  } else {
+    ws.order.resize(static_cast<std::size_t>(k));
+    std::iota(ws.order.begin(), ws.order.end(), Index{0});
+  }
+  return sweep(W, ws);
+}
+
+template <class T>
+SparseMatrix<T> transpose_of(const SparseMatrix<T>& X) {
+  return linalg::transposed(X);
+}
+template <class T>
+auto transpose_of(const DenseMatrix<T>& X) {
+  return X.transpose();
+}
+
+std::string format_ratio(double value) {
+  std::ostringstream out;
+  out.precision(17);
+  out << value;
+  return out.str();
+}
+
+}  // namespace
+
+template <class T>
+template <class Matrix>
+int CoordinateDescent<T>::run(const Matrix& X, DenseMatrix<T>& W, DenseMatrix<T>& H,
+                              bool update_H) const {
+  const auto& s = settings_;
+  DenseMatrix<T> Ht = H.transpose();
+  const auto Xt = transpose_of(X);
+  // scikit-learn seeds a fresh RandomState here, independent of the one used by init.
+  RandomState rng = RandomState::from_optional(s.random_state);
+
+  Workspace<T> for_W;
+  Workspace<T> for_H;
+  double violation_init = 0;
+  int n_iter = 1;
+  for (; n_iter <= s.max_iter; ++n_iter) {
+    s.progress.check_cancelled();
+    double violation = 0;
+    violation += update(X, W, Ht, s.penalties.l1_W, s.penalties.l2_W, s.shuffle, rng, for_W);
+    if (update_H) {
+      violation += update(Xt, Ht, W, s.penalties.l1_H, s.penalties.l2_H, s.shuffle, rng, for_H);
+    }
+    if (n_iter == 1) violation_init = violation;
+    if (violation_init == 0) break;
+    if (s.verbose) s.progress.message("violation: " + format_ratio(violation / violation_init));
+    if (violation / violation_init <= s.tol) {
+      if (s.verbose) s.progress.message("Converged at iteration " + std::to_string(n_iter + 1));
+      break;
+    }
+  }
+  n_iter = std::min(n_iter, s.max_iter);
+  if (update_H) H = Ht.transpose();
+  return n_iter;
+}
+
+template class CoordinateDescent<float>;
+template class CoordinateDescent<double>;
+template int CoordinateDescent<float>::run(const DenseMatrix<float>&, DenseMatrix<float>&,
+                                           DenseMatrix<float>&, bool) const;
+template int CoordinateDescent<float>::run(const SparseMatrix<float>&, DenseMatrix<float>&,
+                                           DenseMatrix<float>&, bool) const;
+template int CoordinateDescent<double>::run(const DenseMatrix<double>&, DenseMatrix<double>&,
+                                            DenseMatrix<double>&, bool) const;
+template int CoordinateDescent<double>::run(const SparseMatrix<double>&, DenseMatrix<double>&,
+                                            DenseMatrix<double>&, bool) const;
+
+}  // namespace nmfkit

@@ -1,0 +1,22 @@
+#pragma once
+// scikit-learn's 'mu' solver: the majorisation-minimisation updates of Févotte & Idier
+// (2011) for any β-divergence, W ← W ⊙ (N ⊘ D)^γ, with scikit-learn's ε guards and its
+// stopping rule (every 10 iterations, the error drop relative to the initial error).
+
+#include "nmfkit/nmf/solver.hpp"
+
+namespace nmfkit {
+
+template <class T>
+class MultiplicativeUpdate final : public SolverFor<MultiplicativeUpdate<T>, T> {
+ public:
+  explicit MultiplicativeUpdate(SolverSettings settings) : settings_(std::move(settings)) {}
+
+  template <class Matrix>
+  int run(const Matrix& X, DenseMatrix<T>& W, DenseMatrix<T>& H, bool update_H) const;
+
+ private:
+  SolverSettings settings_;
+};
+
+}  // namespace nmfkit
