@@ -148,8 +148,7 @@ Factors<T> initialize(const SparseMatrix<T>& X, Index k, Init init,
 }
 
 template <class T>
-void check_custom_factor(const DenseMatrix<T>& factor, Index rows, Index cols, const char* name) {
-  const std::string who = std::string("custom ") + name;
+void check_factor(const DenseMatrix<T>& factor, Index rows, Index cols, const std::string& who) {
   if (factor.rows() != rows || factor.cols() != cols) {
     throw InvalidArgument(who + " has the wrong shape: expected " + shape_text(rows, cols) +
                           ", got " + shape_text(factor.rows(), factor.cols()));
@@ -169,7 +168,7 @@ template Factors<float> initialize(const SparseMatrix<float>&, Index, Init,
                                    const std::optional<std::uint32_t>&);
 template Factors<double> initialize(const SparseMatrix<double>&, Index, Init,
                                     const std::optional<std::uint32_t>&);
-template void check_custom_factor(const DenseMatrix<float>&, Index, Index, const char*);
-template void check_custom_factor(const DenseMatrix<double>&, Index, Index, const char*);
+template void check_factor(const DenseMatrix<float>&, Index, Index, const std::string&);
+template void check_factor(const DenseMatrix<double>&, Index, Index, const std::string&);
 
 }  // namespace nmfkit

@@ -69,8 +69,8 @@ NmfResult<T> fit_impl(const Matrix& X, const NmfOptions& given, const Factors<T>
   if (custom && init == Init::Auto) init = Init::Custom;
   if (init == Init::Custom) {
     if (!custom) throw InvalidArgument("init = 'custom' needs initial W and H");
-    check_custom_factor(custom->H, k, n, "H");
-    check_custom_factor(custom->W, m, k, "W");
+    check_factor(custom->H, k, n, "custom H");
+    check_factor(custom->W, m, k, "custom W");
     result.W = custom->W;
     result.H = custom->H;
   } else {
@@ -113,7 +113,7 @@ TransformResult<T> transform_impl(const Matrix& X, const DenseMatrix<T>& H,
                           std::to_string(H.cols()));
   }
   const Index k = H.rows();
-  check_custom_factor(H, k, X.cols(), "H");
+  check_factor(H, k, X.cols(), "the components H");
 
   TransformResult<T> result;
   if (solver_info(options.solver).needs_positive_start) {

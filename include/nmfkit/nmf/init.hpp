@@ -2,6 +2,7 @@
 // Starting points for W and H, as scikit-learn's _initialize_nmf computes them.
 
 #include <optional>
+#include <string>
 
 #include "nmfkit/core/matrix.hpp"
 #include "nmfkit/nmf/options.hpp"
@@ -27,9 +28,9 @@ template <class T>
 Factors<T> initialize(const SparseMatrix<T>& X, Index k, Init init,
                       const std::optional<std::uint32_t>& random_state);
 
-// Checks a user-supplied factor: shape, finite and non-negative, not all zeros.
-// `name` is "W" or "H" for the message.
+// Checks a given factor: shape, finite and non-negative, not all zeros. `who` names it
+// in the message ("custom W", "the components H").
 template <class T>
-void check_custom_factor(const DenseMatrix<T>& factor, Index rows, Index cols, const char* name);
+void check_factor(const DenseMatrix<T>& factor, Index rows, Index cols, const std::string& who);
 
 }  // namespace nmfkit
