@@ -1,0 +1,16 @@
+#pragma once
+// Each subcommand lives in its own file and registers itself on the main app.
+// Commands report failure by throwing: main() turns any exception into one line
+// on stderr and a non-zero exit, and commands write nothing before they succeed.
+
+#include <CLI/CLI.hpp>
+
+namespace nmfkit::cli {
+
+void add_fit_command(CLI::App& app);
+void add_transform_command(CLI::App& app);
+void add_info_command(CLI::App& app);
+void add_convert_command(CLI::App& app);
+void add_demo_command(CLI::App& app);
+
+}  // namespace nmfkit::cli

@@ -1,0 +1,61 @@
+#include "common.hpp"
+
+#include <atomic>
+#include <csignal>
+#include <iostream>
+
+#include "nmfkit/core/error.hpp"
+#include "nmfkit/io/matrix_file.hpp"
+
+namespace nmfkit::cli {
+
+namespace {
+std::atomic<bool> interrupted{false};
+
+extern "C" void on_interrupt(int) { interrupted = true; }
+}  // namespace
+
+void add_dtype_flag(CLI::App& command, std::string& dtype) {
+  command.add_option("--dtype", dtype,
+                     "element type: auto keeps a .npy file's float32/float64 (text files are "
+                     "float64), or float32, float64")
+      ->check(CLI::IsMember({"auto", "float32", "float64"}))
+      ->capture_default_str();
+}
+
+AnyMatrix read_input(const std::string& path, const std::string& dtype) {
+  if (dtype == "auto") return io::read_matrix(path);
+  return io::read_matrix(path, parse_dtype(dtype));
+}
+
+Progress interruptible_progress() {
+  std::signal(SIGINT, on_interrupt);
+  Progress progress;
+  progress.cancel_requested = [] { return interrupted.load(); };
+  return progress;
+}
+
+void print_warnings(const std::vector<std::string>& warnings) {
+  for (const auto& warning : warnings) std::cerr << "nmfkit: warning: " << warning << '\n';
+}
+
+std::string shape_text(Index rows, Index cols) {
+  return std::to_string(rows) + " × " + std::to_string(cols);
+}
+
+std::string describe(const AnyMatrix& matrix) {
+  return shape_text(matrix.rows(), matrix.cols()) + ", " + (matrix.is_sparse() ? "sparse " : "dense ") +
+         to_string(matrix.dtype());
+}
+
+template <class T>
+DenseMatrix<T> dense_as(AnyMatrix matrix, const std::string& what) {
+  if (matrix.is_sparse()) throw InvalidArgument(what + " must be a dense matrix (.npy, .csv, .tsv or array .mtx)");
+  matrix.convert(dtype_of<T>());
+  return std::move(std::get<DenseMatrix<T>>(matrix.storage()));
+}
+
+template DenseMatrix<float> dense_as(AnyMatrix, const std::string&);
+template DenseMatrix<double> dense_as(AnyMatrix, const std::string&);
+
+}  // namespace nmfkit::cli

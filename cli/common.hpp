@@ -1,0 +1,34 @@
+#pragma once
+// Small pieces every command uses: reading the input with a --dtype choice, Ctrl-C,
+// warnings, and printing shapes.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "nmfkit/core/matrix.hpp"
+#include "nmfkit/core/progress.hpp"
+
+namespace nmfkit::cli {
+
+// --dtype auto|float32|float64 (auto keeps a .npy file's type; text formats are float64).
+void add_dtype_flag(CLI::App& command, std::string& dtype);
+AnyMatrix read_input(const std::string& path, const std::string& dtype);
+
+// A Progress whose cancel poll turns true after Ctrl-C, so long fits stop cleanly
+// (nothing is written, the exit is non-zero).
+Progress interruptible_progress();
+
+void print_warnings(const std::vector<std::string>& warnings);
+
+std::string shape_text(Index rows, Index cols);
+std::string describe(const AnyMatrix& matrix);  // "1797 × 64, dense float64"
+
+// The dense matrix of element type T in `matrix` (converted if needed); `what` names it
+// in the error a sparse one gets.
+template <class T>
+DenseMatrix<T> dense_as(AnyMatrix matrix, const std::string& what);
+
+}  // namespace nmfkit::cli

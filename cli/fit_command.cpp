@@ -1,0 +1,102 @@
+// `nmfkit fit INPUT --k K --out DIR`: factorise a matrix and save the model.
+
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+
+#include "command.hpp"
+#include "common.hpp"
+#include "nmf_flags.hpp"
+#include "nmfkit/core/error.hpp"
+#include "nmfkit/io/nmf_model.hpp"
+#include "nmfkit/nmf/nmf.hpp"
+
+namespace nmfkit::cli {
+
+namespace {
+
+struct FitArgs {
+  std::string input;
+  std::string out;
+  std::string dtype = "auto";
+  std::string init_W;
+  std::string init_H;
+  NmfFlags nmf;
+};
+
+template <class T, class Matrix>
+io::NmfModel fit_model(const Matrix& X, const FitArgs& args, NmfOptions options) {
+  std::optional<Factors<T>> custom;
+  if (!args.init_W.empty() || !args.init_H.empty()) {
+    if (args.init_W.empty() || args.init_H.empty()) {
+      throw InvalidArgument("--init-w and --init-h must be given together");
+    }
+    custom = Factors<T>{dense_as<T>(read_input(args.init_W, "auto"), "--init-w"),
+                        dense_as<T>(read_input(args.init_H, "auto"), "--init-h")};
+  }
+  const auto start = std::chrono::steady_clock::now();
+  NmfResult<T> result = fit(X, options, custom ? &*custom : nullptr, interruptible_progress());
+  io::NmfModel model;
+  model.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  options.random_state = result.random_state;
+  model.options = options;
+  model.init_used = result.init;
+  model.W = std::move(result.W);
+  model.H = std::move(result.H);
+  model.reconstruction_error = result.reconstruction_error;
+  model.n_iter = result.n_iter;
+  model.converged = result.converged;
+  model.warnings = result.warnings;
+  model.input = args.input;
+  return model;
+}
+
+void print_summary(const AnyMatrix& X, double x_norm, const io::NmfModel& model, const std::string& out) {
+  const auto& o = model.options;
+  std::printf("fit   %s: %s\n", model.input.c_str(), describe(X).c_str());
+  std::printf("      solver %s, loss %s, init %s, k %lld, seed %u\n", o.solver.c_str(),
+              beta_loss_name(o.beta_loss).c_str(), to_string(model.init_used).c_str(),
+              static_cast<long long>(model.H.rows()), *o.random_state);
+  std::printf("      %s after %d iterations in %.3f s\n",
+              model.converged ? "converged" : "stopped at --max-iter", model.n_iter, model.seconds);
+  if (o.beta_loss == 2.0 && x_norm > 0) {
+    std::printf("      reconstruction error %.6g (%.2f%% of the norm of X)\n", model.reconstruction_error,
+                100 * model.reconstruction_error / x_norm);
+  } else {
+    std::printf("      reconstruction error %.6g (sqrt of 2 x beta-divergence)\n", model.reconstruction_error);
+  }
+  std::printf("wrote %s: W.npy (%s), H.npy (%s), model.json\n", out.c_str(),
+              shape_text(model.W.rows(), model.W.cols()).c_str(),
+              shape_text(model.H.rows(), model.H.cols()).c_str());
+}
+
+void run(const FitArgs& args) {
+  const AnyMatrix X = read_input(args.input, args.dtype);
+  const NmfOptions options = args.nmf.options();
+  double x_norm = 0;
+  io::NmfModel model = X.visit([&](const auto& m) {
+    using T = typename std::decay_t<decltype(m)>::Scalar;
+    x_norm = static_cast<double>(m.norm());
+    return fit_model<T>(m, args, options);
+  });
+  io::save_nmf_model(args.out, model);
+  print_warnings(model.warnings);
+  print_summary(X, x_norm, model, args.out);
+}
+
+}  // namespace
+
+void add_fit_command(CLI::App& app) {
+  auto args = std::make_shared<FitArgs>();
+  auto* command = app.add_subcommand(
+      "fit", "Factorise a non-negative matrix X (samples × features) as W·H and save the model");
+  command->add_option("INPUT", args->input, "matrix file: .mtx[.gz], .npy, .csv[.gz], .tsv[.gz]")->required();
+  command->add_option("--out", args->out, "directory for W.npy, H.npy and model.json")->required();
+  args->nmf.add_to(*command, /*k_required=*/true);
+  add_dtype_flag(*command, args->dtype);
+  command->add_option("--init-w", args->init_W, "initial W (samples × k) for --init custom");
+  command->add_option("--init-h", args->init_H, "initial H (k × features) for --init custom");
+  command->callback([args] { run(*args); });
+}
+
+}  // namespace nmfkit::cli

@@ -1,0 +1,37 @@
+#pragma once
+// An NMF model on disk: a directory holding W.npy, H.npy and model.json (the options,
+// shapes, outcome and a format version). Written atomically; read back by `transform`.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "nmfkit/core/matrix.hpp"
+#include "nmfkit/nmf/options.hpp"
+
+namespace nmfkit::io {
+
+inline constexpr int kModelFormatVersion = 1;
+
+struct NmfModel {
+  NmfOptions options;                 // as given (random_state is the seed actually used)
+  Init init_used = Init::Auto;        // the initialisation after scikit-learn's default rule
+  AnyMatrix W;                        // n_samples × k, dense
+  AnyMatrix H;                        // k × n_features, dense: the components
+  double reconstruction_error = 0;
+  int n_iter = 0;
+  bool converged = true;
+  std::vector<std::string> warnings;
+  std::string input;                  // where X came from, for the record
+  double seconds = 0;                 // wall time of the fit
+};
+
+// Writes DIR/W.npy, DIR/H.npy and DIR/model.json through a staging directory, so a
+// failure leaves nothing behind.
+void save_nmf_model(const std::string& directory, const NmfModel& model);
+
+// Reads a model directory back. Throws IoError for missing files and FormatError for a
+// model.json of another format, a newer format version, or shapes that do not match.
+NmfModel load_nmf_model(const std::string& directory);
+
+}  // namespace nmfkit::io

@@ -1,0 +1,133 @@
+#include "nmfkit/io/nmf_model.hpp"
+
+#include <filesystem>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "nmfkit/core/error.hpp"
+#include "nmfkit/io/atomic_file.hpp"
+#include "nmfkit/io/npy.hpp"
+#include "nmfkit/version.hpp"
+
+namespace nmfkit::io {
+
+namespace {
+
+using nlohmann::json;
+constexpr const char* kFormatName = "nmfkit-nmf-model";
+
+json options_to_json(const NmfOptions& o) {
+  json j;
+  j["n_components"] = o.n_components ? json(*o.n_components) : json("auto");
+  j["init"] = to_string(o.init);
+  j["solver"] = o.solver;
+  j["beta_loss"] = o.beta_loss;
+  j["beta_loss_name"] = beta_loss_name(o.beta_loss);
+  j["tol"] = o.tol;
+  j["max_iter"] = o.max_iter;
+  j["random_state"] = o.random_state ? json(*o.random_state) : json(nullptr);
+  j["alpha_W"] = o.alpha_W;
+  j["alpha_H"] = o.alpha_H ? json(*o.alpha_H) : json("same");
+  j["l1_ratio"] = o.l1_ratio;
+  j["shuffle"] = o.shuffle;
+  j["verbose"] = o.verbose;
+  return j;
+}
+
+NmfOptions options_from_json(const json& j) {
+  NmfOptions o;
+  if (j.at("n_components").is_number()) o.n_components = j.at("n_components").get<Index>();
+  o.init = parse_init(j.at("init").get<std::string>());
+  o.solver = j.at("solver").get<std::string>();
+  o.beta_loss = j.at("beta_loss").get<double>();
+  o.tol = j.at("tol").get<double>();
+  o.max_iter = j.at("max_iter").get<int>();
+  if (!j.at("random_state").is_null()) o.random_state = j.at("random_state").get<std::uint32_t>();
+  o.alpha_W = j.at("alpha_W").get<double>();
+  if (j.at("alpha_H").is_number()) o.alpha_H = j.at("alpha_H").get<double>();
+  o.l1_ratio = j.at("l1_ratio").get<double>();
+  o.shuffle = j.at("shuffle").get<bool>();
+  o.verbose = j.at("verbose").get<int>();
+  return o;
+}
+
+}  // namespace
+
+void save_nmf_model(const std::string& directory, const NmfModel& model) {
+  json j;
+  j["format"] = kFormatName;
+  j["format_version"] = kModelFormatVersion;
+  j["nmfkit_version"] = kVersion;
+  j["input"] = model.input;
+  j["dtype"] = to_string(model.H.dtype());
+  j["n_samples"] = model.W.rows();
+  j["n_features"] = model.H.cols();
+  j["n_components"] = model.H.rows();
+  j["options"] = options_to_json(model.options);
+  j["init_used"] = to_string(model.init_used);
+  j["n_iter"] = model.n_iter;
+  j["converged"] = model.converged;
+  j["reconstruction_error"] = model.reconstruction_error;
+  j["warnings"] = model.warnings;
+  j["seconds"] = model.seconds;
+  j["files"] = {{"W", "W.npy"}, {"H", "H.npy"}};
+
+  StagedDirectory staged(directory);
+  write_npy(staged.file("W.npy").string(), model.W);
+  write_npy(staged.file("H.npy").string(), model.H);
+  std::ofstream out(staged.file("model.json"));
+  out << j.dump(2) << '\n';
+  out.close();
+  if (!out) throw IoError("cannot write " + staged.file("model.json").string());
+  staged.commit();
+}
+
+NmfModel load_nmf_model(const std::string& directory) {
+  const std::filesystem::path dir(directory);
+  const std::string json_path = (dir / "model.json").string();
+  if (!std::filesystem::is_directory(dir)) {
+    throw IoError("model directory '" + directory + "' does not exist");
+  }
+  std::ifstream in(json_path);
+  if (!in) throw IoError("cannot read " + json_path + " (is '" + directory + "' an nmfkit model?)");
+  json j;
+  try {
+    j = json::parse(in);
+  } catch (const json::parse_error& e) {
+    throw FormatError::at_byte(json_path, static_cast<std::int64_t>(e.byte), "invalid JSON");
+  }
+  const auto fail = [&](const std::string& what) { return FormatError(json_path, "model", what); };
+  if (j.value("format", "") != kFormatName) {
+    throw fail("expected \"format\": \"" + std::string(kFormatName) + "\"");
+  }
+  const int version = j.value("format_version", 0);
+  if (version < 1 || version > kModelFormatVersion) {
+    throw fail("format_version " + std::to_string(version) + " is not supported (this nmfkit reads 1 to " +
+               std::to_string(kModelFormatVersion) + ")");
+  }
+  NmfModel model;
+  try {
+    model.options = options_from_json(j.at("options"));
+    model.init_used = parse_init(j.at("init_used").get<std::string>());
+    model.n_iter = j.at("n_iter").get<int>();
+    model.converged = j.at("converged").get<bool>();
+    model.reconstruction_error = j.at("reconstruction_error").get<double>();
+    model.warnings = j.at("warnings").get<std::vector<std::string>>();
+    model.input = j.at("input").get<std::string>();
+    model.seconds = j.at("seconds").get<double>();
+  } catch (const json::exception& e) {
+    throw fail(std::string("missing or invalid field: ") + e.what());
+  } catch (const InvalidArgument& e) {
+    throw fail(e.what());
+  }
+  model.W = read_npy((dir / j.at("files").at("W").get<std::string>()).string());
+  model.H = read_npy((dir / j.at("files").at("H").get<std::string>()).string());
+  if (model.H.rows() != j.at("n_components").get<Index>() ||
+      model.H.cols() != j.at("n_features").get<Index>() || model.W.cols() != model.H.rows()) {
+    throw fail("W.npy and H.npy do not have the shapes model.json records");
+  }
+  return model;
+}
+
+}  // namespace nmfkit::io
