@@ -21,30 +21,62 @@ struct Workspace {
   std::vector<Index> order;  // the order in which components are visited
 };
 
+// Rows handled together by one thread. A row's gradient is a sequential sum (scikit-
+// learn's order), so one row alone waits on the latency of each addition; a block of rows
+// laid out lane by lane gives the processor independent sums to overlap, and every lane
+// still performs exactly the scalar sequence of operations.
+constexpr Index kBlock = 8;
+
+// One sweep over the coordinates of rows [first, first + count) of W, through `tile`
+// (k × kBlock, lane-major).
+template <class T>
+void sweep_block(DenseMatrix<T>& W, Index first, Index count, Workspace<T>& ws, T* tile) {
+  const Index k = W.cols();
+  for (Index r = 0; r < k; ++r) {
+    for (Index lane = 0; lane < kBlock; ++lane) {
+      tile[r * kBlock + lane] = lane < count ? W(first + lane, r) : T(0);
+    }
+  }
+  T grad[kBlock];
+  for (Index s = 0; s < k; ++s) {
+    const Index t = ws.order[s];
+    const T* h = ws.HHt.data() + t * k;
+    for (Index lane = 0; lane < kBlock; ++lane) grad[lane] = lane < count ? -ws.XHt(first + lane, t) : T(0);
+    for (Index r = 0; r < k; ++r) {
+      for (Index lane = 0; lane < kBlock; ++lane) grad[lane] += h[r] * tile[r * kBlock + lane];
+    }
+    T* w = tile + t * kBlock;
+    const T hess = h[t];
+    for (Index lane = 0; lane < count; ++lane) {
+      const T pg = w[lane] == T(0) ? std::min(T(0), grad[lane]) : grad[lane];
+      ws.projected(s, first + lane) = std::abs(pg);
+    }
+    if (hess != T(0)) {
+      for (Index lane = 0; lane < kBlock; ++lane) w[lane] = std::max(w[lane] - grad[lane] / hess, T(0));
+    }
+  }
+  for (Index r = 0; r < k; ++r) {
+    for (Index lane = 0; lane < count; ++lane) W(first + lane, r) = tile[r * kBlock + lane];
+  }
+}
+
 // One sweep over the coordinates of W (rows × k) given HHt and XHt. Returns the sum of
 // |projected gradient|.
 //
-// A row's update reads only that row, so rows run in parallel and each row visits the
-// components in `order`; the |pg| terms are kept and summed component by component,
+// A row's update reads only that row, so blocks of rows run in parallel; each row visits
+// the components in `order`. The |pg| terms are kept and summed component by component,
 // row by row, which is scikit-learn's order, so the sum is bit-identical to its own.
 template <class T>
 T sweep(DenseMatrix<T>& W, Workspace<T>& ws) {
   const Index rows = W.rows();
   const Index k = W.cols();
-  const DenseMatrix<T>& HHt = ws.HHt;
-  const DenseMatrix<T>& XHt = ws.XHt;
   ws.projected.resize(k, rows);
-#pragma omp parallel for schedule(static) if (rows * k * k > 200000)
-  for (Index i = 0; i < rows; ++i) {
-    T* w = W.data() + i * k;
-    for (Index s = 0; s < k; ++s) {
-      const Index t = ws.order[s];
-      T grad = -XHt(i, t);
-      for (Index r = 0; r < k; ++r) grad += HHt(t, r) * w[r];
-      const T pg = w[t] == T(0) ? std::min(T(0), grad) : grad;
-      ws.projected(s, i) = std::abs(pg);
-      const T hess = HHt(t, t);
-      if (hess != T(0)) w[t] = std::max(w[t] - grad / hess, T(0));
+#pragma omp parallel if (rows * k * k > 200000)
+  {
+    std::vector<T> tile(static_cast<std::size_t>(k * kBlock));
+#pragma omp for schedule(static)
+    for (Index first = 0; first < rows; first += kBlock) {
+      sweep_block(W, first, std::min(kBlock, rows - first), ws, tile.data());
     }
   }
   T violation = 0;
