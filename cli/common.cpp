@@ -12,13 +12,16 @@ namespace nmfkit::cli {
 namespace {
 std::atomic<bool> interrupted{false};
 
-extern "C" void on_interrupt(int) { interrupted = true; }
+extern "C" void on_interrupt(int) {
+  interrupted = true;
+}
 }  // namespace
 
 void add_dtype_flag(CLI::App& command, std::string& dtype) {
-  command.add_option("--dtype", dtype,
-                     "element type: auto keeps a .npy file's float32/float64 (text files are "
-                     "float64), or float32, float64")
+  command
+      .add_option("--dtype", dtype,
+                  "element type: auto keeps a .npy file's float32/float64 (text files are "
+                  "float64), or float32, float64")
       ->check(CLI::IsMember({"auto", "float32", "float64"}))
       ->capture_default_str();
 }
@@ -44,13 +47,14 @@ std::string shape_text(Index rows, Index cols) {
 }
 
 std::string describe(const AnyMatrix& matrix) {
-  return shape_text(matrix.rows(), matrix.cols()) + ", " + (matrix.is_sparse() ? "sparse " : "dense ") +
-         to_string(matrix.dtype());
+  return shape_text(matrix.rows(), matrix.cols()) + ", " +
+         (matrix.is_sparse() ? "sparse " : "dense ") + to_string(matrix.dtype());
 }
 
 template <class T>
 DenseMatrix<T> dense_as(AnyMatrix matrix, const std::string& what) {
-  if (matrix.is_sparse()) throw InvalidArgument(what + " must be a dense matrix (.npy, .csv, .tsv or array .mtx)");
+  if (matrix.is_sparse())
+    throw InvalidArgument(what + " must be a dense matrix (.npy, .csv, .tsv or array .mtx)");
   matrix.convert(dtype_of<T>());
   return std::move(std::get<DenseMatrix<T>>(matrix.storage()));
 }

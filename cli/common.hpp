@@ -10,6 +10,8 @@
 
 #include "nmfkit/core/matrix.hpp"
 #include "nmfkit/core/progress.hpp"
+#include "nmfkit/io/nmf_model.hpp"
+#include "nmfkit/nmf/nmf.hpp"
 
 namespace nmfkit::cli {
 
@@ -30,5 +32,25 @@ std::string describe(const AnyMatrix& matrix);  // "1797 × 64, dense float64"
 // in the error a sparse one gets.
 template <class T>
 DenseMatrix<T> dense_as(AnyMatrix matrix, const std::string& what);
+
+// What `fit` and `demo` save: the result, the options with the seed actually used, where
+// X came from and how long the fit took.
+template <class T>
+io::NmfModel model_of(NmfResult<T>&& result, NmfOptions options, const std::string& input,
+                      double seconds) {
+  io::NmfModel model;
+  options.random_state = result.random_state;
+  model.options = std::move(options);
+  model.init_used = result.init;
+  model.W = std::move(result.W);
+  model.H = std::move(result.H);
+  model.reconstruction_error = result.reconstruction_error;
+  model.n_iter = result.n_iter;
+  model.converged = result.converged;
+  model.warnings = std::move(result.warnings);
+  model.input = input;
+  model.seconds = seconds;
+  return model;
+}
 
 }  // namespace nmfkit::cli

@@ -19,7 +19,8 @@ namespace nmfkit::cli {
 
 namespace {
 
-constexpr const char* kDigitsPath = "/usr/lib/python3/dist-packages/sklearn/datasets/data/digits.csv.gz";
+constexpr const char* kDigitsPath =
+    "/usr/lib/python3/dist-packages/sklearn/datasets/data/digits.csv.gz";
 constexpr int kSide = 8;  // the digits are 8 × 8 pixel images
 
 struct DemoArgs {
@@ -45,7 +46,8 @@ void draw_parts(const DenseMatrix<double>& H) {
         const double peak = std::max(H.row(part).maxCoeff(), 1e-300);
         std::printf("  |");
         for (int x = 0; x < kSide; ++x) {
-          const char ink = shades[std::clamp(static_cast<int>(H(part, y * kSide + x) / peak * 9.999), 0, 9)];
+          const char ink =
+              shades[std::clamp(static_cast<int>(H(part, y * kSide + x) / peak * 9.999), 0, 9)];
           std::printf("%c%c", ink, ink);
         }
         std::printf("|");
@@ -86,7 +88,8 @@ void run(const DemoArgs& args) {
     throw IoError("the digits data " + args.data +
                   " is missing; scripts/install-deps.sh installs it (Debian's python3-sklearn)");
   }
-  const DenseMatrix<double> table = dense_as<double>(io::read_delimited(args.data, ',').matrix, args.data);
+  const DenseMatrix<double> table =
+      dense_as<double>(io::read_delimited(args.data, ',').matrix, args.data);
   if (table.cols() != kSide * kSide + 1) {
     throw InvalidArgument(args.data + " should have 65 columns (64 pixels and the digit), found " +
                           std::to_string(table.cols()));
@@ -100,19 +103,12 @@ void run(const DemoArgs& args) {
   options.max_iter = 500;
   const auto start = std::chrono::steady_clock::now();
   NmfResult<double> result = fit(X, options, nullptr, interruptible_progress());
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
-  io::NmfModel model;
-  model.options = options;
-  model.init_used = result.init;
-  model.W = result.W;
-  model.H = result.H;
-  model.reconstruction_error = result.reconstruction_error;
-  model.n_iter = result.n_iter;
-  model.converged = result.converged;
-  model.warnings = result.warnings;
-  model.input = args.data + " (64 pixel columns)";
-  model.seconds = seconds;
+  const double relative_error = result.reconstruction_error / X.norm();
+  const io::NmfModel model =
+      model_of(NmfResult<double>(result), options, args.data + " (64 pixel columns)", seconds);
   io::save_nmf_model(args.out, model);
   print_warnings(result.warnings);
 
@@ -120,9 +116,10 @@ void run(const DemoArgs& args) {
               static_cast<long long>(X.rows()));
   std::printf("factorised as X ≈ W·H with k = %d parts: coordinate descent, init %s, seed %llu\n",
               args.k, to_string(result.init).c_str(), static_cast<unsigned long long>(args.seed));
-  std::printf("%s after %d iterations in %.3f s; reconstruction error %.1f (%.1f%% of the norm of X)\n\n",
-              result.converged ? "converged" : "stopped", result.n_iter, seconds,
-              result.reconstruction_error, 100 * result.reconstruction_error / X.norm());
+  std::printf(
+      "%s after %d iterations in %.3f s; reconstruction error %.1f (%.1f%% of the norm of X)\n\n",
+      result.converged ? "converged" : "stopped", result.n_iter, seconds,
+      result.reconstruction_error, 100 * relative_error);
   draw_parts(result.H);
   draw_usage(result.W, labels);
   std::printf("\nwrote %s: W.npy, H.npy, model.json\n", args.out.c_str());
@@ -134,8 +131,11 @@ void add_demo_command(CLI::App& app) {
   auto args = std::make_shared<DemoArgs>();
   auto* command = app.add_subcommand(
       "demo", "Factorise scikit-learn's handwritten digits and draw the parts NMF finds");
-  command->add_option("--data", args->data, "digits CSV (64 pixel columns and the label)")->capture_default_str();
-  command->add_option("--k", args->k, "number of parts")->check(CLI::Range(1, 64))->capture_default_str();
+  command->add_option("--data", args->data, "digits CSV (64 pixel columns and the label)")
+      ->capture_default_str();
+  command->add_option("--k", args->k, "number of parts")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
   command->add_option("--seed", args->seed, "random seed")
       ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{4294967295ULL}))
       ->capture_default_str();

@@ -36,22 +36,13 @@ io::NmfModel fit_model(const Matrix& X, const FitArgs& args, NmfOptions options)
   }
   const auto start = std::chrono::steady_clock::now();
   NmfResult<T> result = fit(X, options, custom ? &*custom : nullptr, interruptible_progress());
-  io::NmfModel model;
-  model.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  options.random_state = result.random_state;
-  model.options = options;
-  model.init_used = result.init;
-  model.W = std::move(result.W);
-  model.H = std::move(result.H);
-  model.reconstruction_error = result.reconstruction_error;
-  model.n_iter = result.n_iter;
-  model.converged = result.converged;
-  model.warnings = result.warnings;
-  model.input = args.input;
-  return model;
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return model_of(std::move(result), std::move(options), args.input, seconds);
 }
 
-void print_summary(const AnyMatrix& X, double x_norm, const io::NmfModel& model, const std::string& out) {
+void print_summary(const AnyMatrix& X, double x_norm, const io::NmfModel& model,
+                   const std::string& out) {
   const auto& o = model.options;
   std::printf("fit   %s: %s\n", model.input.c_str(), describe(X).c_str());
   std::printf("      solver %s, loss %s, init %s, k %lld, seed %u\n", o.solver.c_str(),
@@ -60,10 +51,11 @@ void print_summary(const AnyMatrix& X, double x_norm, const io::NmfModel& model,
   std::printf("      %s after %d iterations in %.3f s\n",
               model.converged ? "converged" : "stopped at --max-iter", model.n_iter, model.seconds);
   if (o.beta_loss == 2.0 && x_norm > 0) {
-    std::printf("      reconstruction error %.6g (%.2f%% of the norm of X)\n", model.reconstruction_error,
-                100 * model.reconstruction_error / x_norm);
+    std::printf("      reconstruction error %.6g (%.2f%% of the norm of X)\n",
+                model.reconstruction_error, 100 * model.reconstruction_error / x_norm);
   } else {
-    std::printf("      reconstruction error %.6g (sqrt of 2 x beta-divergence)\n", model.reconstruction_error);
+    std::printf("      reconstruction error %.6g (sqrt of 2 x beta-divergence)\n",
+                model.reconstruction_error);
   }
   std::printf("wrote %s: W.npy (%s), H.npy (%s), model.json\n", out.c_str(),
               shape_text(model.W.rows(), model.W.cols()).c_str(),
@@ -90,7 +82,8 @@ void add_fit_command(CLI::App& app) {
   auto args = std::make_shared<FitArgs>();
   auto* command = app.add_subcommand(
       "fit", "Factorise a non-negative matrix X (samples × features) as W·H and save the model");
-  command->add_option("INPUT", args->input, "matrix file: .mtx[.gz], .npy, .csv[.gz], .tsv[.gz]")->required();
+  command->add_option("INPUT", args->input, "matrix file: .mtx[.gz], .npy, .csv[.gz], .tsv[.gz]")
+      ->required();
   command->add_option("--out", args->out, "directory for W.npy, H.npy and model.json")->required();
   args->nmf.add_to(*command, /*k_required=*/true);
   add_dtype_flag(*command, args->dtype);

@@ -71,7 +71,9 @@ void NmfFlags::add_to(CLI::App& command, bool k_required) {
   } else {
     k->capture_default_str();
   }
-  command.add_option("--solver", solver, "cd: coordinate descent (Frobenius only); mu: multiplicative updates")
+  command
+      .add_option("--solver", solver,
+                  "cd: coordinate descent (Frobenius only); mu: multiplicative updates")
       ->check(CLI::IsMember([] {
         std::vector<std::string> names;
         for (const auto& info : solver_catalog()) names.push_back(info.name);
@@ -79,29 +81,38 @@ void NmfFlags::add_to(CLI::App& command, bool k_required) {
       }()))
       ->type_name(solver_names())
       ->capture_default_str();
-  command.add_option("--beta-loss", beta_loss,
-                     "frobenius, kullback-leibler, itakura-saito or a number (beta); "
-                     "anything but frobenius needs --solver mu")
+  command
+      .add_option("--beta-loss", beta_loss,
+                  "frobenius, kullback-leibler, itakura-saito or a number (beta); "
+                  "anything but frobenius needs --solver mu")
       ->check(accepts(parse_beta_loss, "LOSS"))
       ->capture_default_str();
-  command.add_option("--init", init,
-                     "auto (nndsvda if k <= min(rows, columns), else random), random, nndsvd, "
-                     "nndsvda, nndsvdar or custom")
+  command
+      .add_option("--init", init,
+                  "auto (nndsvda if k <= min(rows, columns), else random), random, nndsvd, "
+                  "nndsvda, nndsvdar or custom")
       ->check(accepts(parse_init, "INIT"))
       ->capture_default_str();
-  command.add_option("--seed", seed,
-                     "random seed, NumPy RandomState-compatible (default: drawn at random and "
-                     "recorded in model.json)")
+  command
+      .add_option("--seed", seed,
+                  "random seed, NumPy RandomState-compatible (default: drawn at random and "
+                  "recorded in model.json)")
       ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{4294967295ULL}));
-  command.add_option("--tol", tol, "stopping tolerance")->check(CLI::NonNegativeNumber)->capture_default_str();
+  command.add_option("--tol", tol, "stopping tolerance")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
   command.add_option("--max-iter", max_iter, "maximum number of iterations")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
-  command.add_option("--alpha-w", alpha_W, "regularisation strength on W (scaled by the number of features)")
+  command
+      .add_option("--alpha-w", alpha_W,
+                  "regularisation strength on W (scaled by the number of features)")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
-  command.add_option("--alpha-h", alpha_H,
-                     "regularisation strength on H (scaled by the number of samples), or 'same' as --alpha-w")
+  command
+      .add_option(
+          "--alpha-h", alpha_H,
+          "regularisation strength on H (scaled by the number of samples), or 'same' as --alpha-w")
       ->check(accepts(
           [](const std::string& text) {
             if (text != "same") parse_non_negative(text);
@@ -112,7 +123,8 @@ void NmfFlags::add_to(CLI::App& command, bool k_required) {
       ->check(CLI::Range(0.0, 1.0))
       ->capture_default_str();
   command.add_flag("--shuffle", shuffle, "visit coordinates in random order (cd) (default: off)");
-  command.add_flag("-v,--verbose", verbose, "print progress while fitting; repeat for more (default: off)");
+  command.add_flag("-v,--verbose", verbose,
+                   "print progress while fitting; repeat for more (default: off)");
 }
 
 NmfOptions NmfFlags::options() const {

@@ -49,8 +49,10 @@ void add_transform_command(CLI::App& app) {
       "Compute W for new data with the components H of a fitted model fixed (the model's "
       "solver, tol, max_iter, loss and alpha_W, as scikit-learn's NMF.transform)");
   command->add_option("MODEL_DIR", args->model, "directory written by `nmfkit fit`")->required();
-  command->add_option("INPUT", args->input, "matrix file with the model's number of features")->required();
-  command->add_option("--out", args->out, "output file for W: .npy, .csv, .tsv or .mtx")->required();
+  command->add_option("INPUT", args->input, "matrix file with the model's number of features")
+      ->required();
+  command->add_option("--out", args->out, "output file for W: .npy, .csv, .tsv or .mtx")
+      ->required();
   command->callback([args] { run(*args); });
 }
 

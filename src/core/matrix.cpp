@@ -11,7 +11,9 @@ template <class T>
 constexpr bool kIsSparse<SparseMatrix<T>> = true;
 }  // namespace
 
-std::string to_string(DType dtype) { return dtype == DType::Float32 ? "float32" : "float64"; }
+std::string to_string(DType dtype) {
+  return dtype == DType::Float32 ? "float32" : "float64";
+}
 
 DType parse_dtype(const std::string& name) {
   if (name == "float32") return DType::Float32;
@@ -28,7 +30,8 @@ Index AnyMatrix::cols() const {
 }
 
 DType AnyMatrix::dtype() const {
-  return visit([](const auto& m) { return dtype_of<typename std::decay_t<decltype(m)>::Scalar>(); });
+  return visit(
+      [](const auto& m) { return dtype_of<typename std::decay_t<decltype(m)>::Scalar>(); });
 }
 
 bool AnyMatrix::is_sparse() const {

@@ -103,8 +103,9 @@ NmfModel load_nmf_model(const std::string& directory) {
   }
   const int version = j.value("format_version", 0);
   if (version < 1 || version > kModelFormatVersion) {
-    throw fail("format_version " + std::to_string(version) + " is not supported (this nmfkit reads 1 to " +
-               std::to_string(kModelFormatVersion) + ")");
+    throw fail("format_version " + std::to_string(version) +
+               " is not supported (this nmfkit reads 1 to " + std::to_string(kModelFormatVersion) +
+               ")");
   }
   NmfModel model;
   try {

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
-#include "nmfkit/linalg/products.hpp"
 #include "nmfkit/linalg/numpy_arithmetic.hpp"
+#include "nmfkit/linalg/products.hpp"
 
 namespace nmfkit::linalg {
 
@@ -28,7 +28,9 @@ struct FilteredPairs {
     x.push_back(x_value);
     wh.push_back(wh_value == T(0) ? static_cast<T>(kEpsilon) : wh_value);
   }
-  T sum_of(const std::vector<T>& v) const { return numpy_sum(v.data(), static_cast<Index>(v.size())); }
+  T sum_of(const std::vector<T>& v) const {
+    return numpy_sum(v.data(), static_cast<Index>(v.size()));
+  }
 };
 
 // np.sum(W, axis=0) · np.sum(H, axis=1): the sum of all entries of WH without forming it.
@@ -72,11 +74,13 @@ double divergence_from_pairs(const FilteredPairs<T>& pairs, double beta, double 
 
 }  // namespace
 
-double divergence_to_error(double divergence) { return std::sqrt(2 * std::max(divergence, 0.0)); }
+double divergence_to_error(double divergence) {
+  return std::sqrt(2 * std::max(divergence, 0.0));
+}
 
 template <class T>
-void product_at_nonzeros(const SparseMatrix<T>& X, const DenseMatrix<T>& W,
-                         const DenseMatrix<T>& H, T* values) {
+void product_at_nonzeros(const SparseMatrix<T>& X, const DenseMatrix<T>& W, const DenseMatrix<T>& H,
+                         T* values) {
   const Index k = W.cols();
   const auto* outer = X.outerIndexPtr();
   const auto* inner = X.innerIndexPtr();
@@ -100,7 +104,8 @@ double beta_divergence(const DenseMatrix<T>& X, const DenseMatrix<T>& W, const D
   const DenseMatrix<T> WH = W * H;
   if (beta == 2) {
     const DenseMatrix<T> residual = X - WH;
-    return static_cast<double>(sequential_dot(residual.data(), residual.data(), residual.size())) / 2.0;
+    return static_cast<double>(sequential_dot(residual.data(), residual.data(), residual.size())) /
+           2.0;
   }
   FilteredPairs<T> pairs;
   for (Index i = 0; i < X.size(); ++i) pairs.add(X.data()[i], WH.data()[i]);
@@ -116,8 +121,8 @@ double beta_divergence(const DenseMatrix<T>& X, const DenseMatrix<T>& W, const D
 }
 
 template <class T>
-double beta_divergence(const SparseMatrix<T>& X, const DenseMatrix<T>& W,
-                       const DenseMatrix<T>& H, double beta) {
+double beta_divergence(const SparseMatrix<T>& X, const DenseMatrix<T>& W, const DenseMatrix<T>& H,
+                       double beta) {
   const Index nnz = X.nonZeros();
   const T* x = X.valuePtr();
   if (beta == 2) {

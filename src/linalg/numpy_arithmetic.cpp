@@ -51,7 +51,8 @@ T mean(const DenseMatrix<T>& X) {
 
 template <class T>
 T mean(const SparseMatrix<T>& X) {
-  const T scale = static_cast<T>(1.0 / (static_cast<double>(X.rows()) * static_cast<double>(X.cols())));
+  const T scale =
+      static_cast<T>(1.0 / (static_cast<double>(X.rows()) * static_cast<double>(X.cols())));
   std::vector<T> row_sums(static_cast<std::size_t>(X.rows()), T(0));
   for (Index i = 0; i < X.rows(); ++i) {
     T sum = 0;

@@ -36,7 +36,8 @@ SparseMatrix<T> transposed(const SparseMatrix<T>& X) {
 template void gram(const DenseMatrix<float>&, DenseMatrix<float>&);
 template void gram(const DenseMatrix<double>&, DenseMatrix<double>&);
 template void multiply(const SparseMatrix<float>&, const DenseMatrix<float>&, DenseMatrix<float>&);
-template void multiply(const SparseMatrix<double>&, const DenseMatrix<double>&, DenseMatrix<double>&);
+template void multiply(const SparseMatrix<double>&, const DenseMatrix<double>&,
+                       DenseMatrix<double>&);
 template SparseMatrix<float> transposed(const SparseMatrix<float>&);
 template SparseMatrix<double> transposed(const SparseMatrix<double>&);
 

@@ -41,7 +41,8 @@ void sweep_block(DenseMatrix<T>& W, Index first, Index count, Workspace<T>& ws, 
   for (Index s = 0; s < k; ++s) {
     const Index t = ws.order[s];
     const T* h = ws.HHt.data() + t * k;
-    for (Index lane = 0; lane < kBlock; ++lane) grad[lane] = lane < count ? -ws.XHt(first + lane, t) : T(0);
+    for (Index lane = 0; lane < kBlock; ++lane)
+      grad[lane] = lane < count ? -ws.XHt(first + lane, t) : T(0);
     for (Index r = 0; r < k; ++r) {
       for (Index lane = 0; lane < kBlock; ++lane) grad[lane] += h[r] * tile[r * kBlock + lane];
     }
@@ -52,7 +53,8 @@ void sweep_block(DenseMatrix<T>& W, Index first, Index count, Workspace<T>& ws, 
       ws.projected(s, first + lane) = std::abs(pg);
     }
     if (hess != T(0)) {
-      for (Index lane = 0; lane < kBlock; ++lane) w[lane] = std::max(w[lane] - grad[lane] / hess, T(0));
+      for (Index lane = 0; lane < kBlock; ++lane)
+        w[lane] = std::max(w[lane] - grad[lane] / hess, T(0));
     }
   }
   for (Index r = 0; r < k; ++r) {
@@ -103,15 +105,6 @@ T update(const Data& X, DenseMatrix<T>& W, const DenseMatrix<T>& Ht, double l1, 
   return sweep(W, ws);
 }
 
-template <class T>
-SparseMatrix<T> transpose_of(const SparseMatrix<T>& X) {
-  return linalg::transposed(X);
-}
-template <class T>
-auto transpose_of(const DenseMatrix<T>& X) {
-  return X.transpose();
-}
-
 std::string format_ratio(double value) {
   std::ostringstream out;
   out.precision(17);
@@ -127,7 +120,7 @@ int CoordinateDescent<T>::run(const Matrix& X, DenseMatrix<T>& W, DenseMatrix<T>
                               bool update_H) const {
   const auto& s = settings_;
   DenseMatrix<T> Ht = H.transpose();
-  const auto Xt = transpose_of(X);
+  const auto Xt = linalg::transpose_for_products(X);
   // scikit-learn seeds a fresh RandomState here, independent of the one used by init.
   RandomState rng = RandomState::from_optional(s.random_state);
 
@@ -155,15 +148,6 @@ int CoordinateDescent<T>::run(const Matrix& X, DenseMatrix<T>& W, DenseMatrix<T>
   return n_iter;
 }
 
-template class CoordinateDescent<float>;
-template class CoordinateDescent<double>;
-template int CoordinateDescent<float>::run(const DenseMatrix<float>&, DenseMatrix<float>&,
-                                           DenseMatrix<float>&, bool) const;
-template int CoordinateDescent<float>::run(const SparseMatrix<float>&, DenseMatrix<float>&,
-                                           DenseMatrix<float>&, bool) const;
-template int CoordinateDescent<double>::run(const DenseMatrix<double>&, DenseMatrix<double>&,
-                                            DenseMatrix<double>&, bool) const;
-template int CoordinateDescent<double>::run(const SparseMatrix<double>&, DenseMatrix<double>&,
-                                            DenseMatrix<double>&, bool) const;
+NMFKIT_INSTANTIATE_SOLVER(CoordinateDescent)
 
 }  // namespace nmfkit

@@ -95,7 +95,8 @@ Factors<T> nndsvd(const Matrix& X, Index k, Init init,
     for (DenseMatrix<T>* factor : {&f.W, &f.H}) {
       T* values = factor->data();
       for (Index i = 0; i < factor->size(); ++i) {
-        if (values[i] == T(0)) values[i] = static_cast<T>(std::abs(avg * rng.standard_normal() / 100));
+        if (values[i] == T(0))
+          values[i] = static_cast<T>(std::abs(avg * rng.standard_normal() / 100));
       }
     }
   }
@@ -110,8 +111,8 @@ Factors<T> initialize_from(const Matrix& X, Index k, Init init,
   if (init != Init::Auto && init != Init::Random && k > std::min(m, n)) {
     throw InvalidArgument("init = '" + to_string(init) +
                           "' can only be used when n_components <= min(n_samples, n_features) = " +
-                          std::to_string(std::min(m, n)) + "; got n_components = " +
-                          std::to_string(k) + " (use init = 'random')");
+                          std::to_string(std::min(m, n)) +
+                          "; got n_components = " + std::to_string(k) + " (use init = 'random')");
   }
   init = resolve_init(init, k, m, n);
   if (init == Init::Custom) {

@@ -222,15 +222,6 @@ class Updater {
   Vector<T> H_sum_;
 };
 
-template <class T>
-SparseMatrix<T> transpose_of(const SparseMatrix<T>& X) {
-  return linalg::transposed(X);
-}
-template <class T>
-auto transpose_of(const DenseMatrix<T>& X) {
-  return X.transpose();
-}
-
 std::string epoch_line(int n_iter, double seconds, const double* error) {
   char line[128];
   if (error) {
@@ -256,7 +247,7 @@ int MultiplicativeUpdate<T>::run(const Matrix& X, DenseMatrix<T>& W, DenseMatrix
   const auto error_of = [&] {
     return linalg::divergence_to_error(linalg::beta_divergence(X, W, H, s.beta));
   };
-  const auto Xt = transpose_of(X);
+  const auto Xt = linalg::transpose_for_products(X);
   Updater<T> updater(s, exponent_gamma(s.beta));
 
   const double error_at_init = error_of();
@@ -285,15 +276,6 @@ int MultiplicativeUpdate<T>::run(const Matrix& X, DenseMatrix<T>& W, DenseMatrix
   return n_iter;
 }
 
-template class MultiplicativeUpdate<float>;
-template class MultiplicativeUpdate<double>;
-template int MultiplicativeUpdate<float>::run(const DenseMatrix<float>&, DenseMatrix<float>&,
-                                              DenseMatrix<float>&, bool) const;
-template int MultiplicativeUpdate<float>::run(const SparseMatrix<float>&, DenseMatrix<float>&,
-                                              DenseMatrix<float>&, bool) const;
-template int MultiplicativeUpdate<double>::run(const DenseMatrix<double>&, DenseMatrix<double>&,
-                                               DenseMatrix<double>&, bool) const;
-template int MultiplicativeUpdate<double>::run(const SparseMatrix<double>&, DenseMatrix<double>&,
-                                               DenseMatrix<double>&, bool) const;
+NMFKIT_INSTANTIATE_SOLVER(MultiplicativeUpdate)
 
 }  // namespace nmfkit

@@ -103,14 +103,14 @@ NmfResult<T> fit_impl(const Matrix& X, const NmfOptions& given, const Factors<T>
 }
 
 template <class T, class Matrix>
-TransformResult<T> transform_impl(const Matrix& X, const DenseMatrix<T>& H,
-                                  const NmfOptions& given, const Progress& progress) {
+TransformResult<T> transform_impl(const Matrix& X, const DenseMatrix<T>& H, const NmfOptions& given,
+                                  const Progress& progress) {
   given.validate();
   const NmfOptions options = with_seed(given);
   check_nmf_input(X, options.beta_loss);
   if (X.cols() != H.cols()) {
-    throw InvalidArgument("X has " + std::to_string(X.cols()) + " features, but the components have " +
-                          std::to_string(H.cols()));
+    throw InvalidArgument("X has " + std::to_string(X.cols()) +
+                          " features, but the components have " + std::to_string(H.cols()));
   }
   const Index k = H.rows();
   check_factor(H, k, X.cols(), "the components H");
@@ -123,7 +123,8 @@ TransformResult<T> transform_impl(const Matrix& X, const DenseMatrix<T>& H,
     result.W = DenseMatrix<T>::Zero(X.rows(), k);
   }
   DenseMatrix<T> fixed_H = H;
-  const auto solver = make_solver<T>(options.solver, settings_for(options, X.rows(), X.cols(), progress));
+  const auto solver =
+      make_solver<T>(options.solver, settings_for(options, X.rows(), X.cols(), progress));
   result.n_iter = solver->solve(X, result.W, fixed_H, /*update_H=*/false);
   if (stopped_by_max_iter(result.n_iter, options)) {
     result.converged = false;
@@ -167,15 +168,15 @@ DenseMatrix<T> inverse_transform(const DenseMatrix<T>& W, const DenseMatrix<T>& 
   return W * H;
 }
 
-#define NMFKIT_INSTANTIATE(T)                                                                   \
-  template NmfResult<T> fit(const DenseMatrix<T>&, const NmfOptions&,                         \
-                            const std::type_identity_t<Factors<T>>*, const Progress&);          \
-  template NmfResult<T> fit(const SparseMatrix<T>&, const NmfOptions&,                        \
-                            const std::type_identity_t<Factors<T>>*, const Progress&);          \
-  template TransformResult<T> transform(const DenseMatrix<T>&, const DenseMatrix<T>&,          \
-                                        const NmfOptions&, const Progress&);                    \
-  template TransformResult<T> transform(const SparseMatrix<T>&, const DenseMatrix<T>&,         \
-                                        const NmfOptions&, const Progress&);                    \
+#define NMFKIT_INSTANTIATE(T)                                                          \
+  template NmfResult<T> fit(const DenseMatrix<T>&, const NmfOptions&,                  \
+                            const std::type_identity_t<Factors<T>>*, const Progress&); \
+  template NmfResult<T> fit(const SparseMatrix<T>&, const NmfOptions&,                 \
+                            const std::type_identity_t<Factors<T>>*, const Progress&); \
+  template TransformResult<T> transform(const DenseMatrix<T>&, const DenseMatrix<T>&,  \
+                                        const NmfOptions&, const Progress&);           \
+  template TransformResult<T> transform(const SparseMatrix<T>&, const DenseMatrix<T>&, \
+                                        const NmfOptions&, const Progress&);           \
   template DenseMatrix<T> inverse_transform(const DenseMatrix<T>&, const DenseMatrix<T>&);
 NMFKIT_INSTANTIATE(float)
 NMFKIT_INSTANTIATE(double)

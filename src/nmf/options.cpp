@@ -45,8 +45,8 @@ Init parse_init(const std::string& name) {
   for (Init init : {Init::Random, Init::Nndsvd, Init::Nndsvda, Init::Nndsvdar, Init::Custom}) {
     if (name == to_string(init)) return init;
   }
-  throw InvalidArgument("init must be one of auto, random, nndsvd, nndsvda, nndsvdar, custom; got '" +
-                        name + "'");
+  throw InvalidArgument(
+      "init must be one of auto, random, nndsvd, nndsvda, nndsvdar, custom; got '" + name + "'");
 }
 
 double parse_beta_loss(const std::string& text) {
@@ -77,8 +77,9 @@ void NmfOptions::validate() const {
   const SolverInfo& info = solver_info(solver);
   require(std::isfinite(beta_loss), "beta_loss", format_number(beta_loss), "a finite number");
   if (info.frobenius_only && beta_loss != 2.0) {
-    throw InvalidArgument("beta_loss = " + beta_loss_name(beta_loss) + " needs solver 'mu': solver '" +
-                          solver + "' handles only beta_loss = frobenius");
+    throw InvalidArgument("beta_loss = " + beta_loss_name(beta_loss) +
+                          " needs solver 'mu': solver '" + solver +
+                          "' handles only beta_loss = frobenius");
   }
   require(tol >= 0 && std::isfinite(tol), "tol", format_number(tol), ">= 0");
   require(max_iter >= 1, "max_iter", std::to_string(max_iter), ">= 1");

@@ -11,7 +11,8 @@ template <class T = double>
 DenseMatrix<T> random_nonnegative(Index rows, Index cols, std::uint32_t seed, double offset = 0) {
   RandomState rng(seed);
   DenseMatrix<T> out(rows, cols);
-  for (Index i = 0; i < out.size(); ++i) out.data()[i] = static_cast<T>(std::abs(rng.standard_normal()) + offset);
+  for (Index i = 0; i < out.size(); ++i)
+    out.data()[i] = static_cast<T>(std::abs(rng.standard_normal()) + offset);
   return out;
 }
 

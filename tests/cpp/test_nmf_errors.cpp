@@ -95,7 +95,8 @@ TEST(NmfErrors, TooManyComponentsForSvdInits) {
   for (Init init : {Init::Nndsvd, Init::Nndsvda, Init::Nndsvdar}) {
     NmfOptions o = with_k(6);
     o.init = init;
-    expect_invalid([&] { fit(X, o); }, "can only be used when n_components <= min(n_samples, n_features)");
+    expect_invalid([&] { fit(X, o); },
+                   "can only be used when n_components <= min(n_samples, n_features)");
   }
 }
 
@@ -104,9 +105,12 @@ TEST(NmfErrors, BadCustomFactors) {
   NmfOptions o = with_k(2);
   o.init = Init::Custom;
   expect_invalid([&] { fit(X, o); }, "init = 'custom' needs initial W and H");
-  Factors<double> wrong_shape{testing::random_nonnegative(6, 2, 2), testing::random_nonnegative(3, 5, 3)};
-  expect_invalid([&] { fit(X, o, &wrong_shape); }, "custom H has the wrong shape: expected (2, 5), got (3, 5)");
-  Factors<double> negative{testing::random_nonnegative(6, 2, 2), testing::random_nonnegative(2, 5, 3)};
+  Factors<double> wrong_shape{testing::random_nonnegative(6, 2, 2),
+                              testing::random_nonnegative(3, 5, 3)};
+  expect_invalid([&] { fit(X, o, &wrong_shape); },
+                 "custom H has the wrong shape: expected (2, 5), got (3, 5)");
+  Factors<double> negative{testing::random_nonnegative(6, 2, 2),
+                           testing::random_nonnegative(2, 5, 3)};
   negative.W(0, 0) = -1;
   expect_invalid([&] { fit(X, o, &negative); }, "Negative values in custom W");
   Factors<double> zeros{DenseMatrix<double>::Zero(6, 2), testing::random_nonnegative(2, 5, 3)};
@@ -120,8 +124,10 @@ TEST(NmfErrors, BadCustomFactors) {
 TEST(NmfErrors, TransformNeedsMatchingFeatures) {
   const DenseMatrix<double> X = testing::random_nonnegative(6, 5, 1);
   const DenseMatrix<double> H = testing::random_nonnegative(2, 4, 2);
-  expect_invalid([&] { transform(X, H, with_k(2)); }, "X has 5 features, but the components have 4");
-  expect_invalid([&] { inverse_transform(DenseMatrix<double>(3, 3), H); }, "W has 3 columns but H has 2 rows");
+  expect_invalid([&] { transform(X, H, with_k(2)); },
+                 "X has 5 features, but the components have 4");
+  expect_invalid([&] { inverse_transform(DenseMatrix<double>(3, 3), H); },
+                 "W has 3 columns but H has 2 rows");
 }
 
 }  // namespace

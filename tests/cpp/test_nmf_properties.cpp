@@ -18,8 +18,8 @@ namespace {
 // scikit-learn's objective: D_β plus the scaled penalties.
 double objective(const DenseMatrix<double>& X, const NmfResult<double>& r, const NmfOptions& o) {
   const Penalties p = scaled_penalties(o, X.rows(), X.cols());
-  return linalg::beta_divergence(X, r.W, r.H, o.beta_loss) + p.l1_W * r.W.sum() + p.l1_H * r.H.sum() +
-         0.5 * p.l2_W * r.W.squaredNorm() + 0.5 * p.l2_H * r.H.squaredNorm();
+  return linalg::beta_divergence(X, r.W, r.H, o.beta_loss) + p.l1_W * r.W.sum() +
+         p.l1_H * r.H.sum() + 0.5 * p.l2_W * r.W.squaredNorm() + 0.5 * p.l2_H * r.H.squaredNorm();
 }
 
 struct MonotoneCase {
@@ -59,9 +59,11 @@ INSTANTIATE_TEST_SUITE_P(Betas, MultiplicativeUpdates,
                                            MonotoneCase{2, 0.01, 0.5}, MonotoneCase{1, 0.01, 0.5}),
                          [](const auto& test) {
                            std::ostringstream text;
-                           text << "beta_" << test.param.beta << (test.param.alpha > 0 ? "_regularised" : "");
+                           text << "beta_" << test.param.beta
+                                << (test.param.alpha > 0 ? "_regularised" : "");
                            std::string name = text.str();
-                           for (char& c : name) c = std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+                           for (char& c : name)
+                             c = std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
                            return name;
                          });
 
@@ -78,16 +80,16 @@ TEST(CoordinateDescent, SolutionSatisfiesKktConditions) {
   ASSERT_TRUE(r.converged);
   const Penalties p = scaled_penalties(o, X.rows(), X.cols());
   // Gradients of the objective: W·HHᵀ − XHᵀ + l1 + l2·W, and the same for H.
-  const DenseMatrix<double> grad_W =
-      r.W * (r.H * r.H.transpose()) - X * r.H.transpose() +
-      DenseMatrix<double>::Constant(r.W.rows(), r.W.cols(), p.l1_W) + p.l2_W * r.W;
-  const DenseMatrix<double> grad_H =
-      (r.W.transpose() * r.W) * r.H - r.W.transpose() * X +
-      DenseMatrix<double>::Constant(r.H.rows(), r.H.cols(), p.l1_H) + p.l2_H * r.H;
+  const DenseMatrix<double> grad_W = r.W * (r.H * r.H.transpose()) - X * r.H.transpose() +
+                                     DenseMatrix<double>::Constant(r.W.rows(), r.W.cols(), p.l1_W) +
+                                     p.l2_W * r.W;
+  const DenseMatrix<double> grad_H = (r.W.transpose() * r.W) * r.H - r.W.transpose() * X +
+                                     DenseMatrix<double>::Constant(r.H.rows(), r.H.cols(), p.l1_H) +
+                                     p.l2_H * r.H;
   const double scale = (X * r.H.transpose()).cwiseAbs().maxCoeff();
   for (const auto& [F, G] : {std::pair{&r.W, &grad_W}, std::pair{&r.H, &grad_H}}) {
-    EXPECT_GE(F->minCoeff(), 0.0);                                     // primal feasibility
-    EXPECT_GE(G->minCoeff(), -1e-6 * scale);                           // dual feasibility
+    EXPECT_GE(F->minCoeff(), 0.0);                                       // primal feasibility
+    EXPECT_GE(G->minCoeff(), -1e-6 * scale);                             // dual feasibility
     EXPECT_LE(F->cwiseProduct(*G).cwiseAbs().maxCoeff(), 1e-6 * scale);  // complementarity
   }
 }
@@ -110,7 +112,8 @@ TEST_P(PlantedParts, AreRecovered) {
   for (Index t = 0; t < 4; ++t) {
     double best = 0;
     for (Index c = 0; c < 4; ++c) {
-      const double cosine = H_true.row(t).dot(r.H.row(c)) / (H_true.row(t).norm() * r.H.row(c).norm());
+      const double cosine =
+          H_true.row(t).dot(r.H.row(c)) / (H_true.row(t).norm() * r.H.row(c).norm());
       best = std::max(best, cosine);
     }
     EXPECT_GT(best, 0.999) << "part " << t;
@@ -169,7 +172,8 @@ TEST(Transform, ReproducesTheCodesOfTheTrainingData) {
 
 TEST(Components, AutoTakesTheNumberFromCustomFactors) {
   const DenseMatrix<double> X = testing::random_nonnegative(12, 9, 1);
-  Factors<double> custom{testing::random_nonnegative(12, 3, 2), testing::random_nonnegative(3, 9, 3)};
+  Factors<double> custom{testing::random_nonnegative(12, 3, 2),
+                         testing::random_nonnegative(3, 9, 3)};
   NmfOptions o;  // n_components unset: 'auto'
   const auto r = fit(X, o, &custom);
   EXPECT_EQ(r.H.rows(), 3);

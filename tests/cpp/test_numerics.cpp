@@ -52,7 +52,8 @@ TEST(Numerics, MeanAndRandomizedSvdMatchNumpyAndScikitLearn) {
   for (const auto& entry : entries) {
     SCOPED_TRACE(entry.at("svd_prefix").get<std::string>());
     const DType dtype = parse_dtype(entry.at("dtype").get<std::string>());
-    const AnyMatrix X = io::read_matrix(testing::reference_path(entry.at("input").get<std::string>()), dtype);
+    const AnyMatrix X =
+        io::read_matrix(testing::reference_path(entry.at("input").get<std::string>()), dtype);
     X.visit([&](const auto& m) {
       using Scalar = typename std::decay_t<decltype(m)>::Scalar;
       check_entry<Scalar>(m, entry);

@@ -63,7 +63,8 @@ struct Group {
 NmfOptions options_from(const json& p) {
   NmfOptions o;
   if (!p.at("n_components").is_null()) o.n_components = p.at("n_components").get<Index>();
-  if (p.contains("init") && !p.at("init").is_null()) o.init = parse_init(p.at("init").get<std::string>());
+  if (p.contains("init") && !p.at("init").is_null())
+    o.init = parse_init(p.at("init").get<std::string>());
   if (p.contains("solver")) o.solver = p.at("solver").get<std::string>();
   if (p.contains("beta_loss")) {
     const auto& beta = p.at("beta_loss");
@@ -73,7 +74,8 @@ NmfOptions options_from(const json& p) {
   o.max_iter = p.at("max_iter").get<int>();
   o.random_state = p.at("random_state").get<std::uint32_t>();
   if (p.contains("alpha_W")) o.alpha_W = p.at("alpha_W").get<double>();
-  if (p.contains("alpha_H") && p.at("alpha_H").is_number()) o.alpha_H = p.at("alpha_H").get<double>();
+  if (p.contains("alpha_H") && p.at("alpha_H").is_number())
+    o.alpha_H = p.at("alpha_H").get<double>();
   if (p.contains("l1_ratio")) o.l1_ratio = p.at("l1_ratio").get<double>();
   if (p.contains("shuffle")) o.shuffle = p.at("shuffle").get<bool>();
   return o;
@@ -95,7 +97,9 @@ double relative_difference(const DenseMatrix<T>& a, const DenseMatrix<T>& refere
 
 template <class T, class Matrix>
 Comparison compare(const Matrix& X, const json& c, const std::string& dir) {
-  const auto file = [&](const std::string& key) { return dir + "/" + c.at("files").at(key).get<std::string>(); };
+  const auto file = [&](const std::string& key) {
+    return dir + "/" + c.at("files").at(key).get<std::string>();
+  };
   const NmfOptions options = options_from(c.at("params"));
   Factors<T> custom;
   const bool has_custom = options.init == Init::Custom;
@@ -139,8 +143,8 @@ bool within_tolerance(const Comparison& r, bool float64) {
     return r.n_iter_equal && r.error <= kErrorTolerance && r.W <= kFactorTolerance &&
            r.H <= kFactorTolerance && r.transform <= kFactorTolerance;
   }
-  const double limit = std::max(float64 ? kFactorTolerance : kFloat32Floor,
-                                kSensitivityFactor * r.sensitivity);
+  const double limit =
+      std::max(float64 ? kFactorTolerance : kFloat32Floor, kSensitivityFactor * r.sensitivity);
   return r.error <= limit && r.W <= limit && r.H <= limit && r.transform <= limit;
 }
 
@@ -192,21 +196,22 @@ int main(int argc, char** argv) {
       ++failures;
       continue;
     }
-    report << name << '\t' << c.at("dtype").get<std::string>() << '\t' << storage << '\t' << r.n_iter
-           << '\t' << r.n_iter_ref << '\t' << r.error << '\t' << r.W << '\t' << r.H << '\t'
-           << r.transform << '\t' << r.sensitivity << '\t' << r.seconds << '\t'
+    report << name << '\t' << c.at("dtype").get<std::string>() << '\t' << storage << '\t'
+           << r.n_iter << '\t' << r.n_iter_ref << '\t' << r.error << '\t' << r.W << '\t' << r.H
+           << '\t' << r.transform << '\t' << r.sensitivity << '\t' << r.seconds << '\t'
            << r.sklearn_seconds << '\n';
     if (!within_tolerance(r, float64)) {
       ++failures;
-      std::cerr << "FAIL " << name << ": n_iter " << r.n_iter << " vs " << r.n_iter_ref
-                << ", err " << r.error << ", W " << r.W << ", H " << r.H << ", transform "
-                << r.transform << ", sklearn's own sensitivity " << r.sensitivity << '\n';
+      std::cerr << "FAIL " << name << ": n_iter " << r.n_iter << " vs " << r.n_iter_ref << ", err "
+                << r.error << ", W " << r.W << ", H " << r.H << ", transform " << r.transform
+                << ", sklearn's own sensitivity " << r.sensitivity << '\n';
     }
     const std::string label = c.at("label").get<std::string>();
     const std::string condition = r.well_conditioned ? "" : " (ill-conditioned)";
     keep_worst(groups[label + condition + "\t" + c.at("dtype").get<std::string>() + "\t" + storage],
                r, name);
-    auto& t = time_by_dataset[c.at("dataset").get<std::string>() + " " + c.at("dtype").get<std::string>()];
+    auto& t = time_by_dataset[c.at("dataset").get<std::string>() + " " +
+                              c.at("dtype").get<std::string>()];
     t.first += r.seconds;
     t.second += r.sklearn_seconds;
   }

@@ -42,8 +42,8 @@ class AnyMatrix {
 
   AnyMatrix() = default;
   template <class M>
-    requires std::is_constructible_v<Storage, M&&>
-  AnyMatrix(M&& matrix) : storage_(std::forward<M>(matrix)) {}  // NOLINT: implicit by design
+  requires std::is_constructible_v<Storage, M&&> AnyMatrix(M&& matrix)
+      : storage_(std::forward<M>(matrix)) {}  // NOLINT: implicit by design
 
   Index rows() const;
   Index cols() const;

@@ -14,16 +14,16 @@ namespace nmfkit::io {
 inline constexpr int kModelFormatVersion = 1;
 
 struct NmfModel {
-  NmfOptions options;                 // as given (random_state is the seed actually used)
-  Init init_used = Init::Auto;        // the initialisation after scikit-learn's default rule
-  AnyMatrix W;                        // n_samples × k, dense
-  AnyMatrix H;                        // k × n_features, dense: the components
+  NmfOptions options;           // as given (random_state is the seed actually used)
+  Init init_used = Init::Auto;  // the initialisation after scikit-learn's default rule
+  AnyMatrix W;                  // n_samples × k, dense
+  AnyMatrix H;                  // k × n_features, dense: the components
   double reconstruction_error = 0;
   int n_iter = 0;
   bool converged = true;
   std::vector<std::string> warnings;
-  std::string input;                  // where X came from, for the record
-  double seconds = 0;                 // wall time of the fit
+  std::string input;   // where X came from, for the record
+  double seconds = 0;  // wall time of the fit
 };
 
 // Writes DIR/W.npy, DIR/H.npy and DIR/model.json through a staging directory, so a

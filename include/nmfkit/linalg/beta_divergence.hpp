@@ -18,8 +18,8 @@ template <class T>
 double beta_divergence(const DenseMatrix<T>& X, const DenseMatrix<T>& W, const DenseMatrix<T>& H,
                        double beta);
 template <class T>
-double beta_divergence(const SparseMatrix<T>& X, const DenseMatrix<T>& W,
-                       const DenseMatrix<T>& H, double beta);
+double beta_divergence(const SparseMatrix<T>& X, const DenseMatrix<T>& W, const DenseMatrix<T>& H,
+                       double beta);
 
 // sqrt(2·D): scikit-learn's reconstruction_err_ (the Frobenius norm of X − WH when β = 2).
 double divergence_to_error(double divergence);
@@ -27,7 +27,7 @@ double divergence_to_error(double divergence);
 // (WH)_ij at each stored entry of X, in storage order, into out[0 .. nnz). Each dot
 // product is summed in NumPy's pairwise order, as scikit-learn's _special_sparse_dot does.
 template <class T>
-void product_at_nonzeros(const SparseMatrix<T>& X, const DenseMatrix<T>& W,
-                         const DenseMatrix<T>& H, T* out);
+void product_at_nonzeros(const SparseMatrix<T>& X, const DenseMatrix<T>& W, const DenseMatrix<T>& H,
+                         T* out);
 
 }  // namespace nmfkit::linalg

@@ -46,4 +46,14 @@ DenseMatrix<T> multiply(const X& matrix, const DenseMatrix<T>& A) {
 template <class T>
 SparseMatrix<T> transposed(const SparseMatrix<T>& X);
 
+// Xᵀ in the form multiply() takes best: a CSR copy of a sparse X, a view of a dense one.
+template <class T>
+SparseMatrix<T> transpose_for_products(const SparseMatrix<T>& X) {
+  return transposed(X);
+}
+template <class T>
+auto transpose_for_products(const DenseMatrix<T>& X) {
+  return X.transpose();
+}
+
 }  // namespace nmfkit::linalg

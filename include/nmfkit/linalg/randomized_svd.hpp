@@ -15,9 +15,10 @@ enum class PowerIterationNormalizer { Auto, None, LU, QR };
 struct RandomizedSvdOptions {
   Index n_oversamples = 10;  // random vectors beyond k; more improves accuracy
   int n_iter = -1;           // power iterations; -1: 7 if k < 0.1·min(m, n), else 4
-  PowerIterationNormalizer normalizer = PowerIterationNormalizer::Auto;  // Auto: None if n_iter ≤ 2, else LU
-  std::optional<bool> transpose;  // work on Xᵀ; unset: when X has fewer rows than columns
-  bool flip_sign = true;          // the largest-magnitude entry of each column of U is positive
+  PowerIterationNormalizer normalizer =
+      PowerIterationNormalizer::Auto;  // Auto: None if n_iter ≤ 2, else LU
+  std::optional<bool> transpose;       // work on Xᵀ; unset: when X has fewer rows than columns
+  bool flip_sign = true;  // the largest-magnitude entry of each column of U is positive
 };
 
 template <class T>

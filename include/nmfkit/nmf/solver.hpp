@@ -51,6 +51,20 @@ class SolverFor : public Solver<T> {
   }
 };
 
+// Explicit instantiations of a SolverFor-based class template for both element types
+// and both storage kinds, for the solver's .cpp file.
+#define NMFKIT_INSTANTIATE_SOLVER(Class)                                             \
+  template class Class<float>;                                                       \
+  template class Class<double>;                                                      \
+  template int Class<float>::run(const DenseMatrix<float>&, DenseMatrix<float>&,     \
+                                 DenseMatrix<float>&, bool) const;                   \
+  template int Class<float>::run(const SparseMatrix<float>&, DenseMatrix<float>&,    \
+                                 DenseMatrix<float>&, bool) const;                   \
+  template int Class<double>::run(const DenseMatrix<double>&, DenseMatrix<double>&,  \
+                                  DenseMatrix<double>&, bool) const;                 \
+  template int Class<double>::run(const SparseMatrix<double>&, DenseMatrix<double>&, \
+                                  DenseMatrix<double>&, bool) const;
+
 struct SolverInfo {
   std::string name;
   std::string description;
