@@ -28,37 +28,41 @@ struct Workspace {
 constexpr Index kBlock = 8;
 
 // One sweep over the coordinates of rows [first, first + count) of W, through `tile`
-// (k × kBlock, lane-major).
-template <class T>
+// (k × kBlock, lane-major). Lanes past `count` hold zeros and are never stored; whole
+// blocks (kCount = kBlock) compile without the per-lane bound checks.
+template <class T, Index kCount>
 void sweep_block(DenseMatrix<T>& W, Index first, Index count, Workspace<T>& ws, T* tile) {
   const Index k = W.cols();
+  const Index lanes = kCount == kBlock ? kBlock : count;
   for (Index r = 0; r < k; ++r) {
     for (Index lane = 0; lane < kBlock; ++lane) {
-      tile[r * kBlock + lane] = lane < count ? W(first + lane, r) : T(0);
+      tile[r * kBlock + lane] = lane < lanes ? W(first + lane, r) : T(0);
     }
   }
   T grad[kBlock];
   for (Index s = 0; s < k; ++s) {
     const Index t = ws.order[s];
     const T* h = ws.HHt.data() + t * k;
-    for (Index lane = 0; lane < kBlock; ++lane)
-      grad[lane] = lane < count ? -ws.XHt(first + lane, t) : T(0);
+    for (Index lane = 0; lane < kBlock; ++lane) {
+      grad[lane] = lane < lanes ? -ws.XHt(first + lane, t) : T(0);
+    }
     for (Index r = 0; r < k; ++r) {
       for (Index lane = 0; lane < kBlock; ++lane) grad[lane] += h[r] * tile[r * kBlock + lane];
     }
     T* w = tile + t * kBlock;
-    const T hess = h[t];
-    for (Index lane = 0; lane < count; ++lane) {
+    for (Index lane = 0; lane < lanes; ++lane) {
       const T pg = w[lane] == T(0) ? std::min(T(0), grad[lane]) : grad[lane];
       ws.projected(s, first + lane) = std::abs(pg);
     }
+    const T hess = h[t];
     if (hess != T(0)) {
-      for (Index lane = 0; lane < kBlock; ++lane)
+      for (Index lane = 0; lane < kBlock; ++lane) {
         w[lane] = std::max(w[lane] - grad[lane] / hess, T(0));
+      }
     }
   }
   for (Index r = 0; r < k; ++r) {
-    for (Index lane = 0; lane < count; ++lane) W(first + lane, r) = tile[r * kBlock + lane];
+    for (Index lane = 0; lane < lanes; ++lane) W(first + lane, r) = tile[r * kBlock + lane];
   }
 }
 
@@ -78,7 +82,11 @@ T sweep(DenseMatrix<T>& W, Workspace<T>& ws) {
     std::vector<T> tile(static_cast<std::size_t>(k * kBlock));
 #pragma omp for schedule(static)
     for (Index first = 0; first < rows; first += kBlock) {
-      sweep_block(W, first, std::min(kBlock, rows - first), ws, tile.data());
+      if (rows - first >= kBlock) {
+        sweep_block<T, kBlock>(W, first, kBlock, ws, tile.data());
+      } else {
+        sweep_block<T, 0>(W, first, rows - first, ws, tile.data());
+      }
     }
   }
   T violation = 0;
