@@ -1,5 +1,5 @@
 #pragma once
-// Access to the oracle outputs that tests/parity/make_references.py writes at test time.
+// Access to the oracle outputs that the scripts in tests/oracles/ write at test time.
 
 #include <fstream>
 #include <string>
@@ -18,7 +18,7 @@ inline nlohmann::json load_reference_json(const std::string& name) {
   std::ifstream in(reference_path(name));
   if (!in) {
     ADD_FAILURE() << "missing reference file " << reference_path(name)
-                  << " (run the numpy_references test first)";
+                  << " (run the oracle_* tests first: ctest -R oracle)";
     return nlohmann::json::object();
   }
   return nlohmann::json::parse(in);

@@ -1,4 +1,4 @@
-// Parity with scikit-learn: runs nmfkit on every case that make_references.py solved with
+// Parity with scikit-learn: runs nmfkit on every case that tests/oracles/sklearn_nmf.py solved with
 // scikit-learn and compares n_iter, reconstruction_err_, W, H and transform(X).
 //
 // usage: nmfkit_parity REFERENCE_DIR REPORT.tsv

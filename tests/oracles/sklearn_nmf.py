@@ -1,10 +1,10 @@
 #!/usr/bin/python3
 """Writes the oracle outputs that nmfkit's tests compare against.
 
-NumPy, SciPy and scikit-learn as installed from Debian are the oracles. CTest runs this
-as the `numpy_references` fixture; by hand:
+NumPy, SciPy and scikit-learn as installed from Debian are the oracles. CTest runs every
+script in tests/oracles/ before the tests that need them; by hand:
 
-    /usr/bin/python3 tests/parity/make_references.py --out build/references \
+    /usr/bin/python3 tests/oracles/sklearn_nmf.py --out build/references \
         --data-dir ../shared/data
 
 It writes, under --out:
