@@ -34,7 +34,8 @@ constexpr double kFactorTolerance = 1e-5;
 constexpr double kConditioned = kFactorTolerance / 10;
 constexpr double kSensitivityFactor = 10;
 // float32 sums round at 6e-8 instead of 1e-16 and both libraries sum in different
-// orders, so float32 is held to the sensitivity rule with this floor.
+// orders, so float32 is held to the sensitivity rule with this floor; its sensitivity also
+// counts how far scikit-learn's float32 answer lies from its float64 one.
 constexpr double kFloat32Floor = 1e-4;
 
 struct Comparison {
@@ -225,7 +226,8 @@ int main(int argc, char** argv) {
   }
   std::printf(
       "worst relative differences per configuration; 'sens' is scikit-learn's own change when X\n"
-      "moves by one ulp. A float64 case is ill-conditioned when sens exceeds %.0e or n_iter\n"
+      "moves by one ulp (float32: or is fitted in float64). A float64 case is ill-conditioned when "
+      "sens exceeds %.0e or n_iter\n"
       "changes; those and all float32 cases must agree within max(%.0e, %.0f x sens)\n",
       kConditioned, kFloat32Floor, kSensitivityFactor);
   std::printf("%-52s %-7s %-6s %5s %7s %9s %9s %9s %9s %9s\n", "configuration", "dtype", "store",
