@@ -5,9 +5,9 @@ set -euo pipefail
 
 packages=(
   build-essential cmake pkg-config
-  libeigen3-dev libcli11-dev nlohmann-json3-dev zlib1g-dev
+  libeigen3-dev libcli11-dev nlohmann-json3-dev zlib1g-dev libarchive-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  python3-numpy python3-scipy python3-sklearn python3-pytest
+  python3-numpy python3-scipy python3-sklearn python3-pytest python3-gensim
 )
 
 missing=()

@@ -3,6 +3,7 @@
 
 #include <fstream>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -22,6 +23,20 @@ inline nlohmann::json load_reference_json(const std::string& name) {
     return nlohmann::json::object();
   }
   return nlohmann::json::parse(in);
+}
+
+// A JSON array of strings.
+inline std::vector<std::string> strings(const nlohmann::json& array) {
+  return array.get<std::vector<std::string>>();
+}
+
+// Bytes the oracles wrote as hex (JSON strings cannot hold arbitrary bytes).
+inline std::string from_hex(const std::string& hex) {
+  std::string bytes;
+  for (std::size_t i = 0; i + 1 < hex.size(); i += 2) {
+    bytes.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
+  }
+  return bytes;
 }
 
 }  // namespace nmfkit::testing

@@ -1,0 +1,35 @@
+#pragma once
+// Internal to the corpus readers: the files of a folder tree or of a tar archive, named
+// by their '/'-separated path below the root, with their contents read on demand.
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+namespace nmfkit::text::detail {
+
+// A file's bytes; IoError naming it when it cannot be read.
+std::string read_whole_file(const std::string& path);
+
+class DocumentTree {
+ public:
+  // Regular files below `root` (symbolic links to files count, links to folders are not
+  // followed). Hidden files and folders, whose names start with '.', are left out.
+  static DocumentTree from_folder(const std::string& root);
+  // Regular files of a tar archive, with the same rule for hidden names; "./" and
+  // leading "/" in member names are dropped.
+  static DocumentTree from_archive(const std::string& path);
+
+  std::size_t size() const { return paths_.size(); }
+  const std::string& path(std::size_t i) const { return paths_[i]; }
+  // The file's bytes; each file is taken at most once (archive contents are moved out).
+  std::string take_contents(std::size_t i);
+
+ private:
+  std::string root_;
+  bool in_memory_ = false;
+  std::vector<std::string> paths_;
+  std::vector<std::string> contents_;  // archives only
+};
+
+}  // namespace nmfkit::text::detail

@@ -1,0 +1,114 @@
+#include "nmfkit/text/vectorizer.hpp"
+
+#include <numeric>
+
+#include "document_counts.hpp"
+#include "nmfkit/core/error.hpp"
+#include "term_table.hpp"
+#include "tfidf.hpp"
+#include "vocabulary.hpp"
+
+namespace nmfkit::text {
+
+namespace {
+
+template <class T>
+AnyMatrix weighted(SparseMatrix<T> X, const Vector<double>& idf, const VectorizerOptions& o) {
+  if (o.weighting == Weighting::Tfidf) {
+    // A float32 vectoriser keeps float32 idf; widening it to double was exact.
+    const Vector<T> idf_t = idf.cast<T>();
+    detail::weight_tfidf(X, idf_t, o.sublinear_tf, o.norm);
+  }
+  return AnyMatrix(std::move(X));
+}
+
+AnyMatrix assemble(const detail::CorpusCounts& counts,
+                   const std::vector<std::vector<std::int64_t>>& column_of, Index n_columns,
+                   const Vector<double>& idf, const VectorizerOptions& o) {
+  if (o.dtype == DType::Float32) {
+    return weighted(detail::assemble<float>(counts, column_of, n_columns, o.binary), idf, o);
+  }
+  return weighted(detail::assemble<double>(counts, column_of, n_columns, o.binary), idf, o);
+}
+
+}  // namespace
+
+Vectorizer::Vectorizer(VectorizerOptions options) : options_(std::move(options)) {
+  options_.validate();
+}
+
+AnyMatrix Vectorizer::fit_transform(const std::vector<std::string>& documents) {
+  const VectorizerOptions& o = options_;
+  std::uint32_t stop_count = 0;
+  const detail::CorpusCounts counts =
+      detail::count_new_terms(documents, o.lowercase, o.stop_words.words, stop_count);
+  const detail::MergedVocabulary merged = detail::merge_vocabularies(counts, stop_count);
+  if (merged.terms.empty()) {
+    throw InvalidArgument("empty vocabulary; perhaps the documents only contain stop words");
+  }
+  const auto n_documents = static_cast<Index>(documents.size());
+  const std::vector<bool> keep = detail::limit_features(merged, n_documents, o);
+
+  // Columns of the kept terms, in sorted order; the rest are scikit-learn's stop_words_.
+  std::vector<std::string> terms;
+  std::vector<std::string> dropped;
+  std::vector<std::int64_t> column(merged.terms.size(), -1);
+  std::vector<std::int64_t> kept_df;
+  for (std::size_t j = 0; j < merged.terms.size(); ++j) {
+    if (keep[j]) {
+      column[j] = static_cast<std::int64_t>(terms.size());
+      terms.emplace_back(merged.terms[j]);
+      kept_df.push_back(merged.document_frequency[j]);
+    } else {
+      dropped.emplace_back(merged.terms[j]);
+    }
+  }
+  if (terms.empty()) {
+    throw InvalidArgument(
+        "After pruning, no terms remain. Try a lower min_df or a higher max_df.");
+  }
+  std::vector<std::vector<std::int64_t>> column_of(merged.index_of.size());
+  for (std::size_t t = 0; t < column_of.size(); ++t) {
+    column_of[t].reserve(merged.index_of[t].size());
+    for (const std::int64_t j : merged.index_of[t]) column_of[t].push_back(j < 0 ? -1 : column[j]);
+  }
+
+  Vector<double> idf;
+  if (o.weighting == Weighting::Tfidf && o.use_idf) {
+    idf = o.dtype == DType::Float32
+              ? detail::inverse_document_frequency<float>(kept_df, n_documents, o.smooth_idf)
+                    .cast<double>()
+              : detail::inverse_document_frequency<double>(kept_df, n_documents, o.smooth_idf);
+  }
+  AnyMatrix X = assemble(counts, column_of, static_cast<Index>(terms.size()), idf, o);
+
+  auto index = std::make_shared<detail::TermTable>();
+  for (const std::string& term : terms) index->insert(term);
+  // Nothing above changed the vectoriser, so a failed fit leaves the previous one intact.
+  terms_ = std::move(terms);
+  dropped_ = std::move(dropped);
+  idf_ = std::move(idf);
+  index_ = std::move(index);
+  return X;
+}
+
+AnyMatrix Vectorizer::transform(const std::vector<std::string>& documents) const {
+  if (!index_) {
+    throw InvalidArgument("the vectorizer has no vocabulary yet: call fit_transform first");
+  }
+  const detail::CorpusCounts counts =
+      detail::count_known_terms(documents, options_.lowercase, *index_);
+  std::vector<std::int64_t> identity(terms_.size());
+  std::iota(identity.begin(), identity.end(), std::int64_t{0});
+  const std::vector<std::vector<std::int64_t>> column_of(counts.threads.size(), identity);
+  return assemble(counts, column_of, static_cast<Index>(terms_.size()), idf_, options_);
+}
+
+std::optional<Index> Vectorizer::term_index(const std::string& term) const {
+  if (!index_) return std::nullopt;
+  const std::uint32_t id = index_->find(term);
+  if (id == detail::TermTable::kAbsent) return std::nullopt;
+  return static_cast<Index>(id);
+}
+
+}  // namespace nmfkit::text
