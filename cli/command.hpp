@@ -12,5 +12,8 @@ void add_transform_command(CLI::App& app);
 void add_info_command(CLI::App& app);
 void add_convert_command(CLI::App& app);
 void add_demo_command(CLI::App& app);
+void add_svd_command(CLI::App& app);
+void add_vectorize_command(CLI::App& app);
+void add_topics_command(CLI::App& app);
 
 }  // namespace nmfkit::cli

@@ -36,6 +36,9 @@ int main(int argc, char** argv) {
   nmfkit::cli::add_info_command(app);
   nmfkit::cli::add_convert_command(app);
   nmfkit::cli::add_demo_command(app);
+  nmfkit::cli::add_svd_command(app);
+  nmfkit::cli::add_vectorize_command(app);
+  nmfkit::cli::add_topics_command(app);
 
   try {
     app.parse(argc, argv);

@@ -54,7 +54,8 @@ NmfOptions options_from_json(const json& j) {
 
 }  // namespace
 
-void save_nmf_model(const std::string& directory, const NmfModel& model) {
+void write_nmf_model(const StagedDirectory& staged, const NmfModel& model,
+                     const std::string& W_file) {
   json j;
   j["format"] = kFormatName;
   j["format_version"] = kModelFormatVersion;
@@ -71,15 +72,19 @@ void save_nmf_model(const std::string& directory, const NmfModel& model) {
   j["reconstruction_error"] = model.reconstruction_error;
   j["warnings"] = model.warnings;
   j["seconds"] = model.seconds;
-  j["files"] = {{"W", "W.npy"}, {"H", "H.npy"}};
+  j["files"] = {{"W", W_file}, {"H", "H.npy"}};
 
-  StagedDirectory staged(directory);
-  write_npy(staged.file("W.npy").string(), model.W);
+  write_npy(staged.file(W_file).string(), model.W);
   write_npy(staged.file("H.npy").string(), model.H);
   std::ofstream out(staged.file("model.json"));
   out << j.dump(2) << '\n';
   out.close();
   if (!out) throw IoError("cannot write " + staged.file("model.json").string());
+}
+
+void save_nmf_model(const std::string& directory, const NmfModel& model) {
+  StagedDirectory staged(directory);
+  write_nmf_model(staged, model);
   staged.commit();
 }
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "nmfkit/core/matrix.hpp"
+#include "nmfkit/io/atomic_file.hpp"
 #include "nmfkit/nmf/options.hpp"
 
 namespace nmfkit::io {
@@ -29,6 +30,11 @@ struct NmfModel {
 // Writes DIR/W.npy, DIR/H.npy and DIR/model.json through a staging directory, so a
 // failure leaves nothing behind.
 void save_nmf_model(const std::string& directory, const NmfModel& model);
+
+// Writes the model's files into a directory that holds other results too (a topic
+// model's); W goes to `W_file`, which model.json records.
+void write_nmf_model(const StagedDirectory& staged, const NmfModel& model,
+                     const std::string& W_file = "W.npy");
 
 // Reads a model directory back. Throws IoError for missing files and FormatError for a
 // model.json of another format, a newer format version, or shapes that do not match.

@@ -1,0 +1,63 @@
+#include "corpus_matrix.hpp"
+
+#include <chrono>
+#include <cstdio>
+
+#include "common.hpp"
+
+namespace nmfkit::cli {
+
+namespace {
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+std::string format_seconds(double seconds) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.2f s", seconds);
+  return buffer;
+}
+}  // namespace
+
+CorpusMatrix read_and_vectorize(const std::string& path, const CorpusFlags& corpus_flags,
+                                const VectorizerFlags& vectorizer_flags) {
+  // Both option sets are checked before the (possibly long) read.
+  const text::CorpusOptions corpus_options = corpus_flags.options();
+  text::VectorizerOptions vectorizer_options = vectorizer_flags.options();
+
+  auto start = std::chrono::steady_clock::now();
+  text::Corpus corpus = text::read_corpus(path, corpus_options);
+  const double read_seconds = seconds_since(start);
+  std::string report = "read       " + std::to_string(corpus.documents.size()) + " documents";
+  if (!corpus.label_names.empty()) {
+    report += ", " + std::to_string(corpus.label_names.size()) + " labels";
+  }
+  report += " from " + path + " in " + format_seconds(read_seconds) + "\n";
+
+  start = std::chrono::steady_clock::now();
+  text::Vectorizer vectorizer(std::move(vectorizer_options));
+  AnyMatrix X = vectorizer.fit_transform(corpus.documents);
+  const double vectorize_seconds = seconds_since(start);
+  report += "vectorise  " + describe(X) + ", " + std::to_string(X.stored()) + " non-zeros (" +
+            vectorizer_flags.weighting + ") in " + format_seconds(vectorize_seconds) + "\n";
+  return {std::move(corpus), std::move(vectorizer), std::move(X),
+          read_seconds,      vectorize_seconds,     std::move(report)};
+}
+
+std::string documents_table(const text::Corpus& corpus,
+                            const std::vector<std::string>& extra_header,
+                            const std::vector<std::vector<std::string>>& extra_columns) {
+  const bool labelled = !corpus.labels.empty();
+  std::string out = labelled ? "document\tlabel" : "document";
+  for (const auto& name : extra_header) out += "\t" + name;
+  out += '\n';
+  for (std::size_t i = 0; i < corpus.documents.size(); ++i) {
+    out += corpus.names[i];
+    if (labelled) out += "\t" + corpus.label_names[static_cast<std::size_t>(corpus.labels[i])];
+    for (const auto& column : extra_columns) out += "\t" + column[i];
+    out += '\n';
+  }
+  return out;
+}
+
+}  // namespace nmfkit::cli

@@ -1,0 +1,281 @@
+// `nmfkit topics CORPUS --k K --out DIR`: a topic model of a corpus — read, vectorise,
+// factorise with NMF, then the top terms, dominant topics, coherence and, when the
+// documents have labels, how well the topics agree with them.
+
+#include <chrono>
+#include <cstdio>
+#include <optional>
+
+#include <nlohmann/json.hpp>
+
+#include "command.hpp"
+#include "common.hpp"
+#include "corpus_matrix.hpp"
+#include "nmf_flags.hpp"
+#include "nmfkit/cluster/agreement.hpp"
+#include "nmfkit/core/error.hpp"
+#include "nmfkit/io/atomic_file.hpp"
+#include "nmfkit/io/matrix_file.hpp"
+#include "nmfkit/io/nmf_model.hpp"
+#include "nmfkit/io/text_file.hpp"
+#include "nmfkit/text/analyzer.hpp"
+#include "nmfkit/text/coherence.hpp"
+#include "nmfkit/text/topics.hpp"
+
+namespace nmfkit::cli {
+
+namespace {
+
+using nlohmann::json;
+
+struct TopicsArgs {
+  std::string corpus;
+  std::string out;
+  CorpusFlags corpus_flags;
+  VectorizerFlags vectorizer_flags;
+  NmfFlags nmf;
+  int top = 10;
+  int top_documents = 5;
+  std::vector<std::string> coherence = {"c_v", "c_npmi", "u_mass"};
+  bool save_matrix = false;
+};
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+struct TopicModel {
+  io::NmfModel nmf;
+  std::vector<std::vector<text::Ranked>> terms;      // per topic, best first
+  std::vector<std::vector<text::Ranked>> documents;  // per topic, best first
+  std::vector<int> dominant;                         // per document, -1 for none
+  std::vector<std::vector<std::string>> words;       // the terms' words
+};
+
+template <class T>
+TopicModel fit_topics(const SparseMatrix<T>& X, const TopicsArgs& args, NmfOptions options) {
+  const auto start = std::chrono::steady_clock::now();
+  NmfResult<T> result = fit(X, options, nullptr, interruptible_progress());
+  const double seconds = seconds_since(start);
+  TopicModel model;
+  model.terms = text::top_terms(result.H, args.top);
+  model.documents = text::top_documents(result.W, args.top_documents);
+  model.dominant = text::dominant_topics(result.W);
+  model.nmf = model_of(std::move(result), std::move(options), args.corpus, seconds);
+  return model;
+}
+
+std::vector<text::CoherenceMeasure> coherence_measures(const std::vector<std::string>& names) {
+  std::vector<text::CoherenceMeasure> measures;
+  for (const auto& name : names) {
+    if (name != "none") measures.push_back(text::parse_coherence_measure(name));
+  }
+  return measures;
+}
+
+std::string format_number(double value, const char* format = "%.6g") {
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, format, value);
+  return buffer;
+}
+
+std::string topics_table(const TopicModel& model, const std::vector<std::string>& vocabulary) {
+  std::string out = "topic\trank\tterm\tweight\n";
+  for (std::size_t k = 0; k < model.terms.size(); ++k) {
+    for (std::size_t r = 0; r < model.terms[k].size(); ++r) {
+      const auto& term = model.terms[k][r];
+      out += std::to_string(k) + "\t" + std::to_string(r + 1) + "\t" +
+             vocabulary[static_cast<std::size_t>(term.index)] + "\t" +
+             format_number(term.weight, "%.9g") + "\n";
+    }
+  }
+  return out;
+}
+
+std::string top_documents_table(const TopicModel& model, const text::Corpus& corpus) {
+  std::string out = "topic\trank\tdocument\tweight\n";
+  for (std::size_t k = 0; k < model.documents.size(); ++k) {
+    for (std::size_t r = 0; r < model.documents[k].size(); ++r) {
+      const auto& document = model.documents[k][r];
+      out += std::to_string(k) + "\t" + std::to_string(r + 1) + "\t" +
+             corpus.names[static_cast<std::size_t>(document.index)] + "\t" +
+             format_number(document.weight, "%.9g") + "\n";
+    }
+  }
+  return out;
+}
+
+void print_topics(const TopicModel& model, const std::vector<Index>& counts,
+                  const std::vector<text::CoherenceMeasure>& measures,
+                  const std::vector<std::vector<double>>& coherence) {
+  std::printf("\ntopic   docs");
+  for (const auto measure : measures) std::printf(" %8s", text::to_string(measure).c_str());
+  std::printf("  top terms\n");
+  for (std::size_t k = 0; k < model.words.size(); ++k) {
+    std::printf("%5zu %6lld", k, static_cast<long long>(counts[k]));
+    for (const auto& values : coherence) std::printf(" %8.3f", values[k]);
+    std::printf(" ");
+    for (const auto& word : model.words[k]) std::printf(" %s", word.c_str());
+    std::printf("\n");
+  }
+}
+
+struct LabelScores {
+  double purity = 0;
+  double nmi = 0;
+  double ari = 0;
+};
+
+LabelScores label_scores(const std::vector<int>& truth, const std::vector<int>& dominant) {
+  return {cluster::purity(truth, dominant), cluster::normalized_mutual_information(truth, dominant),
+          cluster::adjusted_rand_index(truth, dominant)};
+}
+
+double mean_of(const std::vector<double>& values) {
+  double sum = 0;
+  for (const double v : values) sum += v;
+  return values.empty() ? 0 : sum / static_cast<double>(values.size());
+}
+
+void run(const TopicsArgs& args) {
+  const NmfOptions options = args.nmf.options();
+  const auto measures = coherence_measures(args.coherence);
+  CorpusMatrix data = read_and_vectorize(args.corpus, args.corpus_flags, args.vectorizer_flags);
+  const auto& vocabulary = data.vectorizer.vocabulary();
+  const Index k = options.n_components.value_or(0);
+  if (k > static_cast<Index>(vocabulary.size())) {
+    throw InvalidArgument("--k " + std::to_string(k) + " is larger than the vocabulary (" +
+                          std::to_string(vocabulary.size()) + " terms)");
+  }
+
+  TopicModel model = data.X.visit([&](const auto& X) -> TopicModel {
+    using Matrix = std::decay_t<decltype(X)>;
+    using T = typename Matrix::Scalar;
+    if constexpr (std::is_same_v<Matrix, SparseMatrix<T>>) {
+      return fit_topics<T>(X, args, options);
+    } else {
+      throw InvalidArgument("the vectoriser returned a dense matrix");  // never: it is CSR
+    }
+  });
+  model.words = text::topic_words(model.terms, vocabulary);
+  const auto counts = text::documents_per_topic(model.dominant, k);
+
+  // Coherence on the documents as the vectoriser saw them; gensim rejects empty texts for
+  // the sliding-window measures, so documents with no token left are not counted.
+  std::vector<std::vector<double>> coherence;
+  double coherence_seconds = 0;
+  if (!measures.empty()) {
+    const auto start = std::chrono::steady_clock::now();
+    auto texts = text::analyze(data.corpus.documents, data.vectorizer.options().lowercase,
+                               data.vectorizer.options().stop_words);
+    std::erase_if(texts, [](const auto& tokens) { return tokens.empty(); });
+    for (const auto measure : measures) {
+      text::CoherenceOptions coherence_options;
+      coherence_options.measure = measure;
+      coherence_options.topn = args.top;
+      coherence.push_back(text::topic_coherence(model.words, texts, coherence_options));
+    }
+    coherence_seconds = seconds_since(start);
+  }
+
+  json summary;
+  summary["corpus"] = args.corpus;
+  summary["documents"] = data.corpus.documents.size();
+  summary["labels"] = data.corpus.label_names;
+  summary["matrix"] = {{"rows", data.X.rows()},
+                       {"cols", data.X.cols()},
+                       {"nnz", data.X.stored()},
+                       {"dtype", to_string(data.X.dtype())},
+                       {"weighting", args.vectorizer_flags.weighting}};
+  summary["k"] = k;
+  summary["reconstruction_error"] = model.nmf.reconstruction_error;
+  summary["n_iter"] = model.nmf.n_iter;
+  summary["converged"] = model.nmf.converged;
+  summary["topics"] = json::array();
+  for (std::size_t t = 0; t < model.words.size(); ++t) {
+    summary["topics"].push_back(
+        {{"topic", t}, {"documents", counts[t]}, {"terms", model.words[t]}});
+  }
+  summary["coherence"] = json::object();
+  for (std::size_t m = 0; m < measures.size(); ++m) {
+    summary["coherence"][text::to_string(measures[m])] = {{"per_topic", coherence[m]},
+                                                          {"mean", mean_of(coherence[m])}};
+  }
+  const double diversity = text::topic_diversity(model.words, args.top);
+  summary["topic_diversity"] = diversity;
+  std::optional<LabelScores> scores;
+  if (!data.corpus.labels.empty()) {
+    scores = label_scores(data.corpus.labels, model.dominant);
+    summary["label_scores"] = {
+        {"purity", scores->purity}, {"nmi", scores->nmi}, {"ari", scores->ari}};
+  }
+  summary["seconds"] = {{"read", data.read_seconds},
+                        {"vectorize", data.vectorize_seconds},
+                        {"nmf", model.nmf.seconds},
+                        {"coherence", coherence_seconds}};
+
+  std::vector<std::string> topic_column;
+  for (const int t : model.dominant) topic_column.push_back(std::to_string(t));
+  io::StagedDirectory staged(args.out);
+  io::write_nmf_model(staged, model.nmf, "doc_topics.npy");
+  io::write_text_file(staged.file("topics.tsv").string(), topics_table(model, vocabulary));
+  io::write_text_file(staged.file("top_documents.tsv").string(),
+                      top_documents_table(model, data.corpus));
+  io::write_text_file(staged.file("documents.tsv").string(),
+                      documents_table(data.corpus, {"topic"}, {topic_column}));
+  io::write_lines(staged.file("vocabulary.txt").string(), vocabulary);
+  io::write_text_file(staged.file("summary.json").string(), summary.dump(2) + "\n");
+  if (args.save_matrix) io::write_matrix(staged.file("X.mtx").string(), data.X);
+  staged.commit();
+
+  std::fputs(data.report.c_str(), stdout);
+  std::printf("nmf        k %lld, init %s, seed %u: error %.6g after %d iterations in %.2f s\n",
+              static_cast<long long>(k), to_string(model.nmf.init_used).c_str(),
+              *model.nmf.options.random_state, model.nmf.reconstruction_error, model.nmf.n_iter,
+              model.nmf.seconds);
+  print_topics(model, counts, measures, coherence);
+  std::printf("\ntopic diversity %.3f (share of distinct words among the top %d)\n", diversity,
+              args.top);
+  if (scores) {
+    std::printf("dominant topic vs label: purity %.3f, NMI %.3f, ARI %.3f\n", scores->purity,
+                scores->nmi, scores->ari);
+  }
+  print_warnings(model.nmf.warnings);
+  std::printf(
+      "wrote %s: topics.tsv, doc_topics.npy, H.npy, model.json, vocabulary.txt, "
+      "documents.tsv, top_documents.tsv, summary.json%s\n",
+      args.out.c_str(), args.save_matrix ? ", X.mtx" : "");
+}
+
+}  // namespace
+
+void add_topics_command(CLI::App& app) {
+  auto args = std::make_shared<TopicsArgs>();
+  auto* command = app.add_subcommand(
+      "topics", "Topic-model a corpus: vectorise it, factorise with NMF, show and save the topics");
+  command
+      ->add_option("CORPUS", args->corpus,
+                   "a folder or .tar.gz with one folder per label (20 newsgroups layout), a .txt "
+                   "(one document per line) or a .tsv (label column + text)")
+      ->required();
+  command->add_option("--out", args->out, "directory for the topic model")->required();
+  args->corpus_flags.add_to(*command);
+  args->vectorizer_flags.add_to(*command);
+  args->nmf.add_to(*command, /*k_required=*/true);
+  command->add_option("--top", args->top, "terms shown and saved per topic")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  command->add_option("--top-documents", args->top_documents, "documents saved per topic")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  command
+      ->add_option("--coherence", args->coherence,
+                   "coherence measures (gensim's): c_v, c_npmi, c_uci, u_mass, or none")
+      ->delimiter(',')
+      ->check(CLI::IsMember({"c_v", "c_npmi", "c_uci", "u_mass", "none"}))
+      ->capture_default_str();
+  command->add_flag("--save-matrix", args->save_matrix, "also write the matrix as X.mtx");
+  command->callback([args] { run(*args); });
+}
+
+}  // namespace nmfkit::cli
