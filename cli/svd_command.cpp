@@ -1,12 +1,10 @@
 // `nmfkit svd INPUT --out DIR [--k K] [--method full|randomized]`: singular values and
 // vectors of a matrix, with a scree plot.
 
-#include <bit>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <limits>
 #include <memory>
 #include <string>
@@ -20,6 +18,7 @@
 #include "nmfkit/core/random.hpp"
 #include "nmfkit/io/atomic_file.hpp"
 #include "nmfkit/io/npy.hpp"
+#include "nmfkit/io/text_file.hpp"
 #include "nmfkit/linalg/full_svd.hpp"
 #include "nmfkit/linalg/randomized_svd.hpp"
 #include "nmfkit/report/line_plot.hpp"
@@ -112,33 +111,6 @@ SvdOutcome compute(const Matrix& X, const SvdArgs& args) {
   return outcome;
 }
 
-// A 1-D little-endian .npy (format 1.0), as np.save writes a vector: np.load gives the
-// same array numpy.linalg.svd returns for S.
-template <class T>
-void write_vector_npy(const std::filesystem::path& path, const std::vector<double>& values) {
-  static_assert(std::endian::native == std::endian::little,
-                "the .npy writer assumes little-endian");
-  std::string header = std::string("{'descr': '<f") + (sizeof(T) == 4 ? "4" : "8") +
-                       "', 'fortran_order': False, 'shape': (" + std::to_string(values.size()) +
-                       ",), }";
-  // Magic (6) + version (2) + length (2) + header + newline, padded to 64 bytes.
-  const std::size_t unpadded = 10 + header.size() + 1;
-  header.append((64 - unpadded % 64) % 64, ' ');
-  header += '\n';
-  std::ofstream out(path, std::ios::binary);
-  out.write("\x93NUMPY\x01\x00", 8);
-  const auto length = static_cast<std::uint16_t>(header.size());
-  const char length_bytes[2] = {static_cast<char>(length & 0xff), static_cast<char>(length >> 8)};
-  out.write(length_bytes, 2);
-  out << header;
-  for (const double value : values) {
-    const T element = static_cast<T>(value);
-    out.write(reinterpret_cast<const char*>(&element), sizeof element);
-  }
-  out.close();
-  if (!out) throw IoError("cannot write " + path.string());
-}
-
 // Singular values at or below this are zero to working precision (NumPy's matrix_rank rule).
 double rank_tolerance(const std::vector<double>& S, const AnyMatrix& X) {
   const double epsilon = X.dtype() == DType::Float32 ? std::numeric_limits<float>::epsilon()
@@ -223,23 +195,18 @@ nlohmann::ordered_json summary_json(const SvdArgs& args, const AnyMatrix& X,
 
 void save(const SvdArgs& args, const AnyMatrix& X, const SvdOutcome& outcome, double norm_squared) {
   io::StagedDirectory staged(args.out);
-  if (X.dtype() == DType::Float32) {
-    write_vector_npy<float>(staged.file("singular_values.npy"), outcome.S);
-  } else {
-    write_vector_npy<double>(staged.file("singular_values.npy"), outcome.S);
-  }
+  // As numpy.linalg.svd returns S: a vector of X's element type (the cast back is exact).
+  AnyMatrix S(DenseMatrix<double>(Eigen::Map<const DenseMatrix<double>>(
+      outcome.S.data(), 1, static_cast<Index>(outcome.S.size()))));
+  S.convert(X.dtype());
+  io::write_npy_vector(staged.file("singular_values.npy").string(), S);
   if (!args.no_vectors) {
     io::write_npy(staged.file("U.npy").string(), outcome.U);
     io::write_npy(staged.file("Vt.npy").string(), outcome.Vt);
   }
-  const auto write_text = [&](const std::string& name, const std::string& text) {
-    std::ofstream out(staged.file(name));
-    out << text;
-    out.close();
-    if (!out) throw IoError("cannot write " + staged.file(name).string());
-  };
-  write_text("scree.svg", scree_svg(outcome.S, X, args));
-  write_text("svd.json", summary_json(args, X, outcome, norm_squared).dump(2) + "\n");
+  io::write_text_file(staged.file("scree.svg").string(), scree_svg(outcome.S, X, args));
+  io::write_text_file(staged.file("svd.json").string(),
+                      summary_json(args, X, outcome, norm_squared).dump(2) + "\n");
   staged.commit();
 }
 

@@ -469,7 +469,10 @@ AnyMatrix read_npy(const std::string& path) {
   return read_converted(in, type, rows, cols, header.fortran_order, what);
 }
 
-void write_npy(const std::string& path, const AnyMatrix& matrix) {
+namespace {
+
+// A dense matrix's values under the given shape ("(3, 4)" or "(12,)"), C order.
+void write_dense_npy(const std::string& path, const AnyMatrix& matrix, const std::string& shape) {
   if (matrix.is_sparse()) {
     throw InvalidArgument("cannot write a sparse matrix to '" + path +
                           "': .npy holds dense arrays only");
@@ -482,8 +485,7 @@ void write_npy(const std::string& path, const AnyMatrix& matrix) {
       using T = typename M::Scalar;
       const char* descr = std::is_same_v<T, float> ? "<f4" : "<f8";
       std::string header = std::string("{'descr': '") + descr +
-                           "', 'fortran_order': False, 'shape': (" + std::to_string(m.rows()) +
-                           ", " + std::to_string(m.cols()) + "), }";
+                           "', 'fortran_order': False, 'shape': " + shape + ", }";
       // Pad with spaces so the data starts on a 64-byte boundary, as numpy does.
       const std::size_t unpadded = kMagicSize + 4 + header.size() + 1;
       header.append((64 - unpadded % 64) % 64, ' ');
@@ -505,6 +507,26 @@ void write_npy(const std::string& path, const AnyMatrix& matrix) {
   });
   out.close();
   file.commit();
+}
+
+}  // namespace
+
+void write_npy(const std::string& path, const AnyMatrix& matrix) {
+  std::string shape = "(";
+  shape.append(std::to_string(matrix.rows())).append(", ");
+  shape.append(std::to_string(matrix.cols())).append(")");
+  write_dense_npy(path, matrix, shape);
+}
+
+void write_npy_vector(const std::string& path, const AnyMatrix& values) {
+  if (values.rows() != 1 && values.cols() != 1) {
+    throw InvalidArgument("cannot write a " + std::to_string(values.rows()) + " × " +
+                          std::to_string(values.cols()) + " matrix to '" + path +
+                          "' as a vector: it needs one row or one column");
+  }
+  std::string shape = "(";
+  shape.append(std::to_string(values.rows() * values.cols())).append(",)");
+  write_dense_npy(path, values, shape);
 }
 
 }  // namespace nmfkit::io

@@ -19,4 +19,7 @@ AnyMatrix read_npy(const std::string& path);
 // Throws InvalidArgument for a sparse matrix.
 void write_npy(const std::string& path, const AnyMatrix& matrix);
 
+// A dense 1 × n or n × 1 matrix as a 1-D array of n values, as np.save writes a vector.
+void write_npy_vector(const std::string& path, const AnyMatrix& values);
+
 }  // namespace nmfkit::io
