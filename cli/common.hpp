@@ -2,6 +2,7 @@
 // Small pieces every command uses: reading the input with a --dtype choice, Ctrl-C,
 // warnings, and printing shapes.
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
@@ -26,6 +27,11 @@ Progress interruptible_progress();
 void print_warnings(const std::vector<std::string>& warnings);
 
 std::string shape_text(Index rows, Index cols);
+
+// Wall time since `start`, for the step times commands report.
+inline double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
 std::string describe(const AnyMatrix& matrix);  // "1797 × 64, dense float64"
 
 // The dense matrix of element type T in `matrix` (converted if needed); `what` names it

@@ -103,8 +103,7 @@ void run(const DemoArgs& args) {
   options.max_iter = 500;
   const auto start = std::chrono::steady_clock::now();
   NmfResult<double> result = fit(X, options, nullptr, interruptible_progress());
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double seconds = seconds_since(start);
 
   const double relative_error = result.reconstruction_error / X.norm();
   const io::NmfModel model =

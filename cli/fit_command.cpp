@@ -36,8 +36,7 @@ io::NmfModel fit_model(const Matrix& X, const FitArgs& args, NmfOptions options)
   }
   const auto start = std::chrono::steady_clock::now();
   NmfResult<T> result = fit(X, options, custom ? &*custom : nullptr, interruptible_progress());
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double seconds = seconds_since(start);
   return model_of(std::move(result), std::move(options), args.input, seconds);
 }
 

@@ -101,7 +101,7 @@ SvdOutcome compute(const Matrix& X, const SvdArgs& args) {
     svd = linalg::full_svd(X, options, interruptible_progress());
   }
   SvdOutcome outcome;
-  outcome.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  outcome.seconds = seconds_since(start);
   const Index k = args.k_given ? static_cast<Index>(args.k) : svd.S.size();
   for (Index i = 0; i < k; ++i) outcome.S.push_back(static_cast<double>(svd.S(i)));
   if (!args.no_vectors) {

@@ -40,10 +40,6 @@ struct TopicsArgs {
   bool save_matrix = false;
 };
 
-double seconds_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
 struct TopicModel {
   io::NmfModel nmf;
   std::vector<std::vector<text::Ranked>> terms;      // per topic, best first
