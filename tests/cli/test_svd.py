@@ -45,15 +45,19 @@ def expect_same_up_to_sign(U, Vt, U_ref, Vt_ref, S_ref, tol=1e-8):
         assert np.abs(Vt[i] - sign * Vt_ref[i]).max() < tol
 
 
+def save_input(folder, X, sparse):
+    """X as a coordinate .mtx (read as CSR) or a dense .npy; returns the file name."""
+    if sparse:
+        write_mtx(folder / "X.mtx", X)
+        return "X.mtx"
+    np.save(folder / "X.npy", X)
+    return "X.npy"
+
+
 @pytest.mark.parametrize("sparse", [False, True])
 def test_full_svd_matches_numpy(nmfkit, sparse):
     X = counts()
-    if sparse:
-        write_mtx(nmfkit.workdir / "X.mtx", X)
-        name = "X.mtx"
-    else:
-        np.save(nmfkit.workdir / "X.npy", X)
-        name = "X.npy"
+    name = save_input(nmfkit.workdir, X, sparse)
     result = nmfkit.ok("svd", name, "--out", "svd")
     assert "full SVD, 40 singular values" in result.stdout
     assert "wrote svd:" in result.stdout
@@ -120,12 +124,7 @@ def test_float32_input_stays_float32(nmfkit):
 @pytest.mark.parametrize("sparse", [False, True])
 def test_randomized_matches_scikit_learn(nmfkit, sparse):
     X = counts(shape=(60, 80), seed=4)
-    if sparse:
-        write_mtx(nmfkit.workdir / "X.mtx", X)
-        name = "X.mtx"
-    else:
-        np.save(nmfkit.workdir / "X.npy", X)
-        name = "X.npy"
+    name = save_input(nmfkit.workdir, X, sparse)
     result = nmfkit.ok("svd", name, "--method", "randomized", "--k", 6, "--seed", 3,
                        "--out", "svd")
     assert "randomized SVD, 6 singular values" in result.stdout
