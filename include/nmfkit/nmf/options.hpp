@@ -38,6 +38,7 @@ struct NmfOptions {
   double l1_ratio = 0.0;                      // 0: pure L2, 1: pure L1
   int verbose = 0;                            // > 0 prints progress
   bool shuffle = false;                       // random coordinate order in "cd"
+  int n_threads = 0;                          // threads for the products and solvers; 0: all cores
 
   // Throws InvalidArgument naming the parameter, its value and what is allowed.
   void validate() const;
