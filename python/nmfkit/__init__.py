@@ -1,0 +1,22 @@
+"""nmfkit: non-negative matrix factorisation and topic models over a C++ core.
+
+``nmfkit.NMF`` is a drop-in replacement for ``sklearn.decomposition.NMF``;
+``nmfkit.text`` holds the vectorisers, corpus reader and topic helpers.
+"""
+
+from . import _nmfkit
+from ._compat import ConvergenceWarning
+from .decomposition import NMF, solvers
+
+__version__: str = _nmfkit.__version__
+
+__all__ = ["NMF", "ConvergenceWarning", "solvers", "text", "__version__"]
+
+
+def __getattr__(name: str):
+    # nmfkit.text is imported on first use: NMF alone needs neither its helpers nor SciPy.
+    if name == "text":
+        import importlib
+
+        return importlib.import_module(".text", __name__)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,0 +1,79 @@
+#pragma once
+// What the binding files share: conversions between NumPy/SciPy objects and nmfkit's
+// matrices, and running library code with the GIL released.
+
+#include <pybind11/eigen.h>
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <cstdint>
+#include <string>
+#include <utility>
+
+#include "nmfkit/core/error.hpp"
+#include "nmfkit/core/matrix.hpp"
+#include "nmfkit/core/progress.hpp"
+
+namespace nmfkit::python {
+
+namespace py = pybind11;
+
+void bind_nmf(py::module_& m);
+void bind_text(py::module_& m);
+
+// The element type of a NumPy array: Float32 or Float64; anything else is a ValueError
+// (the Python layer converts other types before it calls in).
+DType dtype_of_array(const py::array& a, const char* what);
+
+// A 2-D NumPy array of T, any strides, copied once into a row-major matrix. Copying runs
+// without the GIL (the caller keeps the array alive).
+template <class T>
+DenseMatrix<T> to_dense(const py::array& a, const char* what);
+
+// A SciPy CSR or CSC matrix (anything with .format 'csr'/'csc', .shape, .data, .indices,
+// .indptr) with sorted indices and no duplicates, copied once into nmfkit's CSR.
+template <class T>
+SparseMatrix<T> to_sparse(const py::object& X, const char* what);
+
+bool is_scipy_sparse(const py::object& X);
+DType dtype_of_input(const py::object& X, const char* what);
+
+// A CSR matrix as the tuple (data, indices, indptr, shape) that scipy.sparse.csr_matrix
+// takes; indices are int32 when they fit, as SciPy's own constructors make them.
+template <class T>
+py::tuple csr_to_python(const SparseMatrix<T>& X);
+
+// Verbose lines go to `log` (a Python callable taking one str; None: C++ stdout), and
+// every poll of cancel_requested runs Python's signal handlers, so that Ctrl-C stops a
+// long computation with KeyboardInterrupt. `log` must outlive the Progress: it is held as
+// a borrowed handle because the Progress is copied where the GIL is not held.
+Progress make_progress(const py::handle& log);
+
+// Sets the OpenMP thread count of the calling thread for a scope (0 leaves it as it is).
+class ThreadScope {
+ public:
+  explicit ThreadScope(int n_threads);
+  ~ThreadScope();
+  ThreadScope(const ThreadScope&) = delete;
+  ThreadScope& operator=(const ThreadScope&) = delete;
+
+ private:
+  int previous_ = 0;
+  bool changed_ = false;
+};
+
+// Runs f() with the GIL released. A computation cancelled by a Python exception (Ctrl-C
+// in the cancel poll, or an exception raised by the log callback) re-raises that exception.
+template <class F>
+auto without_gil(F&& f) -> decltype(f()) {
+  try {
+    py::gil_scoped_release release;
+    return f();
+  } catch (const Cancelled&) {
+    if (PyErr_Occurred()) throw py::error_already_set();
+    throw;
+  }
+}
+
+}  // namespace nmfkit::python

@@ -1,0 +1,171 @@
+// nmfkit::fit, transform and inverse_transform for NumPy arrays and SciPy sparse matrices.
+
+#include "nmfkit/nmf/nmf.hpp"
+
+#include "bindings.hpp"
+#include "nmfkit/nmf/solver.hpp"
+
+namespace nmfkit::python {
+
+namespace {
+
+// The options as the Python layer passes them: a dict with scikit-learn's parameter names,
+// values already in C++ terms (beta_loss a number, alpha_H None for 'same').
+NmfOptions options_from(const py::dict& d) {
+  NmfOptions o;
+  auto get = [&](const char* key) -> py::object {
+    return d.contains(key) ? py::object(d[key]) : py::object(py::none());
+  };
+  if (auto v = get("n_components"); !v.is_none()) o.n_components = v.cast<Index>();
+  if (auto v = get("init"); !v.is_none()) o.init = parse_init(v.cast<std::string>());
+  if (auto v = get("solver"); !v.is_none()) o.solver = v.cast<std::string>();
+  if (auto v = get("beta_loss"); !v.is_none()) {
+    o.beta_loss = py::isinstance<py::str>(v) ? parse_beta_loss(v.cast<std::string>()) : v.cast<double>();
+  }
+  if (auto v = get("tol"); !v.is_none()) o.tol = v.cast<double>();
+  if (auto v = get("max_iter"); !v.is_none()) o.max_iter = v.cast<int>();
+  if (auto v = get("random_state"); !v.is_none()) o.random_state = v.cast<std::uint32_t>();
+  if (auto v = get("alpha_W"); !v.is_none()) o.alpha_W = v.cast<double>();
+  if (auto v = get("alpha_H"); !v.is_none()) o.alpha_H = v.cast<double>();
+  if (auto v = get("l1_ratio"); !v.is_none()) o.l1_ratio = v.cast<double>();
+  if (auto v = get("verbose"); !v.is_none()) o.verbose = v.cast<int>();
+  if (auto v = get("shuffle"); !v.is_none()) o.shuffle = v.cast<bool>();
+  if (auto v = get("n_threads"); !v.is_none()) o.n_threads = v.cast<int>();
+  return o;
+}
+
+template <class T>
+py::dict fit_result(NmfResult<T>&& r) {
+  py::dict out;
+  // Moved into NumPy arrays that own them: no copy of W and H.
+  out["W"] = py::cast(std::move(r.W));
+  out["H"] = py::cast(std::move(r.H));
+  out["reconstruction_error"] = r.reconstruction_error;
+  out["n_iter"] = r.n_iter;
+  out["converged"] = r.converged;
+  out["init"] = to_string(r.init);
+  out["random_state"] = r.random_state;
+  out["warnings"] = r.warnings;
+  return out;
+}
+
+template <class T>
+py::dict transform_result(TransformResult<T>&& r) {
+  py::dict out;
+  out["W"] = py::cast(std::move(r.W));
+  out["n_iter"] = r.n_iter;
+  out["converged"] = r.converged;
+  out["warnings"] = r.warnings;
+  return out;
+}
+
+template <class T>
+py::dict fit_typed(const py::object& X, const NmfOptions& options, const py::object& W,
+                   const py::object& H, const py::handle& log) {
+  const bool custom = !W.is_none() || !H.is_none();
+  Factors<T> factors;
+  if (!W.is_none()) factors.W = to_dense<T>(W.cast<py::array>(), "W");
+  if (!H.is_none()) factors.H = to_dense<T>(H.cast<py::array>(), "H");
+  const Progress progress = make_progress(log);
+  const Factors<T>* given = custom ? &factors : nullptr;
+  if (is_scipy_sparse(X)) {
+    const SparseMatrix<T> matrix = to_sparse<T>(X, "X");
+    return fit_result(without_gil([&] {
+      ThreadScope threads(options.n_threads);
+      return fit(matrix, options, given, progress);
+    }));
+  }
+  const DenseMatrix<T> matrix = to_dense<T>(X.cast<py::array>(), "X");
+  return fit_result(without_gil([&] {
+    ThreadScope threads(options.n_threads);
+    return fit(matrix, options, given, progress);
+  }));
+}
+
+template <class T>
+py::dict transform_typed(const py::object& X, const py::array& H, const NmfOptions& options,
+                         const py::handle& log) {
+  const DenseMatrix<T> components = to_dense<T>(H, "H");
+  const Progress progress = make_progress(log);
+  if (is_scipy_sparse(X)) {
+    const SparseMatrix<T> matrix = to_sparse<T>(X, "X");
+    return transform_result(without_gil([&] {
+      ThreadScope threads(options.n_threads);
+      return transform(matrix, components, options, progress);
+    }));
+  }
+  const DenseMatrix<T> matrix = to_dense<T>(X.cast<py::array>(), "X");
+  return transform_result(without_gil([&] {
+    ThreadScope threads(options.n_threads);
+    return transform(matrix, components, options, progress);
+  }));
+}
+
+template <class T>
+py::object inverse_typed(const py::array& W, const py::array& H, int n_threads) {
+  const DenseMatrix<T> w = to_dense<T>(W, "W");
+  const DenseMatrix<T> h = to_dense<T>(H, "H");
+  return py::cast(without_gil([&] {
+    ThreadScope threads(n_threads);
+    return inverse_transform(w, h);
+  }));
+}
+
+}  // namespace
+
+void bind_nmf(py::module_& m) {
+  m.def(
+      "fit",
+      [](const py::object& X, const py::dict& options, const py::object& W, const py::object& H,
+         const py::object& log) {
+        const NmfOptions o = options_from(options);
+        if (dtype_of_input(X, "X") == DType::Float32) return fit_typed<float>(X, o, W, H, log);
+        return fit_typed<double>(X, o, W, H, log);
+      },
+      py::arg("X"), py::arg("options"), py::arg("W") = py::none(), py::arg("H") = py::none(),
+      py::arg("log") = py::none(),
+      "Factorises X (a 2-D float32/float64 NumPy array, or SciPy CSR/CSC) as W @ H.\n\n"
+      "options is a dict of NMF parameters; W and H are the custom initial factors (same\n"
+      "dtype as X). Returns a dict: W, H, reconstruction_error, n_iter, converged, init,\n"
+      "random_state, warnings.");
+  m.def(
+      "transform",
+      [](const py::object& X, const py::array& H, const py::dict& options, const py::object& log) {
+        const NmfOptions o = options_from(options);
+        if (dtype_of_input(X, "X") == DType::Float32) return transform_typed<float>(X, H, o, log);
+        return transform_typed<double>(X, H, o, log);
+      },
+      py::arg("X"), py::arg("H"), py::arg("options"), py::arg("log") = py::none(),
+      "W for X with the components H fixed. Returns a dict: W, n_iter, converged, warnings.");
+  m.def(
+      "inverse_transform",
+      [](const py::array& W, const py::array& H, int n_threads) {
+        if (dtype_of_array(W, "W") == DType::Float32) return inverse_typed<float>(W, H, n_threads);
+        return inverse_typed<double>(W, H, n_threads);
+      },
+      py::arg("W"), py::arg("H"), py::arg("n_threads") = 0, "W @ H.");
+  m.def(
+      "validate_options",
+      [](const py::dict& options) { options_from(options).validate(); }, py::arg("options"),
+      "Raises ValueError (with nmfkit's message) when the options are not valid.");
+  m.def("parse_beta_loss", &parse_beta_loss, py::arg("name"),
+        "'frobenius' → 2, 'kullback-leibler' → 1, 'itakura-saito' → 0, or a number.");
+  m.def(
+      "solvers",
+      [] {
+        py::list out;
+        for (const auto& info : solver_catalog()) {
+          py::dict d;
+          d["name"] = info.name;
+          d["description"] = info.description;
+          d["frobenius_only"] = info.frobenius_only;
+          d["needs_positive_start"] = info.needs_positive_start;
+          out.append(d);
+        }
+        return out;
+      },
+      "The solvers nmfkit knows: a list of dicts (name, description, frobenius_only, "
+      "needs_positive_start).");
+}
+
+}  // namespace nmfkit::python
