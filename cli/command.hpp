@@ -15,5 +15,6 @@ void add_demo_command(CLI::App& app);
 void add_svd_command(CLI::App& app);
 void add_vectorize_command(CLI::App& app);
 void add_topics_command(CLI::App& app);
+void add_cluster_command(CLI::App& app);
 
 }  // namespace nmfkit::cli

@@ -39,6 +39,7 @@ int main(int argc, char** argv) {
   nmfkit::cli::add_svd_command(app);
   nmfkit::cli::add_vectorize_command(app);
   nmfkit::cli::add_topics_command(app);
+  nmfkit::cli::add_cluster_command(app);
 
   try {
     app.parse(argc, argv);

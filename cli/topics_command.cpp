@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cluster_flags.hpp"
 #include "command.hpp"
 #include "common.hpp"
 #include "corpus_matrix.hpp"
@@ -38,6 +39,7 @@ struct TopicsArgs {
   int top_documents = 5;
   std::vector<std::string> coherence = {"c_v", "c_npmi", "u_mass"};
   bool save_matrix = false;
+  bool cluster = false;
 };
 
 struct TopicModel {
@@ -205,6 +207,27 @@ void run(const TopicsArgs& args) {
     summary["label_scores"] = {
         {"purity", scores->purity}, {"nmi", scores->nmi}, {"ari", scores->ari}};
   }
+  // --cluster: documents grouped by their topics (defaults of `nmfkit cluster`, Leiden seeded
+  // with the NMF seed), the loss measured on the sqrt of the depth-scaled matrix.
+  std::optional<ClusterRun> clustering;
+  if (args.cluster) {
+    cluster::ClusterOptions cluster_options = ClusterFlags{}.options();
+    cluster_options.seed = *model.nmf.options.random_state;
+    AnyMatrix W = model.nmf.W, H = model.nmf.H, X = data.X;
+    W.convert(DType::Float64);
+    H.convert(DType::Float64);
+    X.convert(DType::Float64);
+    const auto& Hd = std::get<DenseMatrix<double>>(H.storage());
+    for (Index t = 0; t < Hd.rows(); ++t) cluster_options.column_scale.push_back(Hd.row(t).sum());
+    clustering = run_clustering(std::get<DenseMatrix<double>>(W.storage()),
+                                cluster::stabilize(std::get<SparseMatrix<double>>(X.storage())),
+                                cluster_options, data.corpus.labels,
+                                {{"embedding", "doc_topics.npy (scaled by the row sums of H)"},
+                                 {"data", "the document-term matrix"},
+                                 {"data_transform", "sqrt"},
+                                 {"data_rows_scaled_to_median_sum", true}});
+    summary["clustering"] = clustering->summary;
+  }
   summary["seconds"] = {{"read", data.read_seconds},
                         {"vectorize", data.vectorize_seconds},
                         {"nmf", model.nmf.seconds},
@@ -222,6 +245,7 @@ void run(const TopicsArgs& args) {
   io::write_lines(staged.file("vocabulary.txt").string(), vocabulary);
   io::write_text_file(staged.file("summary.json").string(), summary.dump(2) + "\n");
   if (args.save_matrix) io::write_matrix(staged.file("X.mtx").string(), data.X);
+  if (clustering) write_clustering(staged, *clustering, data.corpus.names);
   staged.commit();
 
   std::fputs(data.report.c_str(), stdout);
@@ -236,11 +260,13 @@ void run(const TopicsArgs& args) {
     std::printf("dominant topic vs label: purity %.3f, NMI %.3f, ARI %.3f\n", scores->purity,
                 scores->nmi, scores->ari);
   }
+  if (clustering) std::fputs(clustering->report.c_str(), stdout);
   print_warnings(model.nmf.warnings);
   std::printf(
       "wrote %s: topics.tsv, doc_topics.npy, H.npy, model.json, vocabulary.txt, "
-      "documents.tsv, top_documents.tsv, summary.json%s\n",
-      args.out.c_str(), args.save_matrix ? ", X.mtx" : "");
+      "documents.tsv, top_documents.tsv, summary.json%s%s\n",
+      args.out.c_str(), args.save_matrix ? ", X.mtx" : "",
+      clustering ? ", clusters.tsv, tuning.tsv, loss.svg" : "");
 }
 
 }  // namespace
@@ -271,6 +297,9 @@ void add_topics_command(CLI::App& app) {
       ->check(CLI::IsMember({"c_v", "c_npmi", "c_uci", "u_mass", "none"}))
       ->capture_default_str();
   command->add_flag("--save-matrix", args->save_matrix, "also write the matrix as X.mtx");
+  command->add_flag("--cluster", args->cluster,
+                    "also cluster the documents by their topics, as `nmfkit cluster` does with its "
+                    "defaults (clusters.tsv, tuning.tsv, loss.svg; summary.json's 'clustering')");
   command->callback([args] { run(*args); });
 }
 

@@ -1,0 +1,91 @@
+#pragma once
+// Clustering samples by their embedding with every parameter chosen without labels:
+//  1. neighbour lists once at the largest neighbour count;
+//  2. the neighbour count κ (and diffusion steps t) minimising the noise2self loss of the
+//     kernel R(A_κ) (DEWAKSS's grid);
+//  3. Leiden on the symmetrised κ-graph for each resolution γ and seed; γ chosen by the
+//     loss of the partition-masked kernel R(A_κ ⊙ [c_i = c_j]), averaged over the seeds
+//     (DeePWAK's partitioned kernel);
+//  4. at that γ, the seed whose partition has the highest modularity.
+// Samples whose embedding row is all zero carry no position: they are left out of the graph
+// and get cluster −1 (reported in `dropped`).
+
+#include <cstdint>
+#include <vector>
+
+#include "nmfkit/cluster/kernel.hpp"
+#include "nmfkit/cluster/knn.hpp"
+#include "nmfkit/cluster/self_supervised_loss.hpp"
+#include "nmfkit/core/matrix.hpp"
+
+namespace nmfkit::cluster {
+
+// The default grids.
+std::vector<int> default_neighbor_grid(Index n);  // {5,7,10,15,20,30,50,75,100} below n
+std::vector<double> log_grid(double low, double high, int count);
+inline std::vector<double> default_resolution_grid() { return log_grid(0.05, 5.0, 20); }
+
+struct ClusterOptions {
+  Metric metric = Metric::Cosine;         // how rows of W are compared
+  std::vector<double> column_scale;       // optional per-topic scale (row sums of H)
+  Weighting weighting = Weighting::Exp;   // edge weights from distances
+  std::vector<int> neighbors;             // κ grid; empty: default_neighbor_grid(n)
+  int max_steps = 1;                      // diffusion steps tried, 1 .. max_steps (≤ 3)
+  bool symmetrize_kernel = false;         // score the symmetrised graph instead of A
+  std::vector<double> resolutions;        // γ grid; empty: default_resolution_grid()
+  int seeds = 3;                          // Leiden runs per γ
+  std::uint64_t seed = 0;                 // the runs use seed, seed + 1, ...
+  double beta = 0.01;                     // Leiden's refinement randomness
+  int max_rounds = 50;                    // Leiden rounds until the partition is stable
+  KnnOptions knn;                         // exact or HNSW search
+  // Throws InvalidArgument naming the parameter; n is the number of samples.
+  void validate(Index n) const;
+};
+
+struct NeighborScore {
+  int neighbors = 0;
+  int steps = 1;
+  LossStats loss;
+};
+
+struct ResolutionScore {
+  double resolution = 0;
+  std::uint64_t seed = 0;
+  int clusters = 0;
+  double loss = 0;           // noise2self loss of the partition-masked kernel
+  double centroid_loss = 0;  // leave-one-out cluster mean loss
+  double modularity = 0;
+  Index isolated = 0;        // samples with no neighbour left in their own cluster
+  int rounds = 0;            // Leiden rounds until stable
+};
+
+struct ClusterResult {
+  std::vector<int> membership;  // one per input row; −1 for dropped rows; 0 = largest cluster
+  std::vector<Index> dropped;   // rows whose embedding is all zero
+  int neighbors = 0;            // chosen κ
+  int steps = 1;                // chosen diffusion steps
+  double resolution = 0;        // chosen γ
+  std::uint64_t seed = 0;       // the seed whose partition was kept
+  int clusters = 0;
+  std::vector<Index> sizes;     // per cluster, largest first
+  double modularity = 0;        // of the kept partition, at γ
+  double seed_nmi = 1;          // mean pairwise agreement of the seeds' partitions at γ
+  double seed_ari = 1;
+  LossStats knn_loss;           // the chosen kernel R(A_κ)
+  double partition_loss = 0;    // the kept partition's masked-kernel loss
+  double mean_partition_loss = 0;  // its mean over the seeds (the criterion)
+  std::vector<NeighborScore> neighbor_grid;
+  std::vector<ResolutionScore> resolution_grid;
+  double knn_seconds = 0;
+  double neighbor_seconds = 0;
+  double leiden_seconds = 0;
+};
+
+// W: samples × topics (non-negative); Y: the data the loss is measured on, samples ×
+// features, already stabilised (see stabilize), with as many rows as W. Throws
+// InvalidArgument for mismatched rows, too few samples for the neighbour counts, or bad
+// options.
+ClusterResult cluster_samples(const DenseMatrix<double>& W, const SparseMatrix<double>& Y,
+                              const ClusterOptions& options);
+
+}  // namespace nmfkit::cluster

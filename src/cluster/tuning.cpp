@@ -1,0 +1,247 @@
+#include "nmfkit/cluster/tuning.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <limits>
+#include <map>
+
+#include "nmfkit/cluster/agreement.hpp"
+#include "nmfkit/cluster/leiden.hpp"
+#include "nmfkit/core/error.hpp"
+
+namespace nmfkit::cluster {
+
+namespace {
+
+constexpr int kMaxSteps = 3;
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+// Clusters renamed 0, 1, ... by decreasing size (ties: first appearance), so the output does
+// not depend on igraph's numbering.
+std::vector<int> by_size(const std::vector<int>& membership, std::vector<Index>* sizes) {
+  std::map<int, Index> count;
+  std::map<int, std::size_t> first;
+  for (std::size_t i = 0; i < membership.size(); ++i) {
+    ++count[membership[i]];
+    first.emplace(membership[i], i);
+  }
+  std::vector<int> order;
+  for (const auto& [c, k] : count) order.push_back(c);
+  std::sort(order.begin(), order.end(), [&](int a, int b) {
+    if (count[a] != count[b]) return count[a] > count[b];
+    return first[a] < first[b];
+  });
+  std::map<int, int> rename;
+  for (std::size_t r = 0; r < order.size(); ++r) rename[order[r]] = static_cast<int>(r);
+  std::vector<int> out(membership.size());
+  for (std::size_t i = 0; i < membership.size(); ++i) out[i] = rename[membership[i]];
+  if (sizes) {
+    sizes->clear();
+    for (const int c : order) sizes->push_back(count[c]);
+  }
+  return out;
+}
+
+SparseMatrix<double> rows_of(const SparseMatrix<double>& Y, const std::vector<Index>& rows) {
+  std::vector<Eigen::Triplet<double, std::int64_t>> entries;
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    for (SparseMatrix<double>::InnerIterator it(Y, rows[r]); it; ++it)
+      entries.emplace_back(static_cast<Index>(r), it.col(), it.value());
+  }
+  SparseMatrix<double> out(static_cast<Index>(rows.size()), Y.cols());
+  out.setFromTriplets(entries.begin(), entries.end());
+  out.makeCompressed();
+  return out;
+}
+
+}  // namespace
+
+std::vector<int> default_neighbor_grid(Index n) {
+  std::vector<int> grid;
+  for (const int k : {5, 7, 10, 15, 20, 30, 50, 75, 100}) {
+    if (k < n) grid.push_back(k);
+  }
+  return grid;
+}
+
+std::vector<double> log_grid(double low, double high, int count) {
+  if (!(low > 0) || !(high >= low) || count < 1) {
+    throw InvalidArgument("a log grid needs 0 < low ≤ high and at least one point");
+  }
+  std::vector<double> grid;
+  if (count == 1) return {low};
+  for (int i = 0; i < count; ++i) {
+    grid.push_back(low * std::pow(high / low, static_cast<double>(i) / (count - 1)));
+  }
+  return grid;
+}
+
+void ClusterOptions::validate(Index n) const {
+  for (const int k : neighbors) {
+    if (k < 1) throw InvalidArgument("neighbour count " + std::to_string(k) + " must be at least 1");
+    if (k >= n) {
+      throw InvalidArgument("neighbour count " + std::to_string(k) + " needs more than " +
+                            std::to_string(k) + " samples with a non-zero embedding; there are " +
+                            std::to_string(n));
+    }
+  }
+  if (neighbors.empty() && default_neighbor_grid(n).empty()) {
+    throw InvalidArgument("there are " + std::to_string(n) +
+                          " samples with a non-zero embedding: too few for the smallest default "
+                          "neighbour count 5 (give smaller neighbour counts)");
+  }
+  if (max_steps < 1 || max_steps > kMaxSteps) {
+    throw InvalidArgument("diffusion steps " + std::to_string(max_steps) + " must be in 1.." +
+                          std::to_string(kMaxSteps));
+  }
+  for (const double r : resolutions) {
+    if (!(r > 0) || !std::isfinite(r)) {
+      throw InvalidArgument("resolution " + std::to_string(r) + " must be a finite number > 0");
+    }
+  }
+  if (seeds < 1) throw InvalidArgument("seeds " + std::to_string(seeds) + " must be at least 1");
+  LeidenOptions leiden_options;
+  leiden_options.beta = beta;
+  leiden_options.max_rounds = max_rounds;
+  leiden_options.validate();
+}
+
+ClusterResult cluster_samples(const DenseMatrix<double>& W, const SparseMatrix<double>& Y,
+                              const ClusterOptions& options) {
+  if (W.rows() != Y.rows()) {
+    throw InvalidArgument("the embedding has " + std::to_string(W.rows()) +
+                          " rows but the data have " + std::to_string(Y.rows()));
+  }
+  ClusterResult result;
+  const DenseMatrix<double> Z_all = embed(W, options.metric, options.column_scale);
+
+  // Rows without a position in the embedding are set aside.
+  std::vector<Index> kept;
+  for (Index i = 0; i < Z_all.rows(); ++i) {
+    if (Z_all.row(i).squaredNorm() > 0) kept.push_back(i);
+    else result.dropped.push_back(i);
+  }
+  const auto n = static_cast<Index>(kept.size());
+  options.validate(n);
+  DenseMatrix<double> Z(n, Z_all.cols());
+  for (Index r = 0; r < n; ++r) Z.row(r) = Z_all.row(kept[static_cast<std::size_t>(r)]);
+  const SparseMatrix<double> Yk = result.dropped.empty() ? Y : rows_of(Y, kept);
+
+  std::vector<int> grid = options.neighbors.empty() ? default_neighbor_grid(n) : options.neighbors;
+  std::sort(grid.begin(), grid.end());
+  grid.erase(std::unique(grid.begin(), grid.end()), grid.end());
+  std::vector<double> resolutions =
+      options.resolutions.empty() ? default_resolution_grid() : options.resolutions;
+  std::sort(resolutions.begin(), resolutions.end());
+  resolutions.erase(std::unique(resolutions.begin(), resolutions.end()), resolutions.end());
+
+  // 1. Neighbour lists once, at the largest count.
+  auto start = std::chrono::steady_clock::now();
+  const KnnLists knn = nearest_neighbors(Z, grid.back(), options.knn);
+  result.knn_seconds = seconds_since(start);
+
+  // 2. κ (and t) by the noise2self loss of R(A_κ).
+  start = std::chrono::steady_clock::now();
+  const NeighborScore* best = nullptr;
+  for (const int kappa : grid) {
+    SparseMatrix<double> A = affinity(knn, kappa, options.weighting);
+    if (options.symmetrize_kernel) A = symmetrize(A);
+    const SparseMatrix<double> T = row_stochastic(A);
+    for (int steps = 1; steps <= options.max_steps; ++steps) {
+      NeighborScore score;
+      score.neighbors = kappa;
+      score.steps = steps;
+      score.loss = noise2self_loss(Yk, steps == 1 ? T : diffuse(T, steps));
+      result.neighbor_grid.push_back(score);
+    }
+  }
+  for (const auto& score : result.neighbor_grid) {
+    if (!best || score.loss.loss < best->loss.loss) best = &score;
+  }
+  result.neighbors = best->neighbors;
+  result.steps = best->steps;
+  result.knn_loss = best->loss;
+  result.neighbor_seconds = seconds_since(start);
+
+  // 3. γ by the loss of the partition-masked kernel, averaged over the seeds.
+  start = std::chrono::steady_clock::now();
+  const SparseMatrix<double> A = affinity(knn, result.neighbors, options.weighting);
+  const Graph graph(symmetrize(A));
+  std::vector<std::vector<std::vector<int>>> partitions(resolutions.size());
+  std::vector<double> mean_loss(resolutions.size(), 0.0);
+  for (std::size_t g = 0; g < resolutions.size(); ++g) {
+    for (int s = 0; s < options.seeds; ++s) {
+      LeidenOptions leiden_options;
+      leiden_options.resolution = resolutions[g];
+      leiden_options.beta = options.beta;
+      leiden_options.max_rounds = options.max_rounds;
+      leiden_options.seed = options.seed + static_cast<std::uint64_t>(s);
+      LeidenResult run = leiden(graph, leiden_options);
+      ResolutionScore score;
+      score.resolution = resolutions[g];
+      score.seed = leiden_options.seed;
+      score.clusters = run.clusters;
+      score.modularity = run.quality;
+      score.rounds = run.rounds;
+      SparseMatrix<double> masked = within_clusters(A, run.membership);
+      if (options.symmetrize_kernel) masked = symmetrize(masked);
+      Index isolated = 0;
+      SparseMatrix<double> T = row_stochastic(masked, &isolated);
+      if (result.steps > 1) T = diffuse(T, result.steps);
+      score.isolated = isolated;
+      score.loss = noise2self_loss(Yk, T).loss;
+      score.centroid_loss = centroid_loss(Yk, run.membership);
+      mean_loss[g] += score.loss / options.seeds;
+      result.resolution_grid.push_back(score);
+      partitions[g].push_back(std::move(run.membership));
+    }
+  }
+  std::size_t chosen = 0;
+  for (std::size_t g = 1; g < resolutions.size(); ++g) {
+    if (mean_loss[g] < mean_loss[chosen]) chosen = g;
+  }
+  result.resolution = resolutions[chosen];
+  result.mean_partition_loss = mean_loss[chosen];
+
+  // 4. The seed with the highest modularity at γ*; its agreement with the other seeds.
+  std::size_t keep = 0;
+  const std::size_t first_row = chosen * static_cast<std::size_t>(options.seeds);
+  for (std::size_t s = 1; s < static_cast<std::size_t>(options.seeds); ++s) {
+    if (result.resolution_grid[first_row + s].modularity > result.resolution_grid[first_row + keep].modularity)
+      keep = s;
+  }
+  const ResolutionScore& kept_score = result.resolution_grid[first_row + keep];
+  result.seed = kept_score.seed;
+  result.modularity = kept_score.modularity;
+  result.partition_loss = kept_score.loss;
+  if (options.seeds > 1) {
+    double nmi = 0, ari = 0;
+    int pairs = 0;
+    for (int a = 0; a < options.seeds; ++a) {
+      for (int b = a + 1; b < options.seeds; ++b) {
+        nmi += normalized_mutual_information(partitions[chosen][static_cast<std::size_t>(a)],
+                                             partitions[chosen][static_cast<std::size_t>(b)]);
+        ari += adjusted_rand_index(partitions[chosen][static_cast<std::size_t>(a)],
+                                   partitions[chosen][static_cast<std::size_t>(b)]);
+        ++pairs;
+      }
+    }
+    result.seed_nmi = nmi / pairs;
+    result.seed_ari = ari / pairs;
+  }
+  const std::vector<int> renamed = by_size(partitions[chosen][keep], &result.sizes);
+  result.clusters = static_cast<int>(result.sizes.size());
+  result.membership.assign(static_cast<std::size_t>(W.rows()), -1);
+  for (Index r = 0; r < n; ++r) {
+    result.membership[static_cast<std::size_t>(kept[static_cast<std::size_t>(r)])] =
+        renamed[static_cast<std::size_t>(r)];
+  }
+  result.leiden_seconds = seconds_since(start);
+  return result;
+}
+
+}  // namespace nmfkit::cluster
