@@ -1,10 +1,24 @@
 #include "nmfkit/linalg/products.hpp"
 
+#include <vector>
+
 namespace nmfkit::linalg {
 
 template <class T>
 void gram(const DenseMatrix<T>& A, DenseMatrix<T>& out) {
-  out.noalias() = A.transpose() * A;
+  constexpr Index kRows = 2048;
+  const Index blocks = std::max<Index>(1, (A.rows() + kRows - 1) / kRows);
+  std::vector<DenseMatrix<T>> partial(static_cast<std::size_t>(blocks));
+  const double work = static_cast<double>(A.rows()) * static_cast<double>(A.cols()) *
+                      static_cast<double>(A.cols());
+#pragma omp parallel for schedule(dynamic) if (work >= kEigenParallelWork)
+  for (Index block = 0; block < blocks; ++block) {
+    const Index first = block * kRows;
+    const auto rows = A.middleRows(first, std::min(kRows, A.rows() - first));
+    partial[block].noalias() = rows.transpose() * rows;
+  }
+  out = partial[0];
+  for (Index block = 1; block < blocks; ++block) out += partial[block];
 }
 
 template <class T>

@@ -7,12 +7,18 @@
 // Each product writes into `out`, which is resized only when its shape changes: solvers
 // keep their workspaces across iterations instead of allocating (and page-faulting)
 // megabytes every half-step.
+//
+// Every product splits its work into blocks of a fixed size and sums in a fixed order,
+// whatever the number of threads: results are bitwise the same for any thread count.
+
+#include <algorithm>
 
 #include "nmfkit/core/matrix.hpp"
 
 namespace nmfkit::linalg {
 
-// out = AᵀA (k×k) for a tall A (m×k).
+// out = AᵀA (k×k) for a tall A (m×k): partial Gram matrices of fixed blocks of rows,
+// added in block order.
 template <class T>
 void gram(const DenseMatrix<T>& A, DenseMatrix<T>& out);
 
@@ -22,10 +28,27 @@ void gram(const DenseMatrix<T>& A, DenseMatrix<T>& out);
 template <class T>
 void multiply(const SparseMatrix<T>& X, const DenseMatrix<T>& A, DenseMatrix<T>& out);
 
-// out = X·A for a dense X or a dense expression such as X.transpose().
+// Eigen runs a product on several threads itself once it has at least this many
+// multiply-adds; below it, Eigen's result does not depend on the thread count.
+inline constexpr double kEigenParallelWork = 100000;
+
+// out = X·A for a dense X or a dense expression such as X.transpose(), in fixed blocks of
+// rows. Large products always run inside our own parallel region, even on one thread,
+// so that Eigen never splits a block itself: its blocking, and so its rounding, would
+// then depend on the thread count.
 template <class Derived, class T>
 void multiply(const Eigen::MatrixBase<Derived>& X, const DenseMatrix<T>& A, DenseMatrix<T>& out) {
-  out.noalias() = X * A;
+  constexpr Index kRows = 256;
+  out.resize(X.rows(), A.cols());
+  const Index blocks = (X.rows() + kRows - 1) / kRows;
+  const double work = static_cast<double>(X.rows()) * static_cast<double>(X.cols()) *
+                      static_cast<double>(A.cols());
+#pragma omp parallel for schedule(dynamic) if (work >= kEigenParallelWork)
+  for (Index block = 0; block < blocks; ++block) {
+    const Index first = block * kRows;
+    const Index count = std::min(kRows, X.rows() - first);
+    out.middleRows(first, count).noalias() = X.middleRows(first, count) * A;
+  }
 }
 
 // The same products, returning a new matrix.
