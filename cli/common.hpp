@@ -56,6 +56,8 @@ io::NmfModel model_of(NmfResult<T>&& result, NmfOptions options, const std::stri
   model.warnings = std::move(result.warnings);
   model.input = input;
   model.seconds = seconds;
+  model.objective_history = std::move(result.objective_history);
+  model.iteration_seconds = std::move(result.iteration_seconds);
   return model;
 }
 

@@ -73,7 +73,8 @@ void NmfFlags::add_to(CLI::App& command, bool k_required) {
   }
   command
       .add_option("--solver", solver,
-                  "cd: coordinate descent (Frobenius only); mu: multiplicative updates")
+                  "cd: scikit-learn's coordinate descent; mu: multiplicative updates (any loss); "
+                  "hals, anls, anls-bpp: fast alternating solvers (Frobenius only)")
       ->check(CLI::IsMember([] {
         std::vector<std::string> names;
         for (const auto& info : solver_catalog()) names.push_back(info.name);
@@ -103,6 +104,15 @@ void NmfFlags::add_to(CLI::App& command, bool k_required) {
       ->capture_default_str();
   command.add_option("--max-iter", max_iter, "maximum number of iterations")
       ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  command
+      .add_option("--patience", patience,
+                  "hals/anls: stop after this many iterations in a row whose relative decrease "
+                  "of the objective is below --tol")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  command.add_option("--threads", threads, "threads to use; 0: all cores")
+      ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
   command
       .add_option("--alpha-w", alpha_W,
@@ -137,6 +147,8 @@ NmfOptions NmfFlags::options() const {
   if (seed) o.random_state = static_cast<std::uint32_t>(*seed);
   o.tol = tol;
   o.max_iter = max_iter;
+  o.patience = patience;
+  o.n_threads = threads;
   o.alpha_W = alpha_W;
   if (alpha_H != "same") o.alpha_H = parse_non_negative(alpha_H);
   o.l1_ratio = l1_ratio;

@@ -19,6 +19,8 @@ struct NmfFlags {
   std::optional<std::uint64_t> seed;
   double tol = 1e-4;
   int max_iter = 200;
+  int patience = 3;
+  int threads = 0;
   double alpha_W = 0.0;
   std::string alpha_H = "same";
   double l1_ratio = 0.0;

@@ -26,6 +26,7 @@ json options_to_json(const NmfOptions& o) {
   j["beta_loss_name"] = beta_loss_name(o.beta_loss);
   j["tol"] = o.tol;
   j["max_iter"] = o.max_iter;
+  j["patience"] = o.patience;
   j["random_state"] = o.random_state ? json(*o.random_state) : json(nullptr);
   j["alpha_W"] = o.alpha_W;
   j["alpha_H"] = o.alpha_H ? json(*o.alpha_H) : json("same");
@@ -43,6 +44,7 @@ NmfOptions options_from_json(const json& j) {
   o.beta_loss = j.at("beta_loss").get<double>();
   o.tol = j.at("tol").get<double>();
   o.max_iter = j.at("max_iter").get<int>();
+  o.patience = j.value("patience", o.patience);
   if (!j.at("random_state").is_null()) o.random_state = j.at("random_state").get<std::uint32_t>();
   o.alpha_W = j.at("alpha_W").get<double>();
   if (j.at("alpha_H").is_number()) o.alpha_H = j.at("alpha_H").get<double>();
@@ -72,6 +74,7 @@ void write_nmf_model(const StagedDirectory& staged, const NmfModel& model,
   j["reconstruction_error"] = model.reconstruction_error;
   j["warnings"] = model.warnings;
   j["seconds"] = model.seconds;
+  j["history"] = {{"objective", model.objective_history}, {"seconds", model.iteration_seconds}};
   j["files"] = {{"W", W_file}, {"H", "H.npy"}};
 
   write_npy(staged.file(W_file).string(), model.W);
@@ -122,6 +125,10 @@ NmfModel load_nmf_model(const std::string& directory) {
     model.warnings = j.at("warnings").get<std::vector<std::string>>();
     model.input = j.at("input").get<std::string>();
     model.seconds = j.at("seconds").get<double>();
+    if (j.contains("history")) {
+      model.objective_history = j.at("history").at("objective").get<std::vector<double>>();
+      model.iteration_seconds = j.at("history").at("seconds").get<std::vector<double>>();
+    }
   } catch (const json::exception& e) {
     throw fail(std::string("missing or invalid field: ") + e.what());
   } catch (const InvalidArgument& e) {

@@ -124,7 +124,7 @@ std::string format_ratio(double value) {
 
 template <class T>
 template <class Matrix>
-int CoordinateDescent<T>::run(const Matrix& X, DenseMatrix<T>& W, DenseMatrix<T>& H,
+SolveReport CoordinateDescent<T>::run(const Matrix& X, DenseMatrix<T>& W, DenseMatrix<T>& H,
                               bool update_H) const {
   const auto& s = settings_;
   DenseMatrix<T> Ht = H.transpose();
@@ -153,7 +153,7 @@ int CoordinateDescent<T>::run(const Matrix& X, DenseMatrix<T>& W, DenseMatrix<T>
   }
   n_iter = std::min(n_iter, s.max_iter);
   if (update_H) H = Ht.transpose();
-  return n_iter;
+  return {n_iter, {}, {}};
 }
 
 NMFKIT_INSTANTIATE_SOLVER(CoordinateDescent)

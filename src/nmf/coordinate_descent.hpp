@@ -13,7 +13,7 @@ class CoordinateDescent final : public SolverFor<CoordinateDescent<T>, T> {
   explicit CoordinateDescent(SolverSettings settings) : settings_(std::move(settings)) {}
 
   template <class Matrix>
-  int run(const Matrix& X, DenseMatrix<T>& W, DenseMatrix<T>& H, bool update_H) const;
+  SolveReport run(const Matrix& X, DenseMatrix<T>& W, DenseMatrix<T>& H, bool update_H) const;
 
  private:
   SolverSettings settings_;

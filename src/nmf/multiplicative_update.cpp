@@ -237,7 +237,7 @@ std::string epoch_line(int n_iter, double seconds, const double* error) {
 
 template <class T>
 template <class Matrix>
-int MultiplicativeUpdate<T>::run(const Matrix& X, DenseMatrix<T>& W, DenseMatrix<T>& H,
+SolveReport MultiplicativeUpdate<T>::run(const Matrix& X, DenseMatrix<T>& W, DenseMatrix<T>& H,
                                  bool update_H) const {
   const auto& s = settings_;
   const auto start = std::chrono::steady_clock::now();
@@ -273,7 +273,7 @@ int MultiplicativeUpdate<T>::run(const Matrix& X, DenseMatrix<T>& W, DenseMatrix
   }
   n_iter = std::min(n_iter, s.max_iter);
   if (s.verbose && !printed_last) s.progress.message(epoch_line(n_iter, elapsed(), nullptr));
-  return n_iter;
+  return {n_iter, {}, {}};
 }
 
 NMFKIT_INSTANTIATE_SOLVER(MultiplicativeUpdate)

@@ -13,7 +13,7 @@ class MultiplicativeUpdate final : public SolverFor<MultiplicativeUpdate<T>, T> 
   explicit MultiplicativeUpdate(SolverSettings settings) : settings_(std::move(settings)) {}
 
   template <class Matrix>
-  int run(const Matrix& X, DenseMatrix<T>& W, DenseMatrix<T>& H, bool update_H) const;
+  SolveReport run(const Matrix& X, DenseMatrix<T>& W, DenseMatrix<T>& H, bool update_H) const;
 
  private:
   SolverSettings settings_;

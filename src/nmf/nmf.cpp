@@ -5,6 +5,7 @@
 #include "input_checks.hpp"
 #include "nmfkit/core/error.hpp"
 #include "nmfkit/core/random.hpp"
+#include "nmfkit/core/thread_count.hpp"
 #include "nmfkit/linalg/beta_divergence.hpp"
 #include "nmfkit/linalg/numpy_arithmetic.hpp"
 #include "nmfkit/nmf/solver.hpp"
@@ -19,6 +20,7 @@ SolverSettings settings_for(const NmfOptions& options, Index n_samples, Index n_
   s.beta = options.beta_loss;
   s.tol = options.tol;
   s.max_iter = options.max_iter;
+  s.patience = options.patience;
   s.penalties = scaled_penalties(options, n_samples, n_features);
   s.shuffle = options.shuffle;
   s.random_state = options.random_state;
@@ -57,6 +59,7 @@ template <class T, class Matrix>
 NmfResult<T> fit_impl(const Matrix& X, const NmfOptions& given, const Factors<T>* custom,
                       const Progress& progress) {
   given.validate();
+  const ScopedThreadCount threads(given.n_threads);
   const NmfOptions options = with_seed(given);
   check_nmf_input(X, options.beta_loss);
   const Index m = X.rows();
@@ -92,7 +95,10 @@ NmfResult<T> fit_impl(const Matrix& X, const NmfOptions& given, const Factors<T>
   }
 
   const auto solver = make_solver<T>(options.solver, settings_for(options, m, n, progress));
-  result.n_iter = solver->solve(X, result.W, result.H, /*update_H=*/true);
+  SolveReport report = solver->solve(X, result.W, result.H, /*update_H=*/true);
+  result.n_iter = report.n_iter;
+  result.objective_history = std::move(report.objective);
+  result.iteration_seconds = std::move(report.seconds);
   if (stopped_by_max_iter(result.n_iter, options)) {
     result.converged = false;
     result.warnings.push_back(max_iter_warning(options));
@@ -106,6 +112,7 @@ template <class T, class Matrix>
 TransformResult<T> transform_impl(const Matrix& X, const DenseMatrix<T>& H, const NmfOptions& given,
                                   const Progress& progress) {
   given.validate();
+  const ScopedThreadCount threads(given.n_threads);
   const NmfOptions options = with_seed(given);
   check_nmf_input(X, options.beta_loss);
   if (X.cols() != H.cols()) {
@@ -125,7 +132,7 @@ TransformResult<T> transform_impl(const Matrix& X, const DenseMatrix<T>& H, cons
   DenseMatrix<T> fixed_H = H;
   const auto solver =
       make_solver<T>(options.solver, settings_for(options, X.rows(), X.cols(), progress));
-  result.n_iter = solver->solve(X, result.W, fixed_H, /*update_H=*/false);
+  result.n_iter = solver->solve(X, result.W, fixed_H, /*update_H=*/false).n_iter;
   if (stopped_by_max_iter(result.n_iter, options)) {
     result.converged = false;
     result.warnings.push_back(max_iter_warning(options));

@@ -83,6 +83,7 @@ void NmfOptions::validate() const {
   }
   require(tol >= 0 && std::isfinite(tol), "tol", format_number(tol), ">= 0");
   require(max_iter >= 1, "max_iter", std::to_string(max_iter), ">= 1");
+  require(patience >= 1, "patience", std::to_string(patience), ">= 1");
   require(alpha_W >= 0 && std::isfinite(alpha_W), "alpha_W", format_number(alpha_W), ">= 0");
   if (alpha_H) {
     require(*alpha_H >= 0 && std::isfinite(*alpha_H), "alpha_H", format_number(*alpha_H),

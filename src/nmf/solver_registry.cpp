@@ -1,5 +1,6 @@
 #include <algorithm>
 
+#include "alternating_nnls.hpp"
 #include "coordinate_descent.hpp"
 #include "multiplicative_update.hpp"
 #include "nmfkit/core/error.hpp"
@@ -11,6 +12,11 @@ const std::vector<SolverInfo>& solver_catalog() {
   static const std::vector<SolverInfo> catalog = {
       {"cd", "coordinate descent (scikit-learn's fast HALS); Frobenius loss only", true, false},
       {"mu", "multiplicative updates (Fevotte & Idier); any beta loss", false, true},
+      {"hals", "accelerated HALS (Gillis & Glineur); Frobenius only, fast", true, false},
+      {"anls", "alternating NNLS by coordinate descent to a tight tolerance; Frobenius only",
+       true, false},
+      {"anls-bpp", "alternating NNLS, exact, by block principal pivoting; Frobenius only", true,
+       false},
   };
   return catalog;
 }
@@ -31,6 +37,13 @@ template <class T>
 std::unique_ptr<Solver<T>> make_solver(const std::string& name, const SolverSettings& settings) {
   solver_info(name);  // rejects unknown names with the list of known ones
   if (name == "mu") return std::make_unique<MultiplicativeUpdate<T>>(settings);
+  if (name == "hals") return std::make_unique<AlternatingNnls<T>>(settings, RowSolver::Hals);
+  if (name == "anls") {
+    return std::make_unique<AlternatingNnls<T>>(settings, RowSolver::CoordinateDescent);
+  }
+  if (name == "anls-bpp") {
+    return std::make_unique<AlternatingNnls<T>>(settings, RowSolver::BlockPivoting);
+  }
   return std::make_unique<CoordinateDescent<T>>(settings);
 }
 

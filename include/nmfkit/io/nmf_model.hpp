@@ -25,6 +25,9 @@ struct NmfModel {
   std::vector<std::string> warnings;
   std::string input;   // where X came from, for the record
   double seconds = 0;  // wall time of the fit
+  // hals/anls: the objective after each iteration and the solver's time to it.
+  std::vector<double> objective_history;
+  std::vector<double> iteration_seconds;
 };
 
 // Writes DIR/W.npy, DIR/H.npy and DIR/model.json through a staging directory, so a

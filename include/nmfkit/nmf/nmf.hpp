@@ -24,6 +24,9 @@ struct NmfResult {
   Init init = Init::Auto;             // the initialisation actually used
   std::uint32_t random_state = 0;     // the seed used (drawn from entropy when unset)
   std::vector<std::string> warnings;  // what scikit-learn would warn about
+  // hals/anls only: the objective after each iteration and the solver's time to it.
+  std::vector<double> objective_history;
+  std::vector<double> iteration_seconds;
 };
 
 template <class T>

@@ -28,10 +28,11 @@ std::string beta_loss_name(double beta);  // the name for 2, 1, 0, else the numb
 struct NmfOptions {
   std::optional<Index> n_components;          // k; unset: from custom W/H ('auto'), else n_features
   Init init = Init::Auto;                     // initialisation
-  std::string solver = "cd";                  // a name from the solver registry ("cd", "mu")
+  std::string solver = "cd";                  // a name from the solver registry (cd, mu, hals, ...)
   double beta_loss = 2.0;                     // β of the β-divergence; only "mu" accepts β ≠ 2
   double tol = 1e-4;                          // stopping tolerance (meaning depends on the solver)
   int max_iter = 200;                         // iteration limit
+  int patience = 3;                           // hals/anls: iterations in a row below tol to stop
   std::optional<std::uint32_t> random_state;  // seed of NumPy's RandomState; unset: fresh entropy
   double alpha_W = 0.0;                       // regularisation strength on W
   std::optional<double> alpha_H;              // on H; unset: the same as alpha_W ("same")

@@ -19,6 +19,7 @@ struct SolverSettings {
   double beta = 2.0;
   double tol = 1e-4;
   int max_iter = 200;
+  int patience = 3;
   Penalties penalties;
   bool shuffle = false;
   std::optional<std::uint32_t> random_state;
@@ -26,27 +27,35 @@ struct SolverSettings {
   Progress progress;
 };
 
+// What a solver reports besides the factors. The objective history is kept by the solvers
+// that compute the objective every iteration anyway (the alternating NNLS family).
+struct SolveReport {
+  int n_iter = 0;
+  std::vector<double> objective;  // per iteration: ½‖X − WH‖² + penalties
+  std::vector<double> seconds;    // per iteration: time since the solver started
+};
+
 template <class T>
 class Solver {
  public:
   virtual ~Solver() = default;
-  // Updates W (m×k) and, if update_H, H (k×n) in place; returns the iterations run.
-  virtual int solve(const DenseMatrix<T>& X, DenseMatrix<T>& W, DenseMatrix<T>& H,
-                    bool update_H) const = 0;
-  virtual int solve(const SparseMatrix<T>& X, DenseMatrix<T>& W, DenseMatrix<T>& H,
-                    bool update_H) const = 0;
+  // Updates W (m×k) and, if update_H, H (k×n) in place.
+  virtual SolveReport solve(const DenseMatrix<T>& X, DenseMatrix<T>& W, DenseMatrix<T>& H,
+                            bool update_H) const = 0;
+  virtual SolveReport solve(const SparseMatrix<T>& X, DenseMatrix<T>& W, DenseMatrix<T>& H,
+                            bool update_H) const = 0;
 };
 
 // Forwards both virtual entry points to one template, Derived::run<Matrix>.
 template <class Derived, class T>
 class SolverFor : public Solver<T> {
  public:
-  int solve(const DenseMatrix<T>& X, DenseMatrix<T>& W, DenseMatrix<T>& H,
-            bool update_H) const override {
+  SolveReport solve(const DenseMatrix<T>& X, DenseMatrix<T>& W, DenseMatrix<T>& H,
+                    bool update_H) const override {
     return static_cast<const Derived&>(*this).run(X, W, H, update_H);
   }
-  int solve(const SparseMatrix<T>& X, DenseMatrix<T>& W, DenseMatrix<T>& H,
-            bool update_H) const override {
+  SolveReport solve(const SparseMatrix<T>& X, DenseMatrix<T>& W, DenseMatrix<T>& H,
+                    bool update_H) const override {
     return static_cast<const Derived&>(*this).run(X, W, H, update_H);
   }
 };
@@ -56,13 +65,13 @@ class SolverFor : public Solver<T> {
 #define NMFKIT_INSTANTIATE_SOLVER(Class)                                             \
   template class Class<float>;                                                       \
   template class Class<double>;                                                      \
-  template int Class<float>::run(const DenseMatrix<float>&, DenseMatrix<float>&,     \
+  template SolveReport Class<float>::run(const DenseMatrix<float>&, DenseMatrix<float>&,     \
                                  DenseMatrix<float>&, bool) const;                   \
-  template int Class<float>::run(const SparseMatrix<float>&, DenseMatrix<float>&,    \
+  template SolveReport Class<float>::run(const SparseMatrix<float>&, DenseMatrix<float>&,    \
                                  DenseMatrix<float>&, bool) const;                   \
-  template int Class<double>::run(const DenseMatrix<double>&, DenseMatrix<double>&,  \
+  template SolveReport Class<double>::run(const DenseMatrix<double>&, DenseMatrix<double>&,  \
                                   DenseMatrix<double>&, bool) const;                 \
-  template int Class<double>::run(const SparseMatrix<double>&, DenseMatrix<double>&, \
+  template SolveReport Class<double>::run(const SparseMatrix<double>&, DenseMatrix<double>&, \
                                   DenseMatrix<double>&, bool) const;
 
 struct SolverInfo {
