@@ -122,6 +122,8 @@ DenseMatrix<T> permuted_lower_factor(DenseMatrix<T> A) {
       std::swap(row_of[j], row_of[pivot]);
     }
     const T reciprocal = T(1) / A(j, j);
+    // Rows are eliminated independently of each other, so threads change nothing.
+#pragma omp parallel for schedule(static) if ((m - j) * (n - j) > 100000)
     for (Index i = j + 1; i < m; ++i) {
       const T factor = A(i, j) * reciprocal;
       A(i, j) = factor;

@@ -43,9 +43,12 @@ int coordinate_descent(const DenseMatrix<T>& G, const T* b, T* x, const NnlsOpti
     }
     if (step2 == 0) break;
     if (sweep == 1) first_step2 = step2;
-    double x2 = 0;
-    for (Index t = 0; t < k; ++t) x2 += static_cast<double>(x[t]) * static_cast<double>(x[t]);
-    if (step2 <= tol2 * x2 || step2 <= ratio2 * first_step2) break;
+    if (step2 <= ratio2 * first_step2) break;
+    if (tol2 > 0) {
+      double x2 = 0;
+      for (Index t = 0; t < k; ++t) x2 += static_cast<double>(x[t]) * static_cast<double>(x[t]);
+      if (step2 <= tol2 * x2) break;
+    }
   }
   return sweep;
 }
