@@ -98,6 +98,9 @@ class NMF(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         Random coordinate order in the ``'cd'`` solver.
     n_threads : int, default=0
         Threads used by the C++ core; 0 uses all cores (or ``OMP_NUM_THREADS``).
+    patience : int, default=3
+        Solvers ``'hals'``, ``'anls'`` and ``'anls-bpp'``: stop once the relative decrease of
+        the objective has stayed below ``tol`` for this many iterations in a row.
 
     Attributes
     ----------
@@ -110,6 +113,9 @@ class NMF(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         default loss.
     n_iter_ : int
         Iterations run.
+    objective_history_ : ndarray of shape (n_iter_,)
+        Solvers ``'hals'``, ``'anls'`` and ``'anls-bpp'``: the objective (½‖X − WH‖² plus
+        the penalties) after each iteration; empty for ``'cd'`` and ``'mu'``.
     n_features_in_ : int
         Number of features seen during fit.
     feature_names_in_ : ndarray of shape (n_features_in_,)
@@ -143,6 +149,7 @@ class NMF(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         verbose: int = 0,
         shuffle: bool = False,
         n_threads: int = 0,
+        patience: int = 3,
     ) -> None:
         self.n_components = n_components
         self.init = init
@@ -157,6 +164,7 @@ class NMF(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         self.verbose = verbose
         self.shuffle = shuffle
         self.n_threads = n_threads
+        self.patience = patience
 
     # -- parameters ---------------------------------------------------------------------
 
@@ -195,6 +203,7 @@ class NMF(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             "verbose": check_int(verbose, "verbose"),
             "shuffle": bool(self.shuffle),
             "n_threads": check_int(self.n_threads, "n_threads"),
+            "patience": check_int(self.patience, "patience"),
         }
 
     def _log(self) -> Optional[Callable[[str], None]]:
@@ -264,6 +273,7 @@ class NMF(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         self.components_ = result["H"]
         self.n_components_ = self.components_.shape[0]
         self.n_iter_ = int(result["n_iter"])
+        self.objective_history_ = np.asarray(result["objective_history"], dtype=np.float64)
         self.seed_ = int(result["random_state"])
         return result["W"]
 

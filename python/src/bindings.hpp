@@ -50,19 +50,6 @@ py::tuple csr_to_python(const SparseMatrix<T>& X);
 // a borrowed handle because the Progress is copied where the GIL is not held.
 Progress make_progress(const py::handle& log);
 
-// Sets the OpenMP thread count of the calling thread for a scope (0 leaves it as it is).
-class ThreadScope {
- public:
-  explicit ThreadScope(int n_threads);
-  ~ThreadScope();
-  ThreadScope(const ThreadScope&) = delete;
-  ThreadScope& operator=(const ThreadScope&) = delete;
-
- private:
-  int previous_ = 0;
-  bool changed_ = false;
-};
-
 // Runs f() with the GIL released. A computation cancelled by a Python exception (Ctrl-C
 // in the cancel poll, or an exception raised by the log callback) re-raises that exception.
 template <class F>

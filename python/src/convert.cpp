@@ -1,5 +1,3 @@
-#include <omp.h>
-
 #include <cstring>
 #include <limits>
 
@@ -143,18 +141,6 @@ Progress make_progress(const py::handle& log) {
     return PyErr_CheckSignals() != 0;
   };
   return progress;
-}
-
-ThreadScope::ThreadScope(int n_threads) {
-  if (n_threads > 0) {
-    previous_ = omp_get_max_threads();
-    omp_set_num_threads(n_threads);
-    changed_ = true;
-  }
-}
-
-ThreadScope::~ThreadScope() {
-  if (changed_) omp_set_num_threads(previous_);
 }
 
 template DenseMatrix<float> to_dense<float>(const py::array&, const char*);

@@ -3,6 +3,7 @@
 #include "nmfkit/nmf/nmf.hpp"
 
 #include "bindings.hpp"
+#include "nmfkit/core/thread_count.hpp"
 #include "nmfkit/nmf/solver.hpp"
 
 namespace nmfkit::python {
@@ -31,6 +32,7 @@ NmfOptions options_from(const py::dict& d) {
   if (auto v = get("verbose"); !v.is_none()) o.verbose = v.cast<int>();
   if (auto v = get("shuffle"); !v.is_none()) o.shuffle = v.cast<bool>();
   if (auto v = get("n_threads"); !v.is_none()) o.n_threads = v.cast<int>();
+  if (auto v = get("patience"); !v.is_none()) o.patience = v.cast<int>();
   return o;
 }
 
@@ -46,6 +48,7 @@ py::dict fit_result(NmfResult<T>&& r) {
   out["init"] = to_string(r.init);
   out["random_state"] = r.random_state;
   out["warnings"] = r.warnings;
+  out["objective_history"] = r.objective_history;
   return out;
 }
 
@@ -71,13 +74,13 @@ py::dict fit_typed(const py::object& X, const NmfOptions& options, const py::obj
   if (is_scipy_sparse(X)) {
     const SparseMatrix<T> matrix = to_sparse<T>(X, "X");
     return fit_result(without_gil([&] {
-      ThreadScope threads(options.n_threads);
+      const ScopedThreadCount threads(options.n_threads);
       return fit(matrix, options, given, progress);
     }));
   }
   const DenseMatrix<T> matrix = to_dense<T>(X.cast<py::array>(), "X");
   return fit_result(without_gil([&] {
-    ThreadScope threads(options.n_threads);
+    const ScopedThreadCount threads(options.n_threads);
     return fit(matrix, options, given, progress);
   }));
 }
@@ -90,13 +93,13 @@ py::dict transform_typed(const py::object& X, const py::array& H, const NmfOptio
   if (is_scipy_sparse(X)) {
     const SparseMatrix<T> matrix = to_sparse<T>(X, "X");
     return transform_result(without_gil([&] {
-      ThreadScope threads(options.n_threads);
+      const ScopedThreadCount threads(options.n_threads);
       return transform(matrix, components, options, progress);
     }));
   }
   const DenseMatrix<T> matrix = to_dense<T>(X.cast<py::array>(), "X");
   return transform_result(without_gil([&] {
-    ThreadScope threads(options.n_threads);
+    const ScopedThreadCount threads(options.n_threads);
     return transform(matrix, components, options, progress);
   }));
 }
@@ -106,7 +109,7 @@ py::object inverse_typed(const py::array& W, const py::array& H, int n_threads) 
   const DenseMatrix<T> w = to_dense<T>(W, "W");
   const DenseMatrix<T> h = to_dense<T>(H, "H");
   return py::cast(without_gil([&] {
-    ThreadScope threads(n_threads);
+    const ScopedThreadCount threads(n_threads);
     return inverse_transform(w, h);
   }));
 }

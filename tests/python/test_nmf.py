@@ -229,6 +229,23 @@ def test_every_registered_solver_fits(rng):
         assert model.reconstruction_err_ < np.linalg.norm(X)
 
 
+def test_fast_solvers_reach_cd_and_record_the_objective(rng):
+    X = rng.rand(60, 4) @ rng.rand(4, 25) + 0.01 * rng.rand(60, 25)  # rank 4 plus noise
+    cd = nmfkit.NMF(4, random_state=0, tol=1e-8, max_iter=3000).fit(X)
+    assert cd.objective_history_.size == 0
+    for solver in ("hals", "anls", "anls-bpp"):
+        model = nmfkit.NMF(4, solver=solver, random_state=0, tol=1e-10, patience=5,
+                           max_iter=3000).fit(X)
+        history = model.objective_history_
+        # The objective comes from the Gram trick, ‖X‖² − 2⟨W, XHᵀ⟩ + ⟨WᵀW, HHᵀ⟩: its rounding
+        # is relative to ‖X‖², not to the (here much smaller) objective.
+        rounding = 1e-12 * np.square(X).sum()
+        assert history.size == model.n_iter_
+        assert (np.diff(history) <= rounding).all(), solver
+        assert_allclose(history[-1], 0.5 * model.reconstruction_err_ ** 2, rtol=0, atol=rounding)
+        assert_allclose(model.reconstruction_err_, cd.reconstruction_err_, rtol=1e-4)
+
+
 def test_pickle_and_deepcopy_round_trip(rng):
     X = nonnegative(rng, (30, 10))
     model = nmfkit.NMF(3, random_state=0).fit(X)
