@@ -2,7 +2,7 @@
 """Wall time of fit_transform, nmfkit.NMF vs sklearn.decomposition.NMF, on the same inputs,
 from Python, in one run (each fit once, after one small warm-up fit of each library).
 
-    PYTHONPATH=build/python /usr/bin/python3 python/benchmarks/fit_transform_vs_sklearn.py [--data DIR]
+    PYTHONPATH=build/python /usr/bin/python3 bench/python_fit_transform.py [--data DIR]
 
 Inputs: the notebook's four newsgroups as tf-idf (k=5, init='nndsvd'), all 11,314 training
 posts of the 20 newsgroups as tf-idf (k=10 and k=20, default init), and a dense
@@ -32,7 +32,7 @@ def timed(model, X):
 
 
 def main() -> None:
-    repo = Path(__file__).resolve().parents[2]
+    repo = Path(__file__).resolve().parents[1]
     parser = argparse.ArgumentParser()
     parser.add_argument("--data", type=Path, default=repo.parent / "shared" / "data")
     args = parser.parse_args()
