@@ -16,5 +16,7 @@ void add_svd_command(CLI::App& app);
 void add_vectorize_command(CLI::App& app);
 void add_topics_command(CLI::App& app);
 void add_cluster_command(CLI::App& app);
+void add_select_k_command(CLI::App& app);
+void add_impute_command(CLI::App& app);
 
 }  // namespace nmfkit::cli

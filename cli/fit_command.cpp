@@ -22,10 +22,13 @@ struct FitArgs {
   std::string init_W;
   std::string init_H;
   NmfFlags nmf;
+  MissingFlags missing;
+  SelectFlags select;
 };
 
 template <class T, class Matrix>
-io::NmfModel fit_model(const Matrix& X, const FitArgs& args, NmfOptions options) {
+io::NmfModel fit_model(Matrix& X, const FitArgs& args, NmfOptions options) {
+  const EntryWeights<T> weights = args.missing.weights_for(X);
   std::optional<Factors<T>> custom;
   if (!args.init_W.empty() || !args.init_H.empty()) {
     if (args.init_W.empty() || args.init_H.empty()) {
@@ -34,8 +37,12 @@ io::NmfModel fit_model(const Matrix& X, const FitArgs& args, NmfOptions options)
     custom = Factors<T>{dense_as<T>(read_input(args.init_W, "auto"), "--init-w"),
                         dense_as<T>(read_input(args.init_H, "auto"), "--init-h")};
   }
+  if (!custom && args.nmf.k_auto()) options.n_components = choose_k(X, weights, options, args.select);
   const auto start = std::chrono::steady_clock::now();
-  NmfResult<T> result = fit(X, options, custom ? &*custom : nullptr, interruptible_progress());
+  NmfResult<T> result = args.missing.any()
+                            ? fit(X, weights, options, custom ? &*custom : nullptr,
+                                  interruptible_progress())
+                            : fit(X, options, custom ? &*custom : nullptr, interruptible_progress());
   const double seconds = seconds_since(start);
   return model_of(std::move(result), std::move(options), args.input, seconds);
 }
@@ -49,7 +56,10 @@ void print_summary(const AnyMatrix& X, double x_norm, const io::NmfModel& model,
               static_cast<long long>(model.H.rows()), *o.random_state);
   std::printf("      %s after %d iterations in %.3f s\n",
               model.converged ? "converged" : "stopped at --max-iter", model.n_iter, model.seconds);
-  if (o.beta_loss == 2.0 && x_norm > 0) {
+  if (x_norm < 0) {
+    std::printf("      reconstruction error %.6g over the observed entries\n",
+                model.reconstruction_error);
+  } else if (o.beta_loss == 2.0 && x_norm > 0) {
     std::printf("      reconstruction error %.6g (%.2f%% of the norm of X)\n",
                 model.reconstruction_error, 100 * model.reconstruction_error / x_norm);
   } else {
@@ -62,12 +72,12 @@ void print_summary(const AnyMatrix& X, double x_norm, const io::NmfModel& model,
 }
 
 void run(const FitArgs& args) {
-  const AnyMatrix X = read_input(args.input, args.dtype);
+  AnyMatrix X = read_input(args.input, args.dtype);
   const NmfOptions options = args.nmf.options();
   double x_norm = 0;
-  io::NmfModel model = X.visit([&](const auto& m) {
+  io::NmfModel model = X.visit([&](auto& m) {
     using T = typename std::decay_t<decltype(m)>::Scalar;
-    x_norm = static_cast<double>(m.norm());
+    x_norm = args.missing.any() ? -1.0 : static_cast<double>(m.norm());
     return fit_model<T>(m, args, options);
   });
   io::save_nmf_model(args.out, model);
@@ -85,6 +95,8 @@ void add_fit_command(CLI::App& app) {
       ->required();
   command->add_option("--out", args->out, "directory for W.npy, H.npy and model.json")->required();
   args->nmf.add_to(*command, /*k_required=*/true);
+  args->missing.add_to(*command);
+  args->select.add_to(*command, /*prefixed=*/true);
   add_dtype_flag(*command, args->dtype);
   command->add_option("--init-w", args->init_W, "initial W (samples × k) for --init custom");
   command->add_option("--init-h", args->init_H, "initial H (k × features) for --init custom");

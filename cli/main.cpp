@@ -40,6 +40,8 @@ int main(int argc, char** argv) {
   nmfkit::cli::add_vectorize_command(app);
   nmfkit::cli::add_topics_command(app);
   nmfkit::cli::add_cluster_command(app);
+  nmfkit::cli::add_select_k_command(app);
+  nmfkit::cli::add_impute_command(app);
 
   try {
     app.parse(argc, argv);

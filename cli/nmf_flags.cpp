@@ -1,6 +1,10 @@
 #include "nmf_flags.hpp"
 
 #include <cmath>
+#include <cstdio>
+#include <iostream>
+
+#include "common.hpp"
 
 #include "nmfkit/core/error.hpp"
 #include "nmfkit/nmf/solver.hpp"
@@ -61,15 +65,17 @@ std::string solver_names() {
 
 }  // namespace
 
-void NmfFlags::add_to(CLI::App& command, bool k_required) {
-  auto* k = command.add_option("--k,--n-components", components,
-                               "number of components, or 'auto' to take it from --init-w/--init-h "
-                               "(all features when there are none)");
-  k->check(accepts(parse_components, "K|auto"));
-  if (k_required) {
-    k->required();
-  } else {
-    k->capture_default_str();
+void NmfFlags::add_to(CLI::App& command, bool k_required, bool with_k) {
+  if (with_k) {
+    auto* k = command.add_option("--k,--n-components", components,
+                                 "number of components, or 'auto': from --init-w/--init-h when "
+                                 "given, else chosen by select-k (see --select-method)");
+    k->check(accepts(parse_components, "K|auto"));
+    if (k_required) {
+      k->required();
+    } else {
+      k->capture_default_str();
+    }
   }
   command
       .add_option("--solver", solver,
@@ -156,5 +162,177 @@ NmfOptions NmfFlags::options() const {
   o.verbose = verbose;
   return o;
 }
+
+void MissingFlags::add_to(CLI::App& command) {
+  command.add_option("--mask", mask,
+                     "matrix of X's shape (.mtx, .npy, ...) whose non-zero entries mark the "
+                     "missing entries of X");
+  command.add_option("--weights", weights,
+                     "dense matrix of X's shape with a weight >= 0 per entry (0: missing)");
+  command
+      .add_option("--missing", missing,
+                  "none; nan: NaN entries of X are missing; zeros: only the non-zero entries "
+                  "count (implicit feedback)")
+      ->check(CLI::IsMember({"none", "nan", "zeros"}))
+      ->capture_default_str();
+}
+
+namespace {
+template <class T>
+EntryWeights<T> explicit_weights(const MissingFlags& flags, Index rows, Index cols) {
+  if (!flags.mask.empty() && !flags.weights.empty()) {
+    throw InvalidArgument("--mask and --weights cannot be combined");
+  }
+  const std::string& path = flags.mask.empty() ? flags.weights : flags.mask;
+  if (path.empty()) return {};
+  AnyMatrix M = read_input(path, nmfkit::to_string(dtype_of<T>()));
+  if (M.rows() != rows || M.cols() != cols) {
+    throw InvalidArgument(std::string(flags.mask.empty() ? "--weights" : "--mask") + " " + path +
+                          " has shape (" + std::to_string(M.rows()) + ", " +
+                          std::to_string(M.cols()) + ") but X has shape (" + std::to_string(rows) +
+                          ", " + std::to_string(cols) + ")");
+  }
+  if (!flags.mask.empty()) {
+    if (M.is_sparse()) return EntryWeights<T>::missing(std::get<SparseMatrix<T>>(M.storage()));
+    return EntryWeights<T>::missing(std::get<DenseMatrix<T>>(M.storage()));
+  }
+  return EntryWeights<T>::weights(dense_as<T>(std::move(M), "--weights"));
+}
+
+template <class T, class Matrix>
+EntryWeights<T> weights_of(const MissingFlags& flags, Matrix& X) {
+  if (flags.missing == "nan") {
+    if (!flags.mask.empty() || !flags.weights.empty()) {
+      throw InvalidArgument("--missing nan cannot be combined with --mask or --weights");
+    }
+    return EntryWeights<T>::missing_nan(X);
+  }
+  EntryWeights<T> weights = explicit_weights<T>(flags, X.rows(), X.cols());
+  if (flags.missing == "zeros") weights = weights.with_zeros_missing();
+  return weights;
+}
+}  // namespace
+
+template <class T>
+EntryWeights<T> MissingFlags::weights_for(DenseMatrix<T>& X) const {
+  return weights_of<T>(*this, X);
+}
+template <class T>
+EntryWeights<T> MissingFlags::weights_for(SparseMatrix<T>& X) const {
+  return weights_of<T>(*this, X);
+}
+template EntryWeights<float> MissingFlags::weights_for(DenseMatrix<float>&) const;
+template EntryWeights<double> MissingFlags::weights_for(DenseMatrix<double>&) const;
+template EntryWeights<float> MissingFlags::weights_for(SparseMatrix<float>&) const;
+template EntryWeights<double> MissingFlags::weights_for(SparseMatrix<double>&) const;
+
+std::string MissingFlags::describe() const {
+  std::string out;
+  if (!mask.empty()) out = "missing where " + mask + " is non-zero";
+  if (!weights.empty()) out = "weights from " + weights;
+  if (missing == "nan") out = "NaN entries missing";
+  if (missing == "zeros") out += (out.empty() ? "" : ", ") + std::string("zeros missing");
+  return out.empty() ? "none" : out;
+}
+
+void SelectFlags::add_to(CLI::App& command, bool prefixed) {
+  const std::string p = prefixed ? "--select-" : "--";
+  const std::string when = prefixed ? " (for --k auto)" : "";
+  command
+      .add_option(p + "method", method,
+                  "how to choose k" + when +
+                      ": cv (speckled holdout cross-validation), stability (NMFk) or both")
+      ->check(CLI::IsMember({"cv", "stability", "both"}))
+      ->capture_default_str();
+  if (prefixed) {
+    command
+        .add_option("--select-range", range,
+                    "the k searched for --k auto: auto (2 to min(rows, columns, 40)), "
+                    "auto:LOW:HIGH, LOW:HIGH[:STEP] or a list")
+        ->check(accepts([](const std::string& text) { select::parse_k_spec(text); }, "RANGE"))
+        ->capture_default_str();
+    return;
+  }
+  command.add_option("--holdout", holdout, "cv: share of the entries held out, in (0, 0.5]")
+      ->capture_default_str();
+  command.add_option("--replicates", replicates, "cv: holdout masks per k")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  command.add_option("--perturbations", perturbations, "stability: fits in the ensemble per k")
+      ->check(CLI::Range(2, 1000))
+      ->capture_default_str();
+  command
+      .add_option("--noise", noise,
+                  "stability: multiplicative noise, each entry times 1 + U(-noise, noise)")
+      ->check(CLI::Range(0.0, 0.99))
+      ->capture_default_str();
+  command
+      .add_option("--threshold", threshold,
+                  "stability: smallest cluster silhouette a stable k must reach")
+      ->check(CLI::Range(-1.0, 1.0))
+      ->capture_default_str();
+  command
+      .add_option("--parallel-fits", parallel_fits,
+                  "fits run side by side, one thread each; 0: by the size of the data")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+}
+
+select::SelectOptions SelectFlags::options(const NmfOptions& nmf, const std::string& k_spec) const {
+  select::SelectOptions o;
+  o.k = select::parse_k_spec(k_spec);
+  o.method = select::parse_method(method);
+  o.cv.holdout_fraction = holdout;
+  o.cv.replicates = replicates;
+  o.stability.perturbations = perturbations;
+  o.stability.noise = noise;
+  o.stability.threshold = threshold;
+  o.parallel_fits = parallel_fits;
+  o.nmf = nmf;
+  o.nmf.n_components.reset();
+  o.seed = nmf.random_state.value_or(0);
+  return o;
+}
+
+std::string score_line(const select::KScore& score) {
+  char line[256];
+  std::string text = "select-k: k " + std::to_string(score.k);
+  if (!std::isnan(score.test_error)) {
+    std::snprintf(line, sizeof line, "  test error %.5g ± %.2g", score.test_error,
+                  score.test_error_se);
+    text += line;
+  }
+  if (!std::isnan(score.min_silhouette)) {
+    std::snprintf(line, sizeof line, "  silhouette min %.3f mean %.3f", score.min_silhouette,
+                  score.mean_silhouette);
+    text += line;
+  }
+  std::snprintf(line, sizeof line, "  relative error %.4f  (%.1f s)", score.reconstruction_error,
+                score.seconds);
+  return text + line;
+}
+
+template <class T, class Matrix>
+Index choose_k(const Matrix& X, const EntryWeights<T>& weights, const NmfOptions& nmf,
+               const SelectFlags& flags) {
+  select::SelectOptions options = flags.options(nmf, flags.range);
+  if (!solver_supports_weights(options.nmf.solver)) options.nmf.solver = "hals";
+  options.validate();
+  const select::Selection selection = select::select_k(
+      X, weights, options, interruptible_progress(),
+      [](const select::KScore& score) { std::cerr << score_line(score) << std::endl; });
+  std::printf("select-k   chose k = %lld by %s in %.1f s\n",
+              static_cast<long long>(selection.chosen_k), flags.method.c_str(), selection.seconds);
+  return selection.chosen_k;
+}
+
+template Index choose_k(const DenseMatrix<float>&, const EntryWeights<float>&, const NmfOptions&,
+                        const SelectFlags&);
+template Index choose_k(const DenseMatrix<double>&, const EntryWeights<double>&,
+                        const NmfOptions&, const SelectFlags&);
+template Index choose_k(const SparseMatrix<float>&, const EntryWeights<float>&,
+                        const NmfOptions&, const SelectFlags&);
+template Index choose_k(const SparseMatrix<double>&, const EntryWeights<double>&,
+                        const NmfOptions&, const SelectFlags&);
 
 }  // namespace nmfkit::cli

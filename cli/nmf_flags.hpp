@@ -7,7 +7,10 @@
 
 #include <CLI/CLI.hpp>
 
+#include "nmfkit/core/matrix.hpp"
+#include "nmfkit/nmf/mask.hpp"
 #include "nmfkit/nmf/options.hpp"
+#include "nmfkit/select/select_k.hpp"
 
 namespace nmfkit::cli {
 
@@ -27,10 +30,55 @@ struct NmfFlags {
   bool shuffle = false;
   int verbose = 0;
 
-  // Registers the flags; --k is required unless a default is given.
-  void add_to(CLI::App& command, bool k_required);
+  // Registers the flags; --k is required unless a default is given (with_k = false leaves
+  // --k to the command).
+  void add_to(CLI::App& command, bool k_required, bool with_k = true);
+  // --k auto without custom factors: the number of components is to be chosen by select-k.
+  bool k_auto() const { return components == "auto"; }
   // The options the flags describe (values were validated while parsing).
   NmfOptions options() const;
 };
+
+// Missing entries and weights: --mask, --weights, --missing.
+struct MissingFlags {
+  std::string mask;
+  std::string weights;
+  std::string missing = "none";
+
+  void add_to(CLI::App& command);
+  bool any() const { return !mask.empty() || !weights.empty() || missing != "none"; }
+  // The weights for X (whose NaN entries --missing nan replaces by 0). Throws
+  // InvalidArgument for a mask of another shape or flags that do not combine.
+  template <class T>
+  EntryWeights<T> weights_for(DenseMatrix<T>& X) const;
+  template <class T>
+  EntryWeights<T> weights_for(SparseMatrix<T>& X) const;
+  std::string describe() const;  // "mask M.mtx", "NaN entries", "zeros", ...
+};
+
+// How select-k chooses k: its own flags, or with prefix "select-" for `--k auto` in fit
+// and topics.
+struct SelectFlags {
+  std::string method = "cv";
+  double holdout = 0.1;
+  int replicates = 3;
+  int perturbations = 10;
+  double noise = 0.03;
+  double threshold = 0.8;
+  int parallel_fits = 0;
+  std::string range = "auto";  // only with the prefix: the k searched for --k auto
+
+  void add_to(CLI::App& command, bool prefixed);
+  select::SelectOptions options(const NmfOptions& nmf, const std::string& k_spec) const;
+};
+
+// Runs the selection for `--k auto` and returns the chosen k, printing one line per k to
+// stderr as it goes and a summary line to stdout.
+template <class T, class Matrix>
+Index choose_k(const Matrix& X, const EntryWeights<T>& weights, const NmfOptions& nmf,
+               const SelectFlags& flags);
+
+// One progress line per scored k, on stderr.
+std::string score_line(const select::KScore& score);
 
 }  // namespace nmfkit::cli

@@ -35,6 +35,7 @@ struct TopicsArgs {
   CorpusFlags corpus_flags;
   VectorizerFlags vectorizer_flags;
   NmfFlags nmf;
+  SelectFlags select;
   int top = 10;
   int top_documents = 5;
   std::vector<std::string> coherence = {"c_v", "c_npmi", "u_mass"};
@@ -136,10 +137,17 @@ double mean_of(const std::vector<double>& values) {
 }
 
 void run(const TopicsArgs& args) {
-  const NmfOptions options = args.nmf.options();
+  NmfOptions options = args.nmf.options();
   const auto measures = coherence_measures(args.coherence);
   CorpusMatrix data = read_and_vectorize(args.corpus, args.corpus_flags, args.vectorizer_flags);
   const auto& vocabulary = data.vectorizer.vocabulary();
+  if (args.nmf.k_auto()) {
+    // --k auto: the number of topics chosen by select-k on the document-term matrix
+    options.n_components = data.X.visit([&](const auto& X) -> Index {
+      using T = typename std::decay_t<decltype(X)>::Scalar;
+      return choose_k(X, EntryWeights<T>{}, options, args.select);
+    });
+  }
   const Index k = options.n_components.value_or(0);
   if (k > static_cast<Index>(vocabulary.size())) {
     throw InvalidArgument("--k " + std::to_string(k) + " is larger than the vocabulary (" +
@@ -284,6 +292,7 @@ void add_topics_command(CLI::App& app) {
   args->corpus_flags.add_to(*command);
   args->vectorizer_flags.add_to(*command);
   args->nmf.add_to(*command, /*k_required=*/true);
+  args->select.add_to(*command, /*prefixed=*/true);
   command->add_option("--top", args->top, "terms shown and saved per topic")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();

@@ -2,10 +2,13 @@
 
 #include <chrono>
 #include <cmath>
+#include <optional>
+#include <type_traits>
 #include <sstream>
 
 #include "nmfkit/linalg/gram_loss.hpp"
 #include "nmfkit/linalg/products.hpp"
+#include "weighted_rows.hpp"
 
 namespace nmfkit {
 
@@ -34,7 +37,8 @@ struct HalfStep {
   // products of the previous call (O has not changed).
   template <class Data>
   void update(const Data& X, const DenseMatrix<T>& O, DenseMatrix<T>& F, bool products_fresh,
-              const DenseMatrix<T>* known_gram = nullptr) {
+              const DenseMatrix<T>* known_gram = nullptr,
+              const detail::WeightSide<T>* weights = nullptr) {
     if (products_fresh) {
       if (known_gram) {
         gram_O = *known_gram;
@@ -45,7 +49,15 @@ struct HalfStep {
       if (l2 != 0) gram_O.diagonal().array() += static_cast<T>(l2);
       if (l1 != 0) XO.array() -= static_cast<T>(l1);
     }
-    solve_nnls_rows(gram_O, XO, F, nnls);
+    if (!weights) {
+      solve_nnls_rows(gram_O, XO, F, nnls);
+      return;
+    }
+    const NnlsOptions& options = nnls;
+    detail::solve_weighted_rows(gram_O, XO, O, *weights, l2, F,
+                                [&](const DenseMatrix<T>& G, const T* b, T* x) {
+                                  solve_nnls(G, b, x, options);
+                                });
   }
 
   // ⟨F, X·O⟩ and ⟨FᵀF, OᵀO⟩ without the penalties folded into the stored products.
@@ -119,6 +131,22 @@ template <class T>
 template <class Matrix>
 SolveReport AlternatingNnls<T>::run(const Matrix& X, DenseMatrix<T>& W, DenseMatrix<T>& H,
                                     bool update_H) const {
+  return run_impl(X, nullptr, W, H, update_H);
+}
+
+template <class T>
+template <class Matrix>
+SolveReport AlternatingNnls<T>::run_weighted(const Matrix& X, const EntryWeights<T>& weights,
+                                             DenseMatrix<T>& W, DenseMatrix<T>& H,
+                                             bool update_H) const {
+  return run_impl(X, &weights, W, H, update_H);
+}
+
+template <class T>
+template <class Matrix>
+SolveReport AlternatingNnls<T>::run_impl(const Matrix& X, const EntryWeights<T>* weights,
+                                         DenseMatrix<T>& W, DenseMatrix<T>& H,
+                                         bool update_H) const {
   const auto& s = settings_;
   const auto start = std::chrono::steady_clock::now();
   const Index m = X.rows();
@@ -127,6 +155,19 @@ SolveReport AlternatingNnls<T>::run(const Matrix& X, DenseMatrix<T>& W, DenseMat
   DenseMatrix<T> Ht = H.transpose();
   const auto Xt = linalg::transpose_for_products(X);
   const double x_squared_norm = squared_norm(X);
+  std::optional<detail::WeightSide<T>> row_weights, column_weights;
+  if (weights) {
+    row_weights.emplace(detail::row_side(*weights, X));
+    if constexpr (std::is_same_v<Matrix, SparseMatrix<T>>) {
+      column_weights.emplace(detail::column_side(*weights, Xt));
+    } else {
+      column_weights.emplace(detail::column_side(*weights, X));
+    }
+  }
+  const auto weighted_objective = [&](const DenseMatrix<T>& W_now, const DenseMatrix<T>& Ht_now) {
+    const DenseMatrix<T> H_now = Ht_now.transpose();
+    return 0.5 * weighted_squared_error(X, *weights, W_now, H_now);
+  };
 
   HalfStep<T> for_W;
   for_W.l1 = s.penalties.l1_W;
@@ -145,19 +186,22 @@ SolveReport AlternatingNnls<T>::run(const Matrix& X, DenseMatrix<T>& W, DenseMat
     s.progress.check_cancelled();
     // With H fixed (transform) its products never change. HᵀH is known from the objective
     // of the previous iteration.
-    for_W.update(X, Ht, W, update_H || iteration == 1, iteration > 1 ? &gram_updated : nullptr);
+    for_W.update(X, Ht, W, update_H || iteration == 1, iteration > 1 ? &gram_updated : nullptr,
+                 weights ? &*row_weights : nullptr);
     double objective = 0;
     if (update_H) {
-      for_H.update(Xt, W, Ht, true);
+      for_H.update(Xt, W, Ht, true, nullptr, weights ? &*column_weights : nullptr);
       linalg::gram(Ht, gram_updated);
-      const double residual = x_squared_norm - 2 * for_H.inner_with_data(Ht) +
-                              for_H.inner_of_grams(gram_updated);
+      const double residual = weights ? 2 * weighted_objective(W, Ht)
+                                      : x_squared_norm - 2 * for_H.inner_with_data(Ht) +
+                                            for_H.inner_of_grams(gram_updated);
       objective = 0.5 * std::max(residual, 0.0) + penalty(W, for_W.l1, for_W.l2) +
                   penalty(Ht, for_H.l1, for_H.l2);
     } else {
       linalg::gram(W, gram_updated);
-      const double residual = x_squared_norm - 2 * for_W.inner_with_data(W) +
-                              for_W.inner_of_grams(gram_updated);
+      const double residual = weights ? 2 * weighted_objective(W, Ht)
+                                      : x_squared_norm - 2 * for_W.inner_with_data(W) +
+                                            for_W.inner_of_grams(gram_updated);
       objective = 0.5 * std::max(residual, 0.0) + penalty(W, for_W.l1, for_W.l2) + fixed_H_penalty;
     }
     const double previous = report.objective.empty() ? INFINITY : report.objective.back();
@@ -178,5 +222,14 @@ SolveReport AlternatingNnls<T>::run(const Matrix& X, DenseMatrix<T>& W, DenseMat
 }
 
 NMFKIT_INSTANTIATE_SOLVER(AlternatingNnls)
+
+#define NMFKIT_INSTANTIATE_WEIGHTED(T, Matrix)                                                  \
+  template SolveReport AlternatingNnls<T>::run_weighted(const Matrix&, const EntryWeights<T>&, \
+                                                        DenseMatrix<T>&, DenseMatrix<T>&, bool) const;
+NMFKIT_INSTANTIATE_WEIGHTED(float, DenseMatrix<float>)
+NMFKIT_INSTANTIATE_WEIGHTED(float, SparseMatrix<float>)
+NMFKIT_INSTANTIATE_WEIGHTED(double, DenseMatrix<double>)
+NMFKIT_INSTANTIATE_WEIGHTED(double, SparseMatrix<double>)
+#undef NMFKIT_INSTANTIATE_WEIGHTED
 
 }  // namespace nmfkit

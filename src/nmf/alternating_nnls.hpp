@@ -26,8 +26,17 @@ class AlternatingNnls final : public SolverFor<AlternatingNnls<T>, T> {
 
   template <class Matrix>
   SolveReport run(const Matrix& X, DenseMatrix<T>& W, DenseMatrix<T>& H, bool update_H) const;
+  // The weighted problem: each row's NNLS problem gets its own Gram matrix and right-hand
+  // side; the objective is computed over the observed entries.
+  template <class Matrix>
+  SolveReport run_weighted(const Matrix& X, const EntryWeights<T>& weights, DenseMatrix<T>& W,
+                           DenseMatrix<T>& H, bool update_H) const;
 
  private:
+  template <class Matrix>
+  SolveReport run_impl(const Matrix& X, const EntryWeights<T>* weights, DenseMatrix<T>& W,
+                       DenseMatrix<T>& H, bool update_H) const;
+
   SolverSettings settings_;
   RowSolver row_solver_;
 };

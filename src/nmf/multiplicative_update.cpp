@@ -4,10 +4,12 @@
 #include <cmath>
 #include <cstdio>
 #include <limits>
+#include <vector>
 
 #include "nmfkit/linalg/beta_divergence.hpp"
 #include "nmfkit/linalg/numpy_arithmetic.hpp"
 #include "nmfkit/linalg/products.hpp"
+#include "weighted_rows.hpp"
 
 namespace nmfkit {
 
@@ -276,6 +278,115 @@ SolveReport MultiplicativeUpdate<T>::run(const Matrix& X, DenseMatrix<T>& W, Den
   return {n_iter, {}, {}};
 }
 
+namespace {
+
+template <class T>
+DenseMatrix<T> dense_copy(const DenseMatrix<T>& X) {
+  return X;
+}
+template <class T>
+DenseMatrix<T> dense_copy(const SparseMatrix<T>& X) {
+  return DenseMatrix<T>(X.toDense());
+}
+
+// num = (M ⊙ X ⊙ WH^(β−2)) and den = (M ⊙ WH^(β−1)) as m×n matrices.
+template <class T>
+void weighted_terms(const DenseMatrix<T>& X, const DenseMatrix<T>& M, const DenseMatrix<T>& WH,
+                    double beta, DenseMatrix<T>& ratio, DenseMatrix<T>& power) {
+  ratio.resize(X.rows(), X.cols());
+  power.resize(X.rows(), X.cols());
+  for (Index i = 0; i < X.size(); ++i) {
+    const T m = M.data()[i];
+    if (m == T(0)) {
+      ratio.data()[i] = T(0);
+      power.data()[i] = T(0);
+      continue;
+    }
+    const T wh = WH.data()[i];
+    ratio.data()[i] = m * (beta == 2 ? X.data()[i] : weighted_ratio(X.data()[i], wh, beta));
+    power.data()[i] = m * (beta == 2 ? wh : guarded_power(wh, beta));
+  }
+}
+
+template <class T>
+double weighted_error(const DenseMatrix<T>& X, const DenseMatrix<T>& M, const DenseMatrix<T>& W,
+                      const DenseMatrix<T>& H, double beta) {
+  const DenseMatrix<T> WH = W * H;
+  double sum = 0;
+  for (Index i = 0; i < X.size(); ++i) {
+    const double m = static_cast<double>(M.data()[i]);
+    if (m == 0) continue;
+    sum += m * detail::entry_divergence(static_cast<double>(X.data()[i]),
+                                        static_cast<double>(WH.data()[i]), beta);
+  }
+  return linalg::divergence_to_error(sum);
+}
+
+}  // namespace
+
+template <class T>
+template <class Matrix>
+SolveReport MultiplicativeUpdate<T>::run_weighted(const Matrix& X_given,
+                                                  const EntryWeights<T>& weights,
+                                                  DenseMatrix<T>& W, DenseMatrix<T>& H,
+                                                  bool update_H) const {
+  const auto& s = settings_;
+  const auto start = std::chrono::steady_clock::now();
+  const DenseMatrix<T> X = dense_copy(X_given);
+  DenseMatrix<T> M(X.rows(), X.cols());
+  {
+    const auto side = detail::row_side(weights, X_given);
+    std::vector<T> row;
+    for (Index i = 0; i < X.rows(); ++i) {
+      side.dense_weights(i, row);
+      for (Index c = 0; c < X.cols(); ++c) M(i, c) = row[static_cast<std::size_t>(c)];
+    }
+  }
+  const double gamma = exponent_gamma(s.beta);
+  DenseMatrix<T> WH, ratio, power, num, den;
+  const double error_at_init = weighted_error(X, M, W, H, s.beta);
+  double previous_error = error_at_init;
+  int n_iter = 1;
+  for (; n_iter <= s.max_iter; ++n_iter) {
+    s.progress.check_cancelled();
+    WH.noalias() = W * H;
+    weighted_terms(X, M, WH, s.beta, ratio, power);
+    num.noalias() = ratio * H.transpose();
+    den.noalias() = power * H.transpose();
+    apply_update(W, num, den, s.penalties.l1_W, s.penalties.l2_W, gamma);
+    if (s.beta < 1) zero_below(W, kFloat64Epsilon);
+    if (update_H) {
+      WH.noalias() = W * H;
+      weighted_terms(X, M, WH, s.beta, ratio, power);
+      num.noalias() = W.transpose() * ratio;
+      den.noalias() = W.transpose() * power;
+      apply_update(H, num, den, s.penalties.l1_H, s.penalties.l2_H, gamma);
+      if (s.beta <= 1) zero_below(H, kFloat64Epsilon);
+    }
+    if (s.tol > 0 && n_iter % 10 == 0) {
+      const double error = weighted_error(X, M, W, H, s.beta);
+      if (s.verbose) {
+        s.progress.message(epoch_line(
+            n_iter, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
+            &error));
+      }
+      if ((previous_error - error) / error_at_init < s.tol) break;
+      previous_error = error;
+    }
+  }
+  n_iter = std::min(n_iter, s.max_iter);
+  return {n_iter, {}, {}};
+}
+
 NMFKIT_INSTANTIATE_SOLVER(MultiplicativeUpdate)
+
+#define NMFKIT_INSTANTIATE_WEIGHTED(T, Matrix)                                         \
+  template SolveReport MultiplicativeUpdate<T>::run_weighted(                          \
+      const Matrix&, const EntryWeights<T>&, DenseMatrix<T>&, DenseMatrix<T>&, bool) const;
+NMFKIT_INSTANTIATE_WEIGHTED(float, DenseMatrix<float>)
+NMFKIT_INSTANTIATE_WEIGHTED(float, SparseMatrix<float>)
+NMFKIT_INSTANTIATE_WEIGHTED(double, DenseMatrix<double>)
+NMFKIT_INSTANTIATE_WEIGHTED(double, SparseMatrix<double>)
+#undef NMFKIT_INSTANTIATE_WEIGHTED
 
 }  // namespace nmfkit

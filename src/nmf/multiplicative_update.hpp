@@ -14,6 +14,11 @@ class MultiplicativeUpdate final : public SolverFor<MultiplicativeUpdate<T>, T> 
 
   template <class Matrix>
   SolveReport run(const Matrix& X, DenseMatrix<T>& W, DenseMatrix<T>& H, bool update_H) const;
+  // Weighted updates (every ratio term multiplied by the entry's weight), for any β, on a
+  // dense copy of X and of the weights; the same stopping rule on the weighted error.
+  template <class Matrix>
+  SolveReport run_weighted(const Matrix& X, const EntryWeights<T>& weights, DenseMatrix<T>& W,
+                           DenseMatrix<T>& H, bool update_H) const;
 
  private:
   SolverSettings settings_;

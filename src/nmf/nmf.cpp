@@ -1,6 +1,8 @@
 #include "nmfkit/nmf/nmf.hpp"
 
 #include <cmath>
+#include <optional>
+#include <vector>
 
 #include "input_checks.hpp"
 #include "nmfkit/core/error.hpp"
@@ -9,6 +11,7 @@
 #include "nmfkit/linalg/beta_divergence.hpp"
 #include "nmfkit/linalg/numpy_arithmetic.hpp"
 #include "nmfkit/nmf/solver.hpp"
+#include "weighted_rows.hpp"
 
 namespace nmfkit {
 
@@ -55,19 +58,69 @@ NmfOptions with_seed(NmfOptions options) {
   return options;
 }
 
+// What a weighted fit checks first: the mask's shape, a solver that takes weights, and the
+// data at the observed entries. Returns warnings for rows/columns with nothing observed.
 template <class T, class Matrix>
-NmfResult<T> fit_impl(const Matrix& X, const NmfOptions& given, const Factors<T>* custom,
+std::vector<std::string> check_weighted(const Matrix& X, const Matrix& observed,
+                                        const EntryWeights<T>& weights,
+                                        const NmfOptions& options) {
+  weights.check_shape(X.rows(), X.cols());
+  if (!solver_supports_weights(options.solver)) throw_no_weights(options.solver);
+  check_nmf_input(observed, options.beta_loss > 0 ? options.beta_loss : 2.0);
+  if (options.beta_loss <= 0) {
+    const auto side = detail::row_side(weights, observed);
+    std::vector<T> w;
+    for (Index i = 0; i < X.rows(); ++i) {
+      side.dense_weights(i, w);
+      for (Index c = 0; c < X.cols(); ++c) {
+        if (w[static_cast<std::size_t>(c)] != T(0) && side.value(i, c) == T(0)) {
+          throw InvalidArgument(
+              "When beta_loss <= 0 and X contains zeros, the solver may diverge. Please add "
+              "small values to X, mark the zeros missing, or use a positive beta_loss.");
+        }
+      }
+    }
+  }
+  std::vector<std::string> warnings;
+  const MissingSummary summary = summarize_missing(observed, weights);
+  if (summary.empty_rows > 0) {
+    warnings.push_back(std::to_string(summary.empty_rows) +
+                       " rows of X have no observed entry; their rows of W are 0");
+  }
+  if (summary.empty_cols > 0) {
+    warnings.push_back(std::to_string(summary.empty_cols) +
+                       " columns of X have no observed entry; their columns of H are 0");
+  }
+  return warnings;
+}
+
+template <class T, class Matrix>
+NmfResult<T> fit_impl(const Matrix& X_given, const EntryWeights<T>* weights,
+                      const NmfOptions& given, const Factors<T>* custom,
                       const Progress& progress) {
   given.validate();
   const ScopedThreadCount threads(given.n_threads);
   const NmfOptions options = with_seed(given);
-  check_nmf_input(X, options.beta_loss);
+  if (weights) weights->check_shape(X_given.rows(), X_given.cols());
+  if (weights && weights->trivial()) weights = nullptr;
+  // A weighted fit reads X with its missing entries zeroed, the init included.
+  std::optional<Matrix> zeroed;
+  std::vector<std::string> weight_warnings;
+  if (weights) {
+    weights->check_shape(X_given.rows(), X_given.cols());
+    zeroed.emplace(detail::zero_missing(X_given, *weights));
+    weight_warnings = check_weighted<T>(X_given, *zeroed, *weights, options);
+  } else {
+    check_nmf_input(X_given, options.beta_loss);
+  }
+  const Matrix& X = zeroed ? *zeroed : X_given;
   const Index m = X.rows();
   const Index n = X.cols();
   const Index k = resolve_components(options, n, custom);
 
   NmfResult<T> result;
   result.random_state = *options.random_state;
+  result.warnings = std::move(weight_warnings);
   Init init = options.init;
   if (custom && init == Init::Auto) init = Init::Custom;
   if (init == Init::Custom) {
@@ -95,7 +148,8 @@ NmfResult<T> fit_impl(const Matrix& X, const NmfOptions& given, const Factors<T>
   }
 
   const auto solver = make_solver<T>(options.solver, settings_for(options, m, n, progress));
-  SolveReport report = solver->solve(X, result.W, result.H, /*update_H=*/true);
+  SolveReport report = weights ? solver->solve(X, *weights, result.W, result.H, /*update_H=*/true)
+                               : solver->solve(X, result.W, result.H, /*update_H=*/true);
   result.n_iter = report.n_iter;
   result.objective_history = std::move(report.objective);
   result.iteration_seconds = std::move(report.seconds);
@@ -104,17 +158,32 @@ NmfResult<T> fit_impl(const Matrix& X, const NmfOptions& given, const Factors<T>
     result.warnings.push_back(max_iter_warning(options));
   }
   result.reconstruction_error = linalg::divergence_to_error(
-      linalg::beta_divergence(X, result.W, result.H, options.beta_loss));
+      weights ? weighted_beta_divergence(X, *weights, result.W, result.H, options.beta_loss)
+              : linalg::beta_divergence(X, result.W, result.H, options.beta_loss));
   return result;
 }
 
 template <class T, class Matrix>
-TransformResult<T> transform_impl(const Matrix& X, const DenseMatrix<T>& H, const NmfOptions& given,
+TransformResult<T> transform_impl(const Matrix& X_given, const EntryWeights<T>* weights,
+                                  const DenseMatrix<T>& H, const NmfOptions& given,
                                   const Progress& progress) {
   given.validate();
   const ScopedThreadCount threads(given.n_threads);
   const NmfOptions options = with_seed(given);
-  check_nmf_input(X, options.beta_loss);
+  if (weights) weights->check_shape(X_given.rows(), X_given.cols());
+  if (weights && weights->trivial()) weights = nullptr;
+  std::optional<Matrix> zeroed;
+  std::vector<std::string> weight_warnings;
+  if (weights) {
+    weights->check_shape(X_given.rows(), X_given.cols());
+    zeroed.emplace(detail::zero_missing(X_given, *weights));
+    weight_warnings = check_weighted<T>(X_given, *zeroed, *weights, options);
+    std::erase_if(weight_warnings,
+                  [](const std::string& w) { return w.find("columns") != std::string::npos; });
+  } else {
+    check_nmf_input(X_given, options.beta_loss);
+  }
+  const Matrix& X = zeroed ? *zeroed : X_given;
   if (X.cols() != H.cols()) {
     throw InvalidArgument("X has " + std::to_string(X.cols()) +
                           " features, but the components have " + std::to_string(H.cols()));
@@ -123,6 +192,7 @@ TransformResult<T> transform_impl(const Matrix& X, const DenseMatrix<T>& H, cons
   check_factor(H, k, X.cols(), "the components H");
 
   TransformResult<T> result;
+  result.warnings = std::move(weight_warnings);
   if (solver_info(options.solver).needs_positive_start) {
     const double avg = std::sqrt(static_cast<double>(linalg::mean(X)) / static_cast<double>(k));
     result.W = DenseMatrix<T>::Constant(X.rows(), k, static_cast<T>(avg));
@@ -132,7 +202,9 @@ TransformResult<T> transform_impl(const Matrix& X, const DenseMatrix<T>& H, cons
   DenseMatrix<T> fixed_H = H;
   const auto solver =
       make_solver<T>(options.solver, settings_for(options, X.rows(), X.cols(), progress));
-  result.n_iter = solver->solve(X, result.W, fixed_H, /*update_H=*/false).n_iter;
+  result.n_iter = (weights ? solver->solve(X, *weights, result.W, fixed_H, /*update_H=*/false)
+                            : solver->solve(X, result.W, fixed_H, /*update_H=*/false))
+                       .n_iter;
   if (stopped_by_max_iter(result.n_iter, options)) {
     result.converged = false;
     result.warnings.push_back(max_iter_warning(options));
@@ -145,25 +217,55 @@ TransformResult<T> transform_impl(const Matrix& X, const DenseMatrix<T>& H, cons
 template <class T>
 NmfResult<T> fit(const DenseMatrix<T>& X, const NmfOptions& options,
                  const std::type_identity_t<Factors<T>>* custom, const Progress& progress) {
-  return fit_impl<T>(X, options, custom, progress);
+  return fit_impl<T>(X, nullptr, options, custom, progress);
 }
 
 template <class T>
 NmfResult<T> fit(const SparseMatrix<T>& X, const NmfOptions& options,
                  const std::type_identity_t<Factors<T>>* custom, const Progress& progress) {
-  return fit_impl<T>(X, options, custom, progress);
+  return fit_impl<T>(X, nullptr, options, custom, progress);
+}
+
+template <class T>
+NmfResult<T> fit(const DenseMatrix<T>& X, const std::type_identity_t<EntryWeights<T>>& weights,
+                 const NmfOptions& options, const std::type_identity_t<Factors<T>>* custom,
+                 const Progress& progress) {
+  return fit_impl<T>(X, &weights, options, custom, progress);
+}
+
+template <class T>
+NmfResult<T> fit(const SparseMatrix<T>& X, const std::type_identity_t<EntryWeights<T>>& weights,
+                 const NmfOptions& options, const std::type_identity_t<Factors<T>>* custom,
+                 const Progress& progress) {
+  return fit_impl<T>(X, &weights, options, custom, progress);
+}
+
+template <class T>
+TransformResult<T> transform(const DenseMatrix<T>& X,
+                             const std::type_identity_t<EntryWeights<T>>& weights,
+                             const DenseMatrix<T>& H, const NmfOptions& options,
+                             const Progress& progress) {
+  return transform_impl<T>(X, &weights, H, options, progress);
+}
+
+template <class T>
+TransformResult<T> transform(const SparseMatrix<T>& X,
+                             const std::type_identity_t<EntryWeights<T>>& weights,
+                             const DenseMatrix<T>& H, const NmfOptions& options,
+                             const Progress& progress) {
+  return transform_impl<T>(X, &weights, H, options, progress);
 }
 
 template <class T>
 TransformResult<T> transform(const DenseMatrix<T>& X, const DenseMatrix<T>& H,
                              const NmfOptions& options, const Progress& progress) {
-  return transform_impl<T>(X, H, options, progress);
+  return transform_impl<T>(X, nullptr, H, options, progress);
 }
 
 template <class T>
 TransformResult<T> transform(const SparseMatrix<T>& X, const DenseMatrix<T>& H,
                              const NmfOptions& options, const Progress& progress) {
-  return transform_impl<T>(X, H, options, progress);
+  return transform_impl<T>(X, nullptr, H, options, progress);
 }
 
 template <class T>
@@ -184,7 +286,21 @@ DenseMatrix<T> inverse_transform(const DenseMatrix<T>& W, const DenseMatrix<T>& 
                                         const NmfOptions&, const Progress&);           \
   template TransformResult<T> transform(const SparseMatrix<T>&, const DenseMatrix<T>&, \
                                         const NmfOptions&, const Progress&);           \
-  template DenseMatrix<T> inverse_transform(const DenseMatrix<T>&, const DenseMatrix<T>&);
+  template DenseMatrix<T> inverse_transform(const DenseMatrix<T>&, const DenseMatrix<T>&);    \
+  template NmfResult<T> fit(const DenseMatrix<T>&, const std::type_identity_t<EntryWeights<T>>&, \
+                            const NmfOptions&, const std::type_identity_t<Factors<T>>*,        \
+                            const Progress&);                                                  \
+  template NmfResult<T> fit(const SparseMatrix<T>&,                                            \
+                            const std::type_identity_t<EntryWeights<T>>&, const NmfOptions&,   \
+                            const std::type_identity_t<Factors<T>>*, const Progress&);         \
+  template TransformResult<T> transform(const DenseMatrix<T>&,                                 \
+                                        const std::type_identity_t<EntryWeights<T>>&,          \
+                                        const DenseMatrix<T>&, const NmfOptions&,              \
+                                        const Progress&);                                      \
+  template TransformResult<T> transform(const SparseMatrix<T>&,                                \
+                                        const std::type_identity_t<EntryWeights<T>>&,          \
+                                        const DenseMatrix<T>&, const NmfOptions&,              \
+                                        const Progress&);
 NMFKIT_INSTANTIATE(float)
 NMFKIT_INSTANTIATE(double)
 #undef NMFKIT_INSTANTIATE

@@ -33,6 +33,35 @@ const SolverInfo& solver_info(const std::string& name) {
   return *found;
 }
 
+bool solver_supports_weights(const std::string& name) {
+  return name == "hals" || name == "anls" || name == "anls-bpp" || name == "mu";
+}
+
+std::string solvers_with_weights() {
+  return "hals, anls, anls-bpp, mu";
+}
+
+void throw_no_weights(const std::string& name) {
+  throw InvalidArgument("solver '" + name +
+                        "' does not support masks, missing values or weights; use one of " +
+                        solvers_with_weights());
+}
+
+template <class T>
+SolveReport Solver<T>::solve(const DenseMatrix<T>&, const EntryWeights<T>&, DenseMatrix<T>&,
+                             DenseMatrix<T>&, bool) const {
+  throw InvalidArgument("this solver does not support masks, missing values or weights; use one of " +
+                        solvers_with_weights());
+}
+template <class T>
+SolveReport Solver<T>::solve(const SparseMatrix<T>&, const EntryWeights<T>&, DenseMatrix<T>&,
+                             DenseMatrix<T>&, bool) const {
+  throw InvalidArgument("this solver does not support masks, missing values or weights; use one of " +
+                        solvers_with_weights());
+}
+template class Solver<float>;
+template class Solver<double>;
+
 template <class T>
 std::unique_ptr<Solver<T>> make_solver(const std::string& name, const SolverSettings& settings) {
   solver_info(name);  // rejects unknown names with the list of known ones

@@ -10,6 +10,7 @@
 #include "nmfkit/core/matrix.hpp"
 #include "nmfkit/core/progress.hpp"
 #include "nmfkit/nmf/init.hpp"
+#include "nmfkit/nmf/mask.hpp"
 #include "nmfkit/nmf/options.hpp"
 
 namespace nmfkit {
@@ -50,6 +51,22 @@ NmfResult<T> fit(const SparseMatrix<T>& X, const NmfOptions& options,
                  const std::type_identity_t<Factors<T>>* custom = nullptr,
                  const Progress& progress = {});
 
+// The weighted problem (mask.hpp): only the entries with weight > 0 count, values under
+// the mask are never read (they may be NaN), and reconstruction_error is
+// sqrt(2·Σ w·d_β) over those entries. Solvers hals, anls, anls-bpp and mu; others throw
+// InvalidArgument naming these. Rows or columns with no observed entry get zeros in W or
+// H and a warning. Trivial weights (all 1) run the unweighted fit.
+template <class T>
+NmfResult<T> fit(const DenseMatrix<T>& X, const std::type_identity_t<EntryWeights<T>>& weights,
+                 const NmfOptions& options,
+                 const std::type_identity_t<Factors<T>>* custom = nullptr,
+                 const Progress& progress = {});
+template <class T>
+NmfResult<T> fit(const SparseMatrix<T>& X, const std::type_identity_t<EntryWeights<T>>& weights,
+                 const NmfOptions& options,
+                 const std::type_identity_t<Factors<T>>* custom = nullptr,
+                 const Progress& progress = {});
+
 // W for X with the components H fixed, by the same solver, tol, max_iter, β and
 // alpha_W as the fit; W starts at 0 (cd) or at sqrt(mean(X)/k) (mu), as in scikit-learn.
 template <class T>
@@ -58,6 +75,18 @@ TransformResult<T> transform(const DenseMatrix<T>& X, const DenseMatrix<T>& H,
 template <class T>
 TransformResult<T> transform(const SparseMatrix<T>& X, const DenseMatrix<T>& H,
                              const NmfOptions& options, const Progress& progress = {});
+
+// transform with a mask: each sample's codes from its observed entries only.
+template <class T>
+TransformResult<T> transform(const DenseMatrix<T>& X,
+                             const std::type_identity_t<EntryWeights<T>>& weights,
+                             const DenseMatrix<T>& H, const NmfOptions& options,
+                             const Progress& progress = {});
+template <class T>
+TransformResult<T> transform(const SparseMatrix<T>& X,
+                             const std::type_identity_t<EntryWeights<T>>& weights,
+                             const DenseMatrix<T>& H, const NmfOptions& options,
+                             const Progress& progress = {});
 
 // W·H: data in the original space.
 template <class T>

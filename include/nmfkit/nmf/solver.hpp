@@ -11,6 +11,7 @@
 
 #include "nmfkit/core/matrix.hpp"
 #include "nmfkit/core/progress.hpp"
+#include "nmfkit/nmf/mask.hpp"
 #include "nmfkit/nmf/options.hpp"
 
 namespace nmfkit {
@@ -44,7 +45,18 @@ class Solver {
                             bool update_H) const = 0;
   virtual SolveReport solve(const SparseMatrix<T>& X, DenseMatrix<T>& W, DenseMatrix<T>& H,
                             bool update_H) const = 0;
+  // The weighted problem (see mask.hpp). X has its missing entries set to 0 already.
+  // Solvers without weights throw InvalidArgument naming the solvers that have them.
+  virtual SolveReport solve(const DenseMatrix<T>& X, const EntryWeights<T>& weights,
+                            DenseMatrix<T>& W, DenseMatrix<T>& H, bool update_H) const;
+  virtual SolveReport solve(const SparseMatrix<T>& X, const EntryWeights<T>& weights,
+                            DenseMatrix<T>& W, DenseMatrix<T>& H, bool update_H) const;
 };
+
+// The solvers that take masks and weights, for the message the others give.
+bool solver_supports_weights(const std::string& name);
+std::string solvers_with_weights();  // "hals, anls, anls-bpp, mu"
+[[noreturn]] void throw_no_weights(const std::string& name);
 
 // Forwards both virtual entry points to one template, Derived::run<Matrix>.
 template <class Derived, class T>
@@ -57,6 +69,26 @@ class SolverFor : public Solver<T> {
   SolveReport solve(const SparseMatrix<T>& X, DenseMatrix<T>& W, DenseMatrix<T>& H,
                     bool update_H) const override {
     return static_cast<const Derived&>(*this).run(X, W, H, update_H);
+  }
+  SolveReport solve(const DenseMatrix<T>& X, const EntryWeights<T>& weights, DenseMatrix<T>& W,
+                    DenseMatrix<T>& H, bool update_H) const override {
+    return weighted(X, weights, W, H, update_H);
+  }
+  SolveReport solve(const SparseMatrix<T>& X, const EntryWeights<T>& weights, DenseMatrix<T>& W,
+                    DenseMatrix<T>& H, bool update_H) const override {
+    return weighted(X, weights, W, H, update_H);
+  }
+
+ private:
+  template <class Matrix>
+  SolveReport weighted(const Matrix& X, const EntryWeights<T>& weights, DenseMatrix<T>& W,
+                       DenseMatrix<T>& H, bool update_H) const {
+    const auto& self = static_cast<const Derived&>(*this);
+    if constexpr (requires { self.run_weighted(X, weights, W, H, update_H); }) {
+      return self.run_weighted(X, weights, W, H, update_H);
+    } else {
+      return Solver<T>::solve(X, weights, W, H, update_H);
+    }
   }
 };
 
