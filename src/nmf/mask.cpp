@@ -67,6 +67,14 @@ void check_weights_of(const EntryWeights<T>& weights, Index rows, Index cols) {
   weights.check_shape(rows, cols);
 }
 
+// The mean squared error from the summed squares and each row's number of entries.
+HoldoutError mean_over_entries(double sum, const std::vector<Index>& counts) {
+  HoldoutError out;
+  for (const Index c : counts) out.entries += c;
+  out.mean_squared_error = out.entries > 0 ? sum / static_cast<double>(out.entries) : 0.0;
+  return out;
+}
+
 }  // namespace
 
 void SpeckledHoldout::validate() const {
@@ -317,10 +325,7 @@ HoldoutError holdout_error(const DenseMatrix<T>& X, const EntryWeights<T>& base,
     counts[static_cast<std::size_t>(i)] = count;
     return s;
   });
-  HoldoutError out;
-  for (const Index c : counts) out.entries += c;
-  out.mean_squared_error = out.entries > 0 ? sum / static_cast<double>(out.entries) : 0.0;
-  return out;
+  return mean_over_entries(sum, counts);
 }
 
 template <class T>
@@ -351,10 +356,7 @@ HoldoutError holdout_error(const SparseMatrix<T>& X, const EntryWeights<T>& base
     counts[static_cast<std::size_t>(i)] = count;
     return s;
   });
-  HoldoutError out;
-  for (const Index c : counts) out.entries += c;
-  out.mean_squared_error = out.entries > 0 ? sum / static_cast<double>(out.entries) : 0.0;
-  return out;
+  return mean_over_entries(sum, counts);
 }
 
 template <class T>

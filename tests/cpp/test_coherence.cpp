@@ -13,6 +13,7 @@
 #include "nmfkit/core/random.hpp"
 #include "nmfkit/text/coherence.hpp"
 #include "reference_data.hpp"
+#include "test_helpers.hpp"
 
 namespace nmfkit::text {
 namespace {
@@ -126,29 +127,20 @@ TEST(Coherence, ResultDoesNotDependOnThreadCount) {
   omp_set_num_threads(threads_before);
 }
 
-// `call` throws InvalidArgument, and its message holds `fragment`.
-template <class Call>
-void expect_invalid_argument(Call call, const std::string& fragment) {
-  try {
-    call();
-    ADD_FAILURE() << "no InvalidArgument thrown; expected one saying '" << fragment << "'";
-  } catch (const InvalidArgument& error) {
-    EXPECT_NE(std::string(error.what()).find(fragment), std::string::npos) << error.what();
-  }
-}
+using testing::expect_invalid;
 
 TEST(Coherence, RefusesBadInputWithClearMessages) {
   const Words texts = {{"a", "b", "c"}, {"b", "c", "d"}};
   const Words topics = {{"a", "b"}};
-  expect_invalid_argument([&] { topic_coherence({}, texts); }, "topic_coherence: no topics");
-  expect_invalid_argument([&] { topic_coherence({{"a"}, {}}, texts); }, "topic 1 is empty");
+  expect_invalid([&] { topic_coherence({}, texts); }, "topic_coherence: no topics");
+  expect_invalid([&] { topic_coherence({{"a"}, {}}, texts); }, "topic 1 is empty");
   const Words absent = {{"a"}, {"x", "y"}};
-  expect_invalid_argument([&] { topic_coherence(absent, texts); },
+  expect_invalid([&] { topic_coherence(absent, texts); },
                           "no word of topic 1 occurs in the texts");
-  expect_invalid_argument([&] { topic_coherence(topics, {}); }, "no texts");
+  expect_invalid([&] { topic_coherence(topics, {}); }, "no texts");
 
   const Words with_empty = {{"a", "b"}, {}};
-  expect_invalid_argument([&] { topic_coherence(topics, with_empty); },
+  expect_invalid([&] { topic_coherence(topics, with_empty); },
                           "text 1 is empty; c_v needs at least one token per text");
   CoherenceOptions umass;
   umass.measure = CoherenceMeasure::UMass;
@@ -156,11 +148,11 @@ TEST(Coherence, RefusesBadInputWithClearMessages) {
 
   CoherenceOptions no_words;
   no_words.topn = 0;
-  expect_invalid_argument([&] { topic_coherence(topics, texts, no_words); },
+  expect_invalid([&] { topic_coherence(topics, texts, no_words); },
                           "topn must be >= 1; got 0");
   CoherenceOptions negative_window;
   negative_window.window_size = -2;
-  expect_invalid_argument([&] { topic_coherence(topics, texts, negative_window); },
+  expect_invalid([&] { topic_coherence(topics, texts, negative_window); },
                           "window_size must be >= 0 (0: the measure's default); got -2");
 }
 
@@ -169,7 +161,7 @@ TEST(CoherenceMeasure, NamesRoundTripAndUnknownNamesAreRefused) {
                                          CoherenceMeasure::CNpmi, CoherenceMeasure::CV}) {
     EXPECT_EQ(parse_coherence_measure(to_string(measure)), measure);
   }
-  expect_invalid_argument(
+  expect_invalid(
       [] { parse_coherence_measure("c_w2v"); },
       "coherence measure must be one of u_mass, c_uci, c_npmi, c_v; got 'c_w2v'");
   EXPECT_THROW(parse_coherence_measure("C_V"), InvalidArgument);
@@ -188,9 +180,9 @@ TEST(TopicDiversity, CountsDistinctWordsAmongTopWords) {
 }
 
 TEST(TopicDiversity, RefusesBadInput) {
-  expect_invalid_argument([] { topic_diversity({}); }, "topic_diversity: no topics");
-  expect_invalid_argument([] { topic_diversity({{"a"}, {}}); }, "topic 1 is empty");
-  expect_invalid_argument([] { topic_diversity({{"a"}}, 0); }, "topn must be >= 1; got 0");
+  expect_invalid([] { topic_diversity({}); }, "topic_diversity: no topics");
+  expect_invalid([] { topic_diversity({{"a"}, {}}); }, "topic 1 is empty");
+  expect_invalid([] { topic_diversity({{"a"}}, 0); }, "topn must be >= 1; got 0");
 }
 
 }  // namespace

@@ -1,10 +1,26 @@
 #pragma once
 // Small matrices for tests, made from a seeded RandomState so every run sees the same data.
 
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "nmfkit/core/error.hpp"
 #include "nmfkit/core/matrix.hpp"
 #include "nmfkit/core/random.hpp"
 
 namespace nmfkit::testing {
+
+// Runs call() and expects an InvalidArgument whose message contains `fragment`.
+template <class Call>
+void expect_invalid(Call call, const std::string& fragment) {
+  try {
+    call();
+    ADD_FAILURE() << "expected InvalidArgument containing '" << fragment << "'";
+  } catch (const InvalidArgument& e) {
+    EXPECT_NE(std::string(e.what()).find(fragment), std::string::npos) << e.what();
+  }
+}
 
 // |N(0,1)| entries (+ offset).
 template <class T = double>

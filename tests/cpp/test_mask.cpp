@@ -18,15 +18,7 @@ namespace {
 
 const std::vector<std::string> kWeightedSolvers = {"hals", "anls", "anls-bpp", "mu"};
 
-template <class Call>
-void expect_invalid(Call call, const std::string& fragment) {
-  try {
-    call();
-    ADD_FAILURE() << "expected InvalidArgument containing '" << fragment << "'";
-  } catch (const InvalidArgument& e) {
-    EXPECT_NE(std::string(e.what()).find(fragment), std::string::npos) << e.what();
-  }
-}
+using testing::expect_invalid;
 
 // Planted rank-r data (entries around 1) and the same plus Gaussian noise of size sigma.
 struct Planted {

@@ -12,15 +12,7 @@
 namespace nmfkit {
 namespace {
 
-template <class Call>
-void expect_invalid(Call call, const std::string& fragment) {
-  try {
-    call();
-    ADD_FAILURE() << "expected InvalidArgument containing '" << fragment << "'";
-  } catch (const InvalidArgument& e) {
-    EXPECT_NE(std::string(e.what()).find(fragment), std::string::npos) << e.what();
-  }
-}
+using testing::expect_invalid;
 
 NmfOptions with_k(Index k) {
   NmfOptions o;

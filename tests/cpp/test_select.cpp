@@ -118,14 +118,7 @@ TEST(SelectK, SparseInputWorks) {
 
 TEST(SelectK, BadInputIsRejected) {
   const DenseMatrix<double> X = planted_data(10, 8, 2, 0.05, 600);
-  const auto expect_invalid = [](auto call, const std::string& fragment) {
-    try {
-      call();
-      ADD_FAILURE() << "expected InvalidArgument containing '" << fragment << "'";
-    } catch (const InvalidArgument& e) {
-      EXPECT_NE(std::string(e.what()).find(fragment), std::string::npos) << e.what();
-    }
-  };
+  using testing::expect_invalid;
   SelectOptions o = options_for(Method::CrossValidation, 2, 9);
   expect_invalid([&] { select_k(X, EntryWeights<double>(), o); },
                  "k = 9 is above min(rows, columns) = 8");
