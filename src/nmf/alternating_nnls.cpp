@@ -222,14 +222,6 @@ SolveReport AlternatingNnls<T>::run_impl(const Matrix& X, const EntryWeights<T>*
 }
 
 NMFKIT_INSTANTIATE_SOLVER(AlternatingNnls)
-
-#define NMFKIT_INSTANTIATE_WEIGHTED(T, Matrix)                                                  \
-  template SolveReport AlternatingNnls<T>::run_weighted(const Matrix&, const EntryWeights<T>&, \
-                                                        DenseMatrix<T>&, DenseMatrix<T>&, bool) const;
-NMFKIT_INSTANTIATE_WEIGHTED(float, DenseMatrix<float>)
-NMFKIT_INSTANTIATE_WEIGHTED(float, SparseMatrix<float>)
-NMFKIT_INSTANTIATE_WEIGHTED(double, DenseMatrix<double>)
-NMFKIT_INSTANTIATE_WEIGHTED(double, SparseMatrix<double>)
-#undef NMFKIT_INSTANTIATE_WEIGHTED
+NMFKIT_INSTANTIATE_WEIGHTED_SOLVER(AlternatingNnls)
 
 }  // namespace nmfkit

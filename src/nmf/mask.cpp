@@ -109,18 +109,11 @@ EntryWeights<T> EntryWeights<T>::missing(const SparseMatrix<T>& mask) {
   return out;
 }
 
+// Only the non-zero entries of a mask matter; sparseView() keeps exactly those (NaN
+// included, so that the sparse overload still rejects it).
 template <class T>
 EntryWeights<T> EntryWeights<T>::missing(const DenseMatrix<T>& mask) {
-  Triplets<T> entries;
-  for (Index i = 0; i < mask.rows(); ++i) {
-    for (Index j = 0; j < mask.cols(); ++j) {
-      require_finite(mask(i, j), i, j, "the mask");
-      if (mask(i, j) != T(0)) entries.emplace_back(i, j, T(0));
-    }
-  }
-  EntryWeights out;
-  out.set_explicit(from_triplets(mask.rows(), mask.cols(), entries));
-  return out;
+  return missing(SparseMatrix<T>(mask.sparseView()));
 }
 
 template <class T>

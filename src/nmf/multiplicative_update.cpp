@@ -379,14 +379,6 @@ SolveReport MultiplicativeUpdate<T>::run_weighted(const Matrix& X_given,
 }
 
 NMFKIT_INSTANTIATE_SOLVER(MultiplicativeUpdate)
-
-#define NMFKIT_INSTANTIATE_WEIGHTED(T, Matrix)                                         \
-  template SolveReport MultiplicativeUpdate<T>::run_weighted(                          \
-      const Matrix&, const EntryWeights<T>&, DenseMatrix<T>&, DenseMatrix<T>&, bool) const;
-NMFKIT_INSTANTIATE_WEIGHTED(float, DenseMatrix<float>)
-NMFKIT_INSTANTIATE_WEIGHTED(float, SparseMatrix<float>)
-NMFKIT_INSTANTIATE_WEIGHTED(double, DenseMatrix<double>)
-NMFKIT_INSTANTIATE_WEIGHTED(double, SparseMatrix<double>)
-#undef NMFKIT_INSTANTIATE_WEIGHTED
+NMFKIT_INSTANTIATE_WEIGHTED_SOLVER(MultiplicativeUpdate)
 
 }  // namespace nmfkit

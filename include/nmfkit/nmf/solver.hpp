@@ -106,6 +106,16 @@ class SolverFor : public Solver<T> {
   template SolveReport Class<double>::run(const SparseMatrix<double>&, DenseMatrix<double>&, \
                                   DenseMatrix<double>&, bool) const;
 
+// The same for the masked entry point, Class::run_weighted, of a solver that takes masks.
+#define NMFKIT_INSTANTIATE_WEIGHTED_RUN(Class, T, Matrix)                                   \
+  template SolveReport Class<T>::run_weighted(const Matrix&, const EntryWeights<T>&,        \
+                                              DenseMatrix<T>&, DenseMatrix<T>&, bool) const;
+#define NMFKIT_INSTANTIATE_WEIGHTED_SOLVER(Class)                 \
+  NMFKIT_INSTANTIATE_WEIGHTED_RUN(Class, float, DenseMatrix<float>)   \
+  NMFKIT_INSTANTIATE_WEIGHTED_RUN(Class, float, SparseMatrix<float>)  \
+  NMFKIT_INSTANTIATE_WEIGHTED_RUN(Class, double, DenseMatrix<double>) \
+  NMFKIT_INSTANTIATE_WEIGHTED_RUN(Class, double, SparseMatrix<double>)
+
 struct SolverInfo {
   std::string name;
   std::string description;
