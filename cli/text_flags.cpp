@@ -31,6 +31,12 @@ void CorpusFlags::add_to(CLI::App& command) {
                   "then file name)")
       ->check(CLI::IsMember({"sklearn", "sorted"}))
       ->capture_default_str();
+  command
+      .add_option("--part", part,
+                  "which part of each e-mail or newsgroup post is the document: whole, subject "
+                  "(its Subject: line without Re:) or body (after the header block)")
+      ->check(CLI::IsMember({"whole", "subject", "body"}))
+      ->capture_default_str();
 }
 
 text::CorpusOptions CorpusFlags::options() const {
@@ -43,11 +49,14 @@ text::CorpusOptions CorpusFlags::options() const {
                                : text::Subset::Train;
   o.categories = categories;
   o.sklearn_order = order == "sklearn";
-  for (const auto& part : remove) {
-    o.remove_headers |= part == "headers";
-    o.remove_footers |= part == "footers";
-    o.remove_quotes |= part == "quotes";
+  for (const auto& piece : remove) {
+    o.remove_headers |= piece == "headers";
+    o.remove_footers |= piece == "footers";
+    o.remove_quotes |= piece == "quotes";
   }
+  o.part = part == "subject" ? text::PostPart::Subject
+           : part == "body"  ? text::PostPart::Body
+                             : text::PostPart::Whole;
   o.label_column = label_column;
   o.validate();
   return o;

@@ -19,6 +19,7 @@ struct CorpusFlags {
   std::string encoding = "auto";
   int label_column = 0;
   std::string order = "sklearn";
+  std::string part = "whole";
 
   void add_to(CLI::App& command);
   text::CorpusOptions options() const;

@@ -3,6 +3,7 @@
 #include <set>
 
 #include "nmfkit/core/error.hpp"
+#include "nmfkit/core/matrix_summary.hpp"
 
 namespace nmfkit::multimodal {
 
@@ -29,6 +30,25 @@ void MultiModalData::validate() const {
       throw InvalidArgument("modality '" + m.name + "' has " + std::to_string(m.counts.cols()) +
                             " features (columns) but " + std::to_string(m.feature_names.size()) +
                             " feature names");
+  }
+}
+
+void MultiModalData::validate_non_negative() const {
+  validate();
+  for (const auto& m : modalities) {
+    const MatrixSummary summary = summarize(m.counts);
+    const auto where = [](const EntryLocation& at) {
+      return "(sample " + std::to_string(at.row) + ", feature " + std::to_string(at.col) + ")";
+    };
+    const std::string prefix = "modality '" + m.name + "' ";
+    if (summary.first_nan)
+      throw InvalidArgument(prefix + "contains NaN at " + where(*summary.first_nan));
+    if (summary.first_inf)
+      throw InvalidArgument(prefix + "contains infinity at " + where(*summary.first_inf));
+    if (summary.first_negative)
+      throw InvalidArgument(prefix + "has negative values (" +
+                            std::to_string(summary.negative_count) + ", the first at " +
+                            where(*summary.first_negative) + "); the model needs values >= 0");
   }
 }
 

@@ -32,6 +32,10 @@ void CorpusOptions::validate() const {
     throw InvalidArgument("subset = " + std::to_string(static_cast<int>(subset)) +
                           ": expected Train, Test or All");
   }
+  if (part != PostPart::Whole && part != PostPart::Subject && part != PostPart::Body) {
+    throw InvalidArgument("part = " + std::to_string(static_cast<int>(part)) +
+                          ": expected Whole, Subject or Body");
+  }
   for (const auto& category : categories) {
     if (category.empty()) throw InvalidArgument("categories: a category name is empty");
   }
@@ -97,7 +101,9 @@ CategorySelection select_categories(const std::vector<std::string>& known,
 
 void add_document(Corpus& corpus, std::string name, std::string text, int label,
                   const CorpusOptions& options) {
-  if (options.remove_headers) text = strip_newsgroup_header(text);
+  if (options.part == PostPart::Subject) text = newsgroup_subject(text);
+  if (options.part == PostPart::Body) text = strip_newsgroup_header(text);
+  if (options.remove_headers && options.part == PostPart::Whole) text = strip_newsgroup_header(text);
   if (options.remove_footers) text = strip_newsgroup_footer(text);
   if (options.remove_quotes) text = strip_newsgroup_quoting(text);
   corpus.documents.push_back(std::move(text));

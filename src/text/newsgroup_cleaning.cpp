@@ -1,7 +1,9 @@
 // scikit-learn's strip_newsgroup_header / _footer / _quoting (sklearn/datasets/
 // _twenty_newsgroups.py), reproduced on UTF-8 text with Python's string semantics.
 
+#include <algorithm>
 #include <array>
+#include <cctype>
 #include <string>
 #include <string_view>
 
@@ -76,6 +78,35 @@ std::string strip_newsgroup_quoting(const std::string& text) {
     start = newline + 1;
   }
   return out;
+}
+
+namespace {
+
+bool starts_with_ignoring_case(std::string_view text, std::string_view prefix) {
+  if (text.size() < prefix.size()) return false;
+  for (std::size_t i = 0; i < prefix.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(text[i])) != prefix[i]) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string newsgroup_subject(const std::string& text) {
+  const std::string_view header = std::string_view(text).substr(0, text.find("\n\n"));
+  std::size_t start = 0;
+  while (start <= header.size()) {
+    const auto end = std::min(header.find('\n', start), header.size());
+    std::string_view line = header.substr(start, end - start);
+    if (starts_with_ignoring_case(line, "subject:")) {
+      line = detail::python_strip(line.substr(8));
+      // Replies repeat the subject behind "Re:" (sometimes several).
+      while (starts_with_ignoring_case(line, "re:")) line = detail::python_strip(line.substr(3));
+      return std::string(line);
+    }
+    start = end + 1;
+  }
+  return {};
 }
 
 }  // namespace nmfkit::text

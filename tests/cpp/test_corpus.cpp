@@ -176,6 +176,30 @@ TEST(CorpusTree, OneFolderPerLabel) {
   EXPECT_EQ(b.labels, (std::vector<int>{0, 0}));
 }
 
+// The subject line and the body of a post, the two modalities of the same documents.
+TEST(CorpusPostPart, SubjectAndBodyOfNewsgroupPosts) {
+  const std::string reply =
+      "From: someone@example.org\nSubject: Re: RE:  Engine  noise\nLines: 2\n\nThe engine "
+      "is loud.\nSubject: not a header\n";
+  EXPECT_EQ(newsgroup_subject(reply), "Engine  noise");
+  EXPECT_EQ(newsgroup_subject("subject:Orbits\n\nbody"), "Orbits");
+  EXPECT_EQ(newsgroup_subject("From: x\n\nSubject: only in the body"), "");
+  EXPECT_EQ(newsgroup_subject("Subject: no body at all"), "no body at all");
+
+  TempDir dir;
+  std::filesystem::create_directories(dir.path() / "autos");
+  write_file(dir.file("autos/1"), reply);
+  CorpusOptions subject;
+  subject.part = PostPart::Subject;
+  subject.remove_headers = true;  // has nothing to remove from a part
+  EXPECT_EQ(read_corpus(dir.path().string(), subject).documents,
+            (std::vector<std::string>{"Engine  noise"}));
+  CorpusOptions body;
+  body.part = PostPart::Body;
+  EXPECT_EQ(read_corpus(dir.path().string(), body).documents,
+            (std::vector<std::string>{"The engine is loud.\nSubject: not a header\n"}));
+}
+
 // ------------------------------------------------------------------- line corpora
 
 TEST(CorpusLines, TextFileHasOneDocumentPerLine) {

@@ -17,6 +17,14 @@ enum class Encoding {
 
 enum class Subset { Train, Test, All };
 
+// Which part of an e-mail or newsgroup post becomes the document: the two parts are two
+// modalities of the same posts (see multimodal/).
+enum class PostPart {
+  Whole,    // the post as it is
+  Subject,  // the value of its "Subject:" header line, without "Re:" prefixes
+  Body,     // everything after the header block (scikit-learn's header stripping)
+};
+
 struct CorpusOptions {
   Encoding encoding = Encoding::Auto;  // how bytes become text
   // The 20 newsgroups layout: a top folder holding "<name>-train" and "<name>-test", each
@@ -29,6 +37,7 @@ struct CorpusOptions {
   bool remove_headers = false;
   bool remove_footers = false;
   bool remove_quotes = false;
+  PostPart part = PostPart::Whole;  // applied before the remove_* rules
   // Line-based files: in a .tsv, the 0-based column holding the label (the text is the
   // rest of the line); -1 for no label column.
   int label_column = 0;
@@ -53,5 +62,8 @@ Corpus read_corpus(const std::string& path, const CorpusOptions& options = {});
 std::string strip_newsgroup_header(const std::string& text);
 std::string strip_newsgroup_footer(const std::string& text);
 std::string strip_newsgroup_quoting(const std::string& text);
+// The subject of a post: its first "Subject:" line in the header block (the text before
+// the first blank line), "Re:" prefixes removed; empty when it has none.
+std::string newsgroup_subject(const std::string& text);
 
 }  // namespace nmfkit::text
