@@ -24,7 +24,9 @@ void check_sensitivity(double sensitivity) {
 
 }  // namespace
 
-void KneeOptions::validate() const { check_sensitivity(sensitivity); }
+void KneeOptions::validate() const {
+  check_sensitivity(sensitivity);
+}
 
 std::optional<Index> find_knee(const std::vector<double>& y, double sensitivity) {
   check_sensitivity(sensitivity);

@@ -19,9 +19,9 @@ constexpr bool kIsSparse<SparseMatrix<T>> = true;
 [[noreturn]] void bad_value(double value, Index row, Index col, const std::string& operation,
                             const std::string& what) {
   std::ostringstream message;
-  message << operation << ": " << what << " has " << (std::isfinite(value) ? "a negative" : "a non-finite")
-          << " value (" << value << ") at row " << row << ", column " << col
-          << "; values must be finite and >= 0";
+  message << operation << ": " << what << " has "
+          << (std::isfinite(value) ? "a negative" : "a non-finite") << " value (" << value
+          << ") at row " << row << ", column " << col << "; values must be finite and >= 0";
   throw InvalidArgument(message.str());
 }
 

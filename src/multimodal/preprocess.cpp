@@ -20,7 +20,9 @@ constexpr bool kIsSparse<SparseMatrix<T>> = true;
 
 const std::string kMatrix = "the matrix";
 
-std::string modality_label(const std::string& name) { return "modality '" + name + "'"; }
+std::string modality_label(const std::string& name) {
+  return "modality '" + name + "'";
+}
 
 // Calls f(row, column, value) on every non-zero entry, the value by reference (const when
 // m is): the stored non-zeros of a CSR matrix, the non-zero entries of a dense one. Zeros
@@ -101,9 +103,8 @@ void scale_counts_impl(AnyMatrix& X, double counts_per_cell, const std::string& 
                             std::to_string(counts_per_cell) + " per sample");
     }
     const double factor = static_cast<double>(m.rows()) * counts_per_cell / total;
-    for_each_nonzero(m, [&](Index, Index, T& v) {
-      v = static_cast<T>(static_cast<double>(v) * factor);
-    });
+    for_each_nonzero(
+        m, [&](Index, Index, T& v) { v = static_cast<T>(static_cast<double>(v) * factor); });
   });
 }
 
@@ -117,13 +118,17 @@ void check_counts_per_cell(double counts_per_cell) {
 
 }  // namespace
 
-void tfidf(AnyMatrix& X) { tfidf_impl(X, kMatrix); }
+void tfidf(AnyMatrix& X) {
+  tfidf_impl(X, kMatrix);
+}
 
 void tfidf(MultiModalData& data, const std::string& modality) {
   tfidf_impl(detail::modality_to_change(data, modality).counts, modality_label(modality));
 }
 
-void clr(AnyMatrix& X) { clr_impl(X, kMatrix); }
+void clr(AnyMatrix& X) {
+  clr_impl(X, kMatrix);
+}
 
 void clr(MultiModalData& data, const std::string& modality) {
   clr_impl(detail::modality_to_change(data, modality).counts, modality_label(modality));
@@ -141,7 +146,8 @@ void scale_counts(MultiModalData& data, double counts_per_cell) {
   for (const auto& m : data.modalities) {
     detail::require_finite_nonnegative(m.counts, "scale_counts", modality_label(m.name));
   }
-  for (auto& m : data.modalities) scale_counts_impl(m.counts, counts_per_cell, modality_label(m.name));
+  for (auto& m : data.modalities)
+    scale_counts_impl(m.counts, counts_per_cell, modality_label(m.name));
 }
 
 void drop_empty(MultiModalData& data) {

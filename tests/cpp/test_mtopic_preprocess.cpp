@@ -21,6 +21,14 @@ namespace {
 
 using testing::expect_invalid;
 
+// "g0", "g1", ...: appended rather than "g" + std::to_string(j), which trips GCC 12's
+// false -Wrestrict warning.
+std::string numbered(const std::string& prefix, Index j) {
+  std::string name = prefix;
+  name += std::to_string(j);
+  return name;
+}
+
 const nlohmann::json& cases() {
   static const nlohmann::json loaded = testing::load_reference_json("mtopic_preprocess/cases.json");
   return loaded;
@@ -31,7 +39,8 @@ DenseMatrix<double> dense_of(const nlohmann::json& rows) {
   DenseMatrix<double> out(static_cast<Index>(values.size()),
                           values.empty() ? 0 : static_cast<Index>(values[0].size()));
   for (Index i = 0; i < out.rows(); ++i) {
-    for (Index j = 0; j < out.cols(); ++j) out(i, j) = values[static_cast<std::size_t>(i)][static_cast<std::size_t>(j)];
+    for (Index j = 0; j < out.cols(); ++j)
+      out(i, j) = values[static_cast<std::size_t>(i)][static_cast<std::size_t>(j)];
   }
   return out;
 }
@@ -84,8 +93,10 @@ struct Storage {
   std::string label() const { return std::string(sparse ? "csr " : "dense ") + to_string(dtype); }
 };
 
-const Storage kStorages[] = {{false, DType::Float64}, {true, DType::Float64},
-                             {false, DType::Float32}, {true, DType::Float32}};
+const Storage kStorages[] = {{false, DType::Float64},
+                             {true, DType::Float64},
+                             {false, DType::Float32},
+                             {true, DType::Float32}};
 
 TEST(MtopicPreprocess, TfidfMatchesScikitLearn) {
   for (const auto& c : cases().at("transforms")) {
@@ -138,14 +149,15 @@ TEST(MtopicPreprocess, ScaleCountsMatchesNumPy) {
 MultiModalData two_modalities() {
   const DenseMatrix<double> X = dense_of(cases().at("transforms").at(0).at("X"));
   MultiModalData data;
-  for (Index i = 0; i < X.rows(); ++i) data.sample_names.push_back("s" + std::to_string(i));
+  for (Index i = 0; i < X.rows(); ++i) data.sample_names.push_back(numbered("s", i));
   std::vector<std::string> genes;
-  for (Index j = 0; j < X.cols(); ++j) genes.push_back("g" + std::to_string(j));
+  for (Index j = 0; j < X.cols(); ++j) genes.push_back(numbered("g", j));
   DenseMatrix<double> peaks = 2.0 * X.rowwise().reverse();
   std::vector<std::string> peak_names;
-  for (Index j = 0; j < peaks.cols(); ++j) peak_names.push_back("p" + std::to_string(j));
+  for (Index j = 0; j < peaks.cols(); ++j) peak_names.push_back(numbered("p", j));
   data.modalities.push_back({"rna", AnyMatrix(X), genes});
-  data.modalities.push_back({"atac", AnyMatrix(SparseMatrix<double>(peaks.sparseView())), peak_names});
+  data.modalities.push_back(
+      {"atac", AnyMatrix(SparseMatrix<double>(peaks.sparseView())), peak_names});
   return data;
 }
 
@@ -262,7 +274,8 @@ TEST(MtopicKnee, FilterFeaturesMatchesTheReference) {
     const DenseMatrix<double> lambda = dense_of(c.at("lambda"));
     const KneeOptions options{c.at("S").get<double>()};
     const auto expected = c.at("kept").get<std::vector<Index>>();
-    const std::string what = c.at("name").get<std::string>() + " S=" + std::to_string(options.sensitivity);
+    const std::string what =
+        c.at("name").get<std::string>() + " S=" + std::to_string(options.sensitivity);
     EXPECT_EQ(filter_features_knee(lambda, options), expected) << what;
     if (options.sensitivity > 0) {
       EXPECT_LT(expected.size(), static_cast<std::size_t>(lambda.cols())) << what;
@@ -276,7 +289,8 @@ TEST(MtopicKnee, FilterFeaturesMatchesTheReference) {
   EXPECT_EQ(filter_features_knee(single, KneeOptions{5}), kept);
   const Vector<double> mean = lambda.colwise().mean().transpose();
   for (Index j = 0, k = 0; j < lambda.cols(); ++j) {
-    const bool is_kept = k < static_cast<Index>(kept.size()) && kept[static_cast<std::size_t>(k)] == j;
+    const bool is_kept =
+        k < static_cast<Index>(kept.size()) && kept[static_cast<std::size_t>(k)] == j;
     if (is_kept) ++k;
     EXPECT_EQ(is_kept, mean[j] < 3.0) << "feature " << j << " with mean lambda " << mean[j];
   }
@@ -291,8 +305,11 @@ TEST(MtopicKnee, FilterFeaturesRejectsBadLambda) {
   lambda.row(1).setZero();
   expect_invalid([&] { filter_features_knee(lambda); }, "topic 1 of lambda is all zero");
   expect_invalid([] { filter_features_knee(DenseMatrix<double>(0, 4)); }, "no topics");
-  expect_invalid([] { filter_features_knee(DenseMatrix<double>::Ones(2, 4).eval(), KneeOptions{std::nan("")}); },
-                 "sensitivity must be finite");
+  expect_invalid(
+      [] {
+        filter_features_knee(DenseMatrix<double>::Ones(2, 4).eval(), KneeOptions{std::nan("")});
+      },
+      "sensitivity must be finite");
 }
 
 TEST(MtopicKnee, KeepFeaturesSelectsColumnsAndNames) {
@@ -325,6 +342,7 @@ TEST(MtopicPreprocess, DropEmptyKeepsSamplesPresentInEveryModality) {
   MultiModalData data;
   data.sample_names = {"a", "b", "c", "d"};
   DenseMatrix<double> rna(4, 3);
+  // clang-format off
   rna << 1, 0, 2,
          0, 0, 0,   // b: empty in rna
          3, 0, 1,
@@ -334,7 +352,9 @@ TEST(MtopicPreprocess, DropEmptyKeepsSamplesPresentInEveryModality) {
           1, 1,
           0, 0,     // c: empty in prot
           2, 0;
-  data.modalities.push_back({"rna", AnyMatrix(SparseMatrix<double>(rna.sparseView())), {"x", "y", "z"}});
+  // clang-format on
+  data.modalities.push_back(
+      {"rna", AnyMatrix(SparseMatrix<double>(rna.sparseView())), {"x", "y", "z"}});
   data.modalities.push_back({"prot", AnyMatrix(prot), {"P", "Q"}});
   drop_empty(data);
   data.validate();

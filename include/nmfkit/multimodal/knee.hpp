@@ -29,8 +29,7 @@ struct KneeOptions {
 // Returns the knee's index in y, or nothing when there is no knee (fewer than two points,
 // a flat curve, or d never falls below a threshold), as kneed returns None.
 // y must be finite and non-increasing (InvalidArgument otherwise); sensitivity finite.
-std::optional<Index> find_knee(const std::vector<double>& y_sorted_decreasing,
-                               double sensitivity);
+std::optional<Index> find_knee(const std::vector<double>& y_sorted_decreasing, double sensitivity);
 
 // The features of one modality to keep, ascending column indices, from its topic × feature
 // variational parameters lambda (K × V, finite, ≥ 0, no all-zero topic): each topic's row
