@@ -28,7 +28,7 @@ class NumpyGenerator {
   double standard_normal();       // Generator.standard_normal(): 256-layer ziggurat
   double standard_exponential();  // Generator.standard_exponential(): 256-layer ziggurat
   // Generator.standard_gamma(shape): Marsaglia-Tsang for shape > 1, the exponential for
-  // shape == 1, Johnk-type rejection for shape < 1, 0 for shape == 0.
+  // shape == 1, rejection against an exponential for shape < 1, 0 for shape == 0.
   double standard_gamma(double shape);
   double gamma(double shape, double scale);  // scale * standard_gamma(shape)
 
