@@ -8,6 +8,7 @@
 
 #include "modality_access.hpp"
 #include "nmfkit/core/error.hpp"
+#include "nmfkit/core/numpy_generator.hpp"
 
 namespace nmfkit::multimodal {
 
@@ -116,6 +117,53 @@ void check_counts_per_cell(double counts_per_cell) {
   }
 }
 
+// Row i of the result is row order[i] of X, as NumPy's X[order].
+AnyMatrix rows_in_order(const AnyMatrix& X, const std::vector<Index>& order) {
+  return X.visit([&](const auto& m) -> AnyMatrix {
+    using M = std::decay_t<decltype(m)>;
+    M out(m.rows(), m.cols());
+    if constexpr (kIsSparse<M>) {
+      out.reserve(m.nonZeros());
+      for (Index i = 0; i < m.rows(); ++i) {
+        out.startVec(i);
+        for (typename M::InnerIterator it(m, order[static_cast<std::size_t>(i)]); it; ++it) {
+          out.insertBack(i, it.col()) = it.value();
+        }
+      }
+      out.finalize();
+    } else {
+      for (Index i = 0; i < m.rows(); ++i) out.row(i) = m.row(order[static_cast<std::size_t>(i)]);
+    }
+    return out;
+  });
+}
+
+// In each column, column after column, the non-zero values (top to bottom) become
+// values[rng.permutation(count)]: NumPy's rng.permutation(values), which shuffles a copy
+// with the same swaps as it shuffles 0..count-1.
+void shuffle_within_columns(AnyMatrix& X, NumpyGenerator& rng) {
+  X.visit([&](auto& m) {
+    using M = std::decay_t<decltype(m)>;
+    using T = typename M::Scalar;
+    if constexpr (kIsSparse<M>) m.makeCompressed();
+    // The non-zero entries of each column as pointers into the storage, top to bottom:
+    // rows are visited in order, so each column's list comes out sorted by row.
+    std::vector<std::vector<T*>> column_entries(static_cast<std::size_t>(m.cols()));
+    for_each_nonzero(m, [&](Index, Index j, T& v) {
+      column_entries[static_cast<std::size_t>(j)].push_back(&v);
+    });
+    std::vector<T> values;
+    for (auto& entries : column_entries) {
+      const std::vector<Index> order = rng.permutation(static_cast<Index>(entries.size()));
+      values.resize(entries.size());
+      for (std::size_t k = 0; k < entries.size(); ++k) values[k] = *entries[k];
+      for (std::size_t k = 0; k < entries.size(); ++k) {
+        *entries[k] = values[static_cast<std::size_t>(order[k])];
+      }
+    }
+  });
+}
+
 }  // namespace
 
 void tfidf(AnyMatrix& X) {
@@ -148,6 +196,26 @@ void scale_counts(MultiModalData& data, double counts_per_cell) {
   }
   for (auto& m : data.modalities)
     scale_counts_impl(m.counts, counts_per_cell, modality_label(m.name));
+}
+
+MultiModalData permute(const MultiModalData& data, const PermuteOptions& options) {
+  data.validate();
+  for (const auto& m : data.modalities) {
+    detail::require_finite_nonnegative(m.counts, "permute", modality_label(m.name));
+  }
+  // One generator for every modality, drawn in order: a fresh default_rng(seed) per
+  // modality would give every modality the same row order, keeping the pairing intact.
+  NumpyGenerator rng(options.seed);
+  MultiModalData out = data;
+  for (auto& m : out.modalities) {
+    if (options.sparse_mode) {
+      shuffle_within_columns(m.counts, rng);
+    } else {
+      m.counts = rows_in_order(m.counts, rng.permutation(out.n_samples()));
+    }
+  }
+  drop_empty(out);
+  return out;
 }
 
 void drop_empty(MultiModalData& data) {

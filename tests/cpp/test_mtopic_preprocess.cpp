@@ -6,11 +6,13 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "nmfkit/core/error.hpp"
+#include "nmfkit/core/numpy_generator.hpp"
 #include "nmfkit/multimodal/knee.hpp"
 #include "nmfkit/multimodal/preprocess.hpp"
 #include "reference_data.hpp"
@@ -369,6 +371,163 @@ TEST(MtopicPreprocess, DropEmptyKeepsSamplesPresentInEveryModality) {
   EXPECT_TRUE(data.modalities[0].counts.is_sparse());
   EXPECT_EQ(to_dense(data.modalities[0].counts), rna_expected);
   EXPECT_EQ(to_dense(data.modalities[1].counts), prot_expected);
+}
+
+MultiModalData permute_reference_input() {
+  const auto& p = cases().at("permute");
+  MultiModalData data;
+  data.sample_names = testing::strings(p.at("samples"));
+  for (const auto& m : p.at("modalities")) {
+    const DenseMatrix<double> X = dense_of(m.at("X"));
+    std::vector<std::string> names;
+    for (Index j = 0; j < X.cols(); ++j)
+      names.push_back(numbered(m.at("name").get<std::string>(), j));
+    data.modalities.push_back({m.at("name"), stored_as(X, m.at("sparse"), DType::Float64), names});
+  }
+  return data;
+}
+
+TEST(MtopicPermute, GeneratorMatchesNumPy) {
+  const auto expected = cases().at("permute").at("permutation_2291_24").get<std::vector<Index>>();
+  EXPECT_EQ(NumpyGenerator(2291).permutation(24), expected);
+}
+
+TEST(MtopicPermute, MatchesNumPyStreamForStream) {
+  const MultiModalData input = permute_reference_input();
+  for (const auto& c : cases().at("permute").at("cases")) {
+    const PermuteOptions options{c.at("seed").get<std::uint64_t>(),
+                                 c.at("sparse_mode").get<bool>()};
+    SCOPED_TRACE("seed " + std::to_string(options.seed) +
+                 (options.sparse_mode ? " sparse" : " dense"));
+    const MultiModalData out = permute(input, options);
+    out.validate();
+    EXPECT_EQ(out.sample_names, testing::strings(c.at("samples")));
+    ASSERT_EQ(out.modalities.size(), input.modalities.size());
+    for (std::size_t k = 0; k < out.modalities.size(); ++k) {
+      const Modality& m = out.modalities[k];
+      std::vector<std::string> names;
+      for (Index j : c.at("features").at(k).get<std::vector<Index>>()) {
+        names.push_back(input.modalities[k].feature_names[static_cast<std::size_t>(j)]);
+      }
+      EXPECT_EQ(m.feature_names, names) << m.name;
+      EXPECT_EQ(m.counts.is_sparse(), input.modalities[k].counts.is_sparse()) << m.name;
+      EXPECT_EQ(to_dense(m.counts), dense_of(c.at("X").at(k))) << m.name;  // values only move
+    }
+  }
+}
+
+// Three modalities without empty samples or features; column 0 of rna and atac holds the
+// row number + 1, so a row's origin can be read after a dense shuffle.
+MultiModalData tracked_data() {
+  const Index n = 40;
+  MultiModalData data;
+  for (Index i = 0; i < n; ++i) data.sample_names.push_back(numbered("c", i));
+  DenseMatrix<double> rna = testing::random_nonnegative(n, 6, 3, 0.1);
+  SparseMatrix<double> atac = testing::random_sparse(n, 10, 0.3, 4);
+  DenseMatrix<double> atac_dense(atac);
+  DenseMatrix<double> prot = testing::random_nonnegative(n, 3, 5, 0.1);
+  for (Index i = 0; i < n; ++i) {
+    rna(i, 0) = static_cast<double>(i + 1);
+    atac_dense(i, 0) = static_cast<double>(i + 1);
+    prot(i, 0) = static_cast<double>(i + 1);
+    atac_dense(i, 1 + i % 9) += 1.0;  // every column non-zero somewhere
+  }
+  auto names = [](const std::string& prefix, Index count) {
+    std::vector<std::string> out;
+    for (Index j = 0; j < count; ++j) out.push_back(numbered(prefix, j));
+    return out;
+  };
+  data.modalities.push_back({"rna", AnyMatrix(rna), names("g", 6)});
+  data.modalities.push_back(
+      {"atac", AnyMatrix(SparseMatrix<double>(atac_dense.sparseView())), names("p", 10)});
+  data.modalities.push_back(
+      {"prot", AnyMatrix(DenseMatrix<float>(prot.cast<float>())), names("a", 3)});
+  return data;
+}
+
+std::vector<double> sorted_column(const DenseMatrix<double>& X, Index j) {
+  std::vector<double> values;
+  for (Index i = 0; i < X.rows(); ++i) values.push_back(X(i, j));
+  std::sort(values.begin(), values.end());
+  return values;
+}
+
+TEST(MtopicPermute, KeepsColumnValuesAndBreaksThePairing) {
+  const MultiModalData input = tracked_data();
+  const Index n = input.n_samples();
+  for (const bool sparse_mode : {false, true}) {
+    SCOPED_TRACE(sparse_mode ? "sparse mode" : "dense mode");
+    const MultiModalData out = permute(input, {2291, sparse_mode});
+    // Nothing is empty, so nothing is dropped; names stay with their positions.
+    ASSERT_EQ(out.n_samples(), n);
+    EXPECT_EQ(out.sample_names, input.sample_names);
+    std::vector<std::vector<Index>> origins;
+    for (std::size_t k = 0; k < out.modalities.size(); ++k) {
+      const DenseMatrix<double> before = to_dense(input.modalities[k].counts);
+      const DenseMatrix<double> after = to_dense(out.modalities[k].counts);
+      ASSERT_EQ(after.cols(), before.cols());
+      EXPECT_EQ(out.modalities[k].counts.dtype(), input.modalities[k].counts.dtype());
+      EXPECT_EQ(out.modalities[k].counts.is_sparse(), input.modalities[k].counts.is_sparse());
+      for (Index j = 0; j < before.cols(); ++j) {
+        EXPECT_EQ(sorted_column(after, j), sorted_column(before, j)) << "column " << j;
+      }
+      if (sparse_mode) {
+        // The pattern stays: every sample keeps its set of non-zero features.
+        EXPECT_EQ((after.array() != 0).matrix(), (before.array() != 0).matrix());
+        EXPECT_NE(after, before);
+      } else {
+        // Whole rows move: row i is some input row, each input row used once.
+        std::vector<Index> origin;
+        for (Index i = 0; i < n; ++i) {
+          const Index from = static_cast<Index>(after(i, 0)) - 1;
+          EXPECT_EQ(after.row(i), before.row(from)) << "row " << i;
+          origin.push_back(from);
+        }
+        std::vector<Index> sorted = origin;
+        std::sort(sorted.begin(), sorted.end());
+        for (Index i = 0; i < n; ++i) EXPECT_EQ(sorted[static_cast<std::size_t>(i)], i);
+        origins.push_back(origin);
+      }
+    }
+    if (!sparse_mode) {
+      // Each modality has its own row order: a sample's modalities now come from
+      // different samples almost everywhere (independent orders agree at ~1 position).
+      for (std::size_t a = 0; a < origins.size(); ++a) {
+        for (std::size_t b = a + 1; b < origins.size(); ++b) {
+          Index same = 0;
+          for (Index i = 0; i < n; ++i)
+            same +=
+                origins[a][static_cast<std::size_t>(i)] == origins[b][static_cast<std::size_t>(i)];
+          EXPECT_LT(same, n / 4) << "modalities " << a << " and " << b;
+        }
+      }
+    }
+  }
+}
+
+TEST(MtopicPermute, SameSeedSameResult) {
+  const MultiModalData input = tracked_data();
+  for (const bool sparse_mode : {false, true}) {
+    const MultiModalData first = permute(input, {17, sparse_mode});
+    const MultiModalData again = permute(input, {17, sparse_mode});
+    const MultiModalData other = permute(input, {18, sparse_mode});
+    bool differs = false;
+    for (std::size_t k = 0; k < input.modalities.size(); ++k) {
+      EXPECT_EQ(to_dense(first.modalities[k].counts), to_dense(again.modalities[k].counts));
+      differs =
+          differs || to_dense(first.modalities[k].counts) != to_dense(other.modalities[k].counts);
+    }
+    EXPECT_TRUE(differs) << (sparse_mode ? "sparse" : "dense");
+  }
+}
+
+TEST(MtopicPermute, RejectsBadData) {
+  MultiModalData data = tracked_data();
+  std::get<DenseMatrix<double>>(data.modalities[0].counts.storage())(4, 2) = -3;
+  expect_invalid([&] { permute(data); }, "permute: modality 'rna' has a negative value");
+  data = tracked_data();
+  data.sample_names.pop_back();
+  expect_invalid([&] { permute(data); }, "modality 'rna' has 40 samples");
 }
 
 }  // namespace
