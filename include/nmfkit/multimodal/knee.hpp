@@ -21,8 +21,9 @@ struct KneeOptions {
 };
 
 // Kneedle (Satopää, Albrecht, Irwin and Raghavan, 2011) for a convex, decreasing curve,
-// with the choices of the kneed package's defaults (no smoothing, offline: the first knee
-// found): x = 0..n-1; x and y scaled to [0, 1]; y flipped (1 − y) so the knee becomes the
+// with the choices of the kneed package's defaults as we understand them (no smoothing,
+// offline: the first knee found; kneed itself was not available to compare with):
+// x = 0..n-1; x and y scaled to [0, 1]; y flipped (1 − y) so the knee becomes the
 // maximum of the difference curve d = y − x; the local maxima of d (ties count, ends
 // included) each set a threshold d_max − S·mean(diff(x)), a local minimum resets it to 0;
 // the knee is the last maximum before d first falls below the threshold in force.

@@ -66,14 +66,15 @@ struct PermuteOptions {
 //   the invariants are claimed to match mTopic.
 // Either way each column keeps its multiset of values. Then, as mTopic does, empty
 // samples and features are dropped and only samples present in every modality are kept
-// (see drop_empty). Sample names stay with their row positions (the values move, the
-// names do not), as in mTopic where only .X is replaced.
+// (see drop_empty). Sample names stay with their row positions: the values move, the
+// names do not.
 MultiModalData permute(const MultiModalData& data, const PermuteOptions& options = {});
 
 // Drops from each modality the features that are zero in every sample and the samples
 // that are zero in every feature, then keeps only the samples that survived in every
 // modality (mTopic filters each modality, then intersects the observations). Features
-// that become zero only through that intersection are kept, as in mTopic.
+// that become zero only through that intersection are kept (the reference gives this
+// order: filter, then intersect).
 void drop_empty(MultiModalData& data);
 
 }  // namespace nmfkit::multimodal
