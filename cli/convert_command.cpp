@@ -62,7 +62,7 @@ AnyMatrix to_sparse(const AnyMatrix& matrix) {
 void convert(const ConvertOptions& o) {
   // Check both names before reading, so a bad output name fails without the wait.
   const io::MatrixFormat in_format = io::format_from_path(o.input);
-  const io::MatrixFormat out_format = io::format_from_path(o.output);
+  const io::MatrixFormat out_format = io::output_format_from_path(o.output);
   std::optional<DType> dtype;
   if (!o.dtype.empty()) dtype = parse_dtype(o.dtype);
   if (o.sparse && out_format != io::MatrixFormat::MatrixMarket) {
@@ -106,6 +106,7 @@ void add_convert_command(CLI::App& app) {
   auto* sub = app.add_subcommand(
       "convert",
       "Convert a matrix between .mtx, .npy, .csv and .tsv (text formats optionally .gz), "
+      "or from the X of an .h5ad, "
       "chosen by the file names. Sparse matrices stay sparse: writing one to .npy, .csv or "
       ".tsv needs --densify. A CSV/TSV header is kept when the output is CSV/TSV too. The "
       "output is written to a temporary name and renamed, so a failure leaves no file.");

@@ -91,7 +91,7 @@ void add_fit_command(CLI::App& app) {
   auto args = std::make_shared<FitArgs>();
   auto* command = app.add_subcommand(
       "fit", "Factorise a non-negative matrix X (samples × features) as W·H and save the model");
-  command->add_option("INPUT", args->input, "matrix file: .mtx[.gz], .npy, .csv[.gz], .tsv[.gz]")
+  command->add_option("INPUT", args->input, "matrix file: .mtx[.gz], .npy, .csv[.gz], .tsv[.gz], .h5ad (its X)")
       ->required();
   command->add_option("--out", args->out, "directory for W.npy, H.npy and model.json")->required();
   args->nmf.add_to(*command, /*k_required=*/true);

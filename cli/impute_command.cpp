@@ -34,7 +34,7 @@ void run(const ImputeArgs& args) {
     throw InvalidArgument(
         "impute with --missing zeros would fill every zero; give --mask or --missing nan");
   }
-  io::format_from_path(args.out);  // an unknown extension fails before the fit
+  io::output_format_from_path(args.out);  // an unknown extension fails before the fit
   AnyMatrix X = read_input(args.input, args.dtype);
   NmfOptions options = args.nmf.options();
   MissingSummary missing;
@@ -77,7 +77,7 @@ void add_impute_command(CLI::App& app) {
   args->nmf.solver = "hals";
   auto* command = app.add_subcommand(
       "impute", "Fill the missing entries of a matrix from an NMF fitted to the observed ones");
-  command->add_option("INPUT", args->input, "matrix file: .mtx[.gz], .npy, .csv[.gz], .tsv[.gz]")
+  command->add_option("INPUT", args->input, "matrix file: .mtx[.gz], .npy, .csv[.gz], .tsv[.gz], .h5ad (its X)")
       ->required();
   command->add_option("--out", args->out, "the completed matrix: .npy, .csv, .tsv or .mtx")
       ->required();

@@ -32,6 +32,8 @@ std::string format_label(io::MatrixFormat format) {
       return "csv";
     case io::MatrixFormat::Tsv:
       return "tsv";
+    case io::MatrixFormat::H5ad:
+      return "h5ad";
   }
   return "unknown";
 }
@@ -121,7 +123,8 @@ void print_json(const InfoOptions& options, io::MatrixFormat format, bool gzip,
 
 void print_text(const InfoOptions& options, io::MatrixFormat format, bool gzip,
                 const MatrixSummary& s) {
-  static const char* const kFormatNames[] = {"Matrix Market", "NumPy .npy", "CSV", "TSV"};
+  static const char* const kFormatNames[] = {"Matrix Market", "NumPy .npy", "CSV", "TSV",
+                                             "AnnData .h5ad (X)"};
   std::string text;
   auto line = [&](const char* label, const std::string& value) {
     text += label;
@@ -165,7 +168,7 @@ void add_info_command(CLI::App& app) {
       "use (NaN, Inf, negative) or that carry nothing (all-zero rows and columns). Problems "
       "are reported, not errors: the exit status is 0 whenever the file could be read.");
   sub->add_option("file", options->path,
-                  "matrix file: .mtx, .npy, .csv, .tsv or .txt (text formats optionally .gz)")
+                  "matrix file: .mtx, .npy, .csv, .tsv or .txt (text formats optionally .gz), or .h5ad (its X)")
       ->required();
   sub->add_flag("--json", options->json,
                 "print one JSON object instead of text (default: text); positions are 0-based "

@@ -227,7 +227,7 @@ void add_select_k_command(CLI::App& app) {
       "select-k",
       "Choose the number of components: speckled-holdout cross-validation and/or NMFk "
       "stability over a range of k");
-  command->add_option("INPUT", args->input, "matrix file: .mtx[.gz], .npy, .csv[.gz], .tsv[.gz]")
+  command->add_option("INPUT", args->input, "matrix file: .mtx[.gz], .npy, .csv[.gz], .tsv[.gz], .h5ad (its X)")
       ->required();
   command->add_option("--out", args->out, "directory for selection.tsv, .json and .svg")
       ->required();

@@ -4,6 +4,7 @@
 
 #include "input_file.hpp"
 #include "nmfkit/core/error.hpp"
+#include "nmfkit/io/anndata.hpp"
 #include "nmfkit/io/delimited.hpp"
 #include "nmfkit/io/matrix_market.hpp"
 #include "nmfkit/io/npy.hpp"
@@ -27,6 +28,18 @@ MatrixFormat format_from_path(const std::string& path) {
   if (ends_with(name, ".mtx")) return MatrixFormat::MatrixMarket;
   if (ends_with(name, ".csv")) return MatrixFormat::Csv;
   if (ends_with(name, ".tsv") || ends_with(name, ".txt")) return MatrixFormat::Tsv;
+  if (ends_with(name, ".h5ad")) {
+    if (gz) {
+      throw InvalidArgument("'" + path + "': compressed .h5ad files are not supported; use .h5ad "
+                            "(HDF5 compresses inside the file)");
+    }
+    return MatrixFormat::H5ad;
+  }
+  if (ends_with(name, ".h5mu")) {
+    throw InvalidArgument("'" + path +
+                          "' is a MuData file of several matrices (modalities); a command that "
+                          "takes one matrix needs one .h5ad, .mtx, .npy, .csv or .tsv");
+  }
   if (ends_with(name, ".npy")) {
     if (gz) {
       throw InvalidArgument("'" + path + "': compressed .npy files are not supported; use .npy");
@@ -35,7 +48,17 @@ MatrixFormat format_from_path(const std::string& path) {
   }
   throw InvalidArgument("cannot tell the format of '" + path +
                         "' from its name; expected one of .mtx, .npy, .csv, .tsv or .txt "
-                        "(each but .npy optionally followed by .gz)");
+                        "(each but .npy optionally followed by .gz), or .h5ad to read");
+}
+
+MatrixFormat output_format_from_path(const std::string& path) {
+  const MatrixFormat format = format_from_path(path);
+  if (format == MatrixFormat::H5ad) {
+    throw InvalidArgument("cannot write '" + path +
+                          "': nmfkit reads .h5ad (AnnData) but does not write it; write .mtx, "
+                          ".npy, .csv or .tsv");
+  }
+  return format;
 }
 
 AnyMatrix read_matrix(const std::string& path, std::optional<DType> dtype) {
@@ -55,13 +78,15 @@ AnyMatrix read_matrix(const std::string& path, std::optional<DType> dtype) {
     case MatrixFormat::Tsv:
       matrix = std::move(read_delimited(path, '\t').matrix);
       break;
+    case MatrixFormat::H5ad:
+      return read_h5ad(path, dtype).X;
   }
   if (dtype) matrix.convert(*dtype);
   return matrix;
 }
 
 void write_matrix(const std::string& path, const AnyMatrix& matrix) {
-  const MatrixFormat format = format_from_path(path);
+  const MatrixFormat format = output_format_from_path(path);
   if (matrix.is_sparse() && format != MatrixFormat::MatrixMarket) {
     throw InvalidArgument("cannot write a sparse matrix to '" + path +
                           "': only .mtx stores sparse matrices (densify it first, or write .mtx)");
@@ -79,6 +104,8 @@ void write_matrix(const std::string& path, const AnyMatrix& matrix) {
     case MatrixFormat::Tsv:
       write_delimited(path, matrix, '\t');
       break;
+    case MatrixFormat::H5ad:
+      break;  // refused by output_format_from_path
   }
 }
 
