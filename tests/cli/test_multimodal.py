@@ -1,0 +1,129 @@
+"""`nmfkit multimodal fit`: topics shared by several modalities of the same samples."""
+
+import json
+
+import numpy as np
+import pytest
+import scipy.io
+import scipy.sparse
+
+
+def planted_modalities(samples=60, k=3, seed=0):
+    rng = np.random.RandomState(seed)
+    W = np.abs(rng.randn(samples, k))
+    W[:k] = np.eye(k)
+    rna = W @ np.abs(rng.randn(k, 25))
+    atac = W @ (np.abs(rng.randn(k, 40)) * (rng.rand(k, 40) < 0.4))
+    return rna, atac
+
+
+def write_pair(nmfkit, rna, atac):
+    np.save(nmfkit.workdir / "rna.npy", rna)
+    scipy.io.mmwrite(str(nmfkit.workdir / "atac.mtx"), scipy.sparse.coo_matrix(atac))
+    (nmfkit.workdir / "genes.txt").write_text("".join(f"gene{j}\n" for j in range(rna.shape[1])))
+    (nmfkit.workdir / "cells.txt").write_text("".join(f"cell{i}\n" for i in range(rna.shape[0])))
+
+
+def test_joint_nmf_writes_shared_topics_and_one_matrix_per_modality(nmfkit):
+    rna, atac = planted_modalities()
+    write_pair(nmfkit, rna, atac)
+    result = nmfkit.ok("multimodal", "fit", "--modality", "rna=rna.npy", "--modality",
+                       "atac=atac.mtx", "--features", "rna=genes.txt", "--samples", "cells.txt",
+                       "--k", 3, "--seed", 0, "--tol", 1e-10, "--max-iter", 1000, "--out", "model")
+    assert "3 topics over 2 modalities of 60 samples" in result.stdout
+    out = nmfkit.workdir / "model"
+    W = np.load(out / "sample_topics.npy")
+    H_rna = np.load(out / "rna" / "components.npy")
+    H_atac = np.load(out / "atac" / "components.npy")
+    assert W.shape == (60, 3) and H_rna.shape == (3, 25) and H_atac.shape == (3, 40)
+    assert np.linalg.norm(rna - W @ H_rna) < 1e-4 * np.linalg.norm(rna)
+    assert np.linalg.norm(atac - W @ H_atac) < 1e-4 * np.linalg.norm(atac)
+    assert (out / "rna" / "features.txt").read_text().splitlines()[:2] == ["gene0", "gene1"]
+    assert (out / "atac" / "features.txt").read_text().splitlines()[0] == "atac_0"
+    assert (out / "samples.txt").read_text().splitlines()[-1] == "cell59"
+    top = (out / "rna" / "top_features.tsv").read_text().splitlines()
+    assert top[0] == "topic\trank\tfeature\tweight" and len(top) == 1 + 3 * 10
+    info = json.loads((out / "model.json").read_text())
+    assert info["model"] == "joint-nmf" and info["k"] == 3 and info["samples"] == 60
+    assert [m["name"] for m in info["modalities"]] == ["rna", "atac"]
+    assert info["reconstruction_errors"]["atac"] < 1e-4 * np.linalg.norm(atac)
+
+
+def test_a_heavier_modality_is_fitted_better(nmfkit):
+    rng = np.random.RandomState(3)
+    write_pair(nmfkit, np.abs(rng.randn(50, 20)), np.abs(rng.randn(50, 30)))
+    errors = {}
+    for weight in ("1", "25"):
+        nmfkit.ok("multimodal", "fit", "--modality", "rna=rna.npy", "--modality", "atac=atac.mtx",
+                  "--weight", f"atac={weight}", "--k", 3, "--seed", 0, "--out", f"w{weight}")
+        errors[weight] = json.loads((nmfkit.workdir / f"w{weight}" / "model.json").read_text())
+    assert (errors["25"]["reconstruction_errors"]["atac"]
+            < errors["1"]["reconstruction_errors"]["atac"])
+    assert errors["25"]["weights"] == [1.0, 25.0]
+
+
+@pytest.mark.parametrize("args, mentions", [
+    ([], ["no modality given"]),
+    (["--modality", "rna"], ["--modality 'rna'", "NAME=VALUE"]),
+    (["--modality", "rna=rna.npy", "--modality", "short=short.npy"], ["'short' has 59 samples"]),
+    (["--modality", "rna=rna.npy", "--modality", "rna=atac.mtx"], ["two modalities are named 'rna'"]),
+    (["--modality", "rna=rna.npy", "--modality", "neg=neg.npy"], ["modality 'neg' has negative"]),
+    (["--modality", "rna=rna.npy", "--features", "rna=short_names.txt"], ["25 features", "24 feature names"]),
+    (["--modality", "rna=rna.npy", "--features", "x=genes.txt"], ["no modality named 'x'"]),
+    (["--modality", "rna=rna.npy", "--weight", "rna=-1"], ["finite number > 0"]),
+    (["--modality", "rna=rna.npy", "--weight", "rna=abc"], ["not a number"]),
+    (["--modality", "rna=missing.npy"], ["missing.npy"]),
+    (["--modality", "a/b=rna.npy"], ["cannot name an output folder"]),
+    (["--modality", "rna=rna.npy", "--top", "0"], ["--top 0"]),
+])
+def test_bad_input_fails_cleanly_and_writes_nothing(nmfkit, args, mentions):
+    rna, atac = planted_modalities()
+    write_pair(nmfkit, rna, atac)
+    np.save(nmfkit.workdir / "short.npy", rna[:59])
+    np.save(nmfkit.workdir / "neg.npy", -rna)
+    (nmfkit.workdir / "short_names.txt").write_text("".join(f"g{j}\n" for j in range(24)))
+    before = nmfkit.files()
+    nmfkit.fails("multimodal", "fit", *args, "--k", 2, "--out", "model", mentions=mentions)
+    assert nmfkit.files() == before
+
+
+def test_progress_lines_on_request(nmfkit):
+    rna, atac = planted_modalities()
+    write_pair(nmfkit, rna, atac)
+    result = nmfkit.ok("multimodal", "fit", "--modality", "rna=rna.npy", "--modality",
+                       "atac=atac.mtx", "--tfidf", "atac", "--scale-counts", 100, "--k", 2,
+                       "--progress", "--out", "model")
+    assert "nmfkit: modality atac: 60 × 40, sparse float64" in result.stderr
+    assert "nmfkit: modality atac: tf-idf" in result.stderr
+    assert "scaled to 100" in result.stderr
+    quiet = nmfkit.ok("multimodal", "fit", "--modality", "rna=rna.npy", "--k", 2, "--out", "q")
+    assert quiet.stderr == ""
+
+
+def anndata_reference(name):
+    """A file written by anndata in tests/oracles/anndata_files.py."""
+    import os
+    from pathlib import Path
+    path = Path(os.environ["NMFKIT_REFERENCE_DIR"]) / "anndata" / name
+    assert path.exists(), f"{path} is missing: run the oracle_anndata test first"
+    return path
+
+
+def test_modalities_from_h5mu_and_h5ad(nmfkit):
+    multi = anndata_reference("multi.h5mu")
+    result = nmfkit.ok("multimodal", "fit", "--h5mu", multi, "--k", 2, "--seed", 0,
+                       "--out", "model")
+    info = json.loads((nmfkit.workdir / "model" / "model.json").read_text())
+    names = [m["name"] for m in info["modalities"]]
+    assert names == ["rna", "atac", "prot"] or sorted(names) == ["atac", "prot", "rna"]
+    assert "3 modalities" in result.stdout
+    for name in names:
+        X = np.load(anndata_reference(f"multi_h5mu_{name}_X.npy"))
+        H = np.load(nmfkit.workdir / "model" / name / "components.npy")
+        assert H.shape == (2, X.shape[1])
+    # An .h5ad modality beside a matrix file with a different number of samples.
+    csr = anndata_reference("csr_f64.h5ad")
+    rows = np.load(anndata_reference("csr_f64_h5ad_X.npy")).shape[0]
+    np.save(nmfkit.workdir / "other.npy", np.ones((rows + 1, 3)))
+    nmfkit.fails("multimodal", "fit", "--modality", f"a={csr}", "--modality", "b=other.npy",
+                 "--k", 2, "--out", "bad", mentions=[f"'b' has {rows + 1} samples"])
