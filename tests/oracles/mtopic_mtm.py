@@ -52,8 +52,9 @@ def dirichlet_exp(a):
     return np.exp(psi(a) - psi(np.sum(a, axis=1))[:, np.newaxis])
 
 
-def e_step(Xs, lambdas, smooth=None):
+def e_step(Xs, lambdas, smooth=None, alpha=ALPHA):
     """mTopic's E-step over the rows of Xs: γ per sample and sstats (before the E[β] factor)."""
+    K = lambdas[0].shape[0]
     exp_elog_beta = [dirichlet_exp(lam) for lam in lambdas]
     n = Xs[0].shape[0]
     gamma = np.empty((n, K))
@@ -67,7 +68,7 @@ def e_step(Xs, lambdas, smooth=None):
         norms = [et @ b + 1e-100 for b in betas]
         for _ in range(MAX_ITER_D):
             last = g
-            g = ALPHA + et * sum((c / nm) @ b.T for c, nm, b in zip(cts, norms, betas))
+            g = alpha + et * sum((c / nm) @ b.T for c, nm, b in zip(cts, norms, betas))
             et = dirichlet_exp(g)
             norms = [et @ b + 1e-100 for b in betas]
             if np.mean(np.abs(g - last)) < GAMMA_TOL:
