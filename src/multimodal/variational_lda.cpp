@@ -188,33 +188,67 @@ void EStep::run(const Corpus& corpus, DenseMatrix<double>& gamma,
 
 #pragma omp parallel
   {
-    // One set of buffers per thread: nothing is allocated per sample.
+    // One set of buffers per thread, grown to the largest sample seen: nothing is
+    // allocated per sample.
     Vector<double> g(K), g_prev(K), et(K), acc(K), scratch(2 * K);
+    // The sample's rows of exp(E[log β]), all modalities, gathered once into a contiguous
+    // block with its values beside them: the up to max_iter_d passes then run as two
+    // matrix-vector products over memory that stays in cache. (The block's base is
+    // aligned in every thread, so the products round the same way whatever the thread.)
+    DenseMatrix<double> B(0, K);
+    Vector<double> x, r;
+    Index n = 0;
 
-    // One pass over the sample's entries with Eθ = et: x/norm for each entry (kept when
-    // the statistics are wanted) and, when accumulate, acc = Σ (x/norm)·exp(E[log β_w]).
-    auto pass = [&](Index d, bool accumulate) {
-      if (accumulate) acc.setZero();
+    auto gather = [&](Index d) {
+      n = 0;
+      for (const auto& rows : corpus.modalities) {
+        const auto* outer = rows.X.outerIndexPtr();
+        n += outer[d + 1] - outer[d];
+      }
+      if (n > B.rows()) {
+        B.resize(n, K);
+        x.resize(n);
+        r.resize(n);
+      }
+      Index i = 0;
       for (std::size_t m = 0; m < M; ++m) {
         const ModalityRows& rows = corpus.modalities[m];
         const auto* outer = rows.X.outerIndexPtr();
         const auto* inner = rows.X.innerIndexPtr();
         const double* values = rows.X.valuePtr();
         const DenseMatrix<double>& E = exp_elog_beta_t_[m];
-        for (Index p = outer[d]; p < outer[d + 1]; ++p) {
-          const auto beta = E.row(inner[p]);
-          const double r = values[p] / (beta.dot(et.transpose()) + kNormFloor);
-          if (keep) ratio[m][static_cast<std::size_t>(p)] = r;
-          if (accumulate) acc.noalias() += r * beta.transpose();
+        for (Index p = outer[d]; p < outer[d + 1]; ++p, ++i) {
+          B.row(i) = E.row(inner[p]);
+          x[i] = values[p];
         }
+      }
+    };
+
+    // With Eθ = et: r = x/norm for each entry and, when accumulate,
+    // acc = Σ r·exp(E[log β_w]).
+    auto pass = [&](bool accumulate) {
+      const auto block = B.topRows(n);
+      auto ratios = r.head(n);
+      ratios.noalias() = block * et;
+      ratios = x.head(n).array() / (ratios.array() + kNormFloor);
+      if (accumulate) acc.noalias() = block.transpose() * ratios;
+    };
+
+    // The final ratios, back in each modality's entry order.
+    auto store = [&](Index d) {
+      Index i = 0;
+      for (std::size_t m = 0; m < M; ++m) {
+        const auto* outer = corpus.modalities[m].X.outerIndexPtr();
+        for (Index p = outer[d]; p < outer[d + 1]; ++p, ++i) ratio[m][static_cast<std::size_t>(p)] = r[i];
       }
     };
 
 #pragma omp for schedule(dynamic, 8)
     for (Index d = 0; d < N; ++d) {
+      gather(d);
       g.setOnes();
       dirichlet_exp_expectation(g.data(), K, et.data());
-      pass(d, true);
+      pass(true);
       for (int it = 0; it < max_iter_d_; ++it) {
         g_prev = g;
         g = alpha_ + et.array() * acc.array();
@@ -223,16 +257,19 @@ void EStep::run(const Corpus& corpus, DenseMatrix<double>& gamma,
         const bool last = converged || it + 1 == max_iter_d_;
         // The norms of the final Eθ are needed for the statistics, unless smoothing
         // changes Eθ once more.
-        if (!last || (keep && !smoother)) pass(d, !last);
+        if (!last || (keep && !smoother)) pass(!last);
         if (converged) break;
       }
       if (smoother) {
         smoother->smooth(d, g.data(), scratch.data());
         dirichlet_exp_expectation(g.data(), K, et.data());
-        if (keep) pass(d, false);
+        if (keep) pass(false);
       }
       gamma.row(d) = g.transpose();
-      if (keep) etheta.row(d) = et.transpose();
+      if (keep) {
+        etheta.row(d) = et.transpose();
+        store(d);
+      }
     }
   }
 
