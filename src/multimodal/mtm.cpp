@@ -96,7 +96,6 @@ void vi_update(Fit& fit, const std::vector<DenseMatrix<double>>& sstats_t, doubl
 MtmModel run_vi(Fit& fit, int n_iter, const Progress& progress, const char* name,
                 const SpatialNeighbours* neighbours) {
   if (n_iter < 1) throw InvalidArgument("n_iter must be >= 1, got " + std::to_string(n_iter));
-  ScopedThreadCount threads(fit.model.options.n_threads);
   std::vector<DenseMatrix<double>> sstats_t;
   DenseMatrix<double> gamma;
   for (int it = 0; it < n_iter; ++it) {
@@ -172,6 +171,7 @@ std::vector<DenseMatrix<double>> initial_lambda(const MultiModalData& data,
 
 MtmModel fit_vi(const MultiModalData& data, const MtmOptions& options, int n_iter,
                 const Progress& progress, const std::vector<DenseMatrix<double>>& initial_lambda) {
+  ScopedThreadCount threads(options.n_threads);
   Fit fit = start_fit(data, options, initial_lambda);
   return run_vi(fit, n_iter, progress, "mtm vi", nullptr);
 }
@@ -183,6 +183,7 @@ MtmModel fit_spatial(const MultiModalData& data, const DenseMatrix<double>& coor
   if (coordinates.rows() != data.n_samples())
     throw InvalidArgument("coordinates have " + std::to_string(coordinates.rows()) +
                           " rows, the data " + std::to_string(data.n_samples()) + " samples");
+  ScopedThreadCount threads(options.n_threads);
   const SpatialNeighbours neighbours = spatial_neighbours(coordinates, spatial);
   Fit fit = start_fit(data, options, initial_lambda);
   return run_vi(fit, n_iter, progress, "smtm vi", &neighbours);
@@ -192,6 +193,7 @@ MtmModel fit_svi(const MultiModalData& data, const MtmOptions& options, const Sv
                  const Progress& progress, const std::vector<DenseMatrix<double>>& initial_lambda,
                  const std::vector<std::vector<Index>>& batches) {
   svi.validate();
+  ScopedThreadCount threads(options.n_threads);
   Fit fit = start_fit(data, options, initial_lambda);
   const Index N = data.n_samples();
   std::vector<std::vector<Index>> drawn;
@@ -204,7 +206,6 @@ MtmModel fit_svi(const MultiModalData& data, const MtmOptions& options, const Sv
       drawn.emplace_back(flat.begin() + b * svi.batch_size, flat.begin() + (b + 1) * svi.batch_size);
   }
   const auto& schedule = batches.empty() ? drawn : batches;
-  ScopedThreadCount threads(options.n_threads);
   const double eta = fit.model.options.eta;
   std::vector<DenseMatrix<double>> sstats_t;
   DenseMatrix<double> gamma;
@@ -239,10 +240,10 @@ DenseMatrix<double> predict_theta(const MtmModel& model, const MultiModalData& d
   for (const auto& L : model.lambda) n_features.push_back(L.cols());
   const detail::Corpus corpus = detail::make_corpus(data, &model.modality_names, &n_features);
   const MtmOptions& o = model.options;
+  ScopedThreadCount threads(o.n_threads);
   detail::EStep estep(model.n_topics(), o.effective_alpha(), o.max_iter_d, o.gamma_tol);
   std::vector<DenseMatrix<double>> lambda_t;
   for (const auto& L : model.lambda) lambda_t.push_back(L.transpose());
-  ScopedThreadCount threads(o.n_threads);
   estep.set_lambda_t(std::move(lambda_t));
   DenseMatrix<double> gamma;
   estep.run(corpus, gamma, nullptr);
