@@ -20,6 +20,18 @@ std::string text(double value) {
   return out.str();
 }
 
+// mTopic's start, λ_m ~ Gamma(100, 0.01), modality after modality from one generator.
+std::vector<DenseMatrix<double>> draw_lambda(NumpyGenerator& rng, const MultiModalData& data,
+                                             Index n_topics) {
+  std::vector<DenseMatrix<double>> out;
+  for (const auto& m : data.modalities) {
+    DenseMatrix<double> L(n_topics, m.counts.cols());
+    rng.fill_gamma(L, 100.0, 0.01);
+    out.push_back(std::move(L));
+  }
+  return out;
+}
+
 // A fit in progress: the corpus, the E-step with its cached exp(E[log β]), the model.
 struct Fit {
   detail::Corpus corpus;
@@ -51,11 +63,7 @@ Fit start_fit(const MultiModalData& data, const MtmOptions& options,
   std::vector<DenseMatrix<double>> lambda_t;
   if (initial.empty()) {
     fit.rng.emplace(options.seed);
-    for (const auto& m : data.modalities) {
-      DenseMatrix<double> L(K, m.counts.cols());
-      fit.rng->fill_gamma(L, 100.0, 0.01);
-      lambda_t.push_back(L.transpose());
-    }
+    for (const auto& L : draw_lambda(*fit.rng, data, K)) lambda_t.push_back(L.transpose());
   } else {
     if (initial.size() != data.modalities.size())
       throw InvalidArgument("initial lambda has " + std::to_string(initial.size()) +
@@ -160,13 +168,7 @@ std::vector<DenseMatrix<double>> initial_lambda(const MultiModalData& data,
   options.validate();
   data.validate();
   NumpyGenerator rng(options.seed);
-  std::vector<DenseMatrix<double>> out;
-  for (const auto& m : data.modalities) {
-    DenseMatrix<double> L(options.n_topics, m.counts.cols());
-    rng.fill_gamma(L, 100.0, 0.01);
-    out.push_back(std::move(L));
-  }
-  return out;
+  return draw_lambda(rng, data, options.n_topics);
 }
 
 MtmModel fit_vi(const MultiModalData& data, const MtmOptions& options, int n_iter,
