@@ -84,10 +84,9 @@ Loadings read_loadings(const std::string& path, const std::string& names_file,
 SparseMatrix<double> read_mask(const std::string& path, Index sources, Index targets) {
   AnyMatrix matrix = io::read_matrix(path, DType::Float64);
   if (matrix.rows() != sources || matrix.cols() != targets) {
-    throw InvalidArgument("--mask " + path + " has shape (" + std::to_string(matrix.rows()) +
-                          ", " + std::to_string(matrix.cols()) +
-                          ") but must be sources × targets = (" + std::to_string(sources) + ", " +
-                          std::to_string(targets) + ")");
+    throw InvalidArgument("--mask " + path + " has shape (" + std::to_string(matrix.rows()) + ", " +
+                          std::to_string(matrix.cols()) + ") but must be sources × targets = (" +
+                          std::to_string(sources) + ", " + std::to_string(targets) + ")");
   }
   if (matrix.is_sparse()) return std::move(std::get<SparseMatrix<double>>(matrix.storage()));
   return std::get<DenseMatrix<double>>(matrix.storage()).sparseView();
@@ -99,12 +98,12 @@ std::string number(double value) {
   return std::string(buffer, end);
 }
 
-std::string table_text(const std::vector<multimodal::AssociationRow>& rows,
-                       const Loadings& target, const Loadings& source) {
+std::string table_text(const std::vector<multimodal::AssociationRow>& rows, const Loadings& target,
+                       const Loadings& source) {
   std::string out = "target\tsource\tweight\trank\n";
   for (const auto& row : rows) {
-    out += target.names[row.target] + "\t" + source.names[row.source] + "\t" +
-           number(row.weight) + "\t" + std::to_string(row.rank) + "\n";
+    out += target.names[row.target] + "\t" + source.names[row.source] + "\t" + number(row.weight) +
+           "\t" + std::to_string(row.rank) + "\n";
   }
   return out;
 }
@@ -121,23 +120,29 @@ json summary(const AssociateArgs& args, const Loadings& target, const Loadings& 
   const auto& o = args.options;
   json j;
   j["mode"] = multimodal::to_string(o.mode);
-  j["target"] = {{"input", target.path}, {"topics", target.matrix.rows()},
-                 {"features", target.matrix.cols()}};
-  j["source"] = {{"input", source.path}, {"topics", source.matrix.rows()},
-                 {"features", source.matrix.cols()}};
-  j["mask"] = mask ? json{{"input", args.mask}, {"allowed_pairs", mask->nonZeros()}} : json(nullptr);
+  j["target"] = {
+      {"input", target.path}, {"topics", target.matrix.rows()}, {"features", target.matrix.cols()}};
+  j["source"] = {
+      {"input", source.path}, {"topics", source.matrix.rows()}, {"features", source.matrix.cols()}};
+  j["mask"] =
+      mask ? json{{"input", args.mask}, {"allowed_pairs", mask->nonZeros()}} : json(nullptr);
   j["weights"] = {{"shape", {result.weights.rows(), result.weights.cols()}},
-                  {"orientation", "sources × targets: rows are source features, columns are "
-                                  "target features"},
+                  {"orientation",
+                   "sources × targets: rows are source features, columns are "
+                   "target features"},
                   {"stored", result.weights.nonZeros()}};
   j["options"] = {{"normalize", o.normalize}, {"n_threads", o.n_threads}};
   if (o.mode == multimodal::AssociationMode::Faithful) {
-    j["options"].update({{"n_epochs", o.n_epochs}, {"lambda_reg", o.lambda_reg},
-                         {"lambda_entropy", o.lambda_entropy}, {"lambda_spread", o.lambda_spread},
+    j["options"].update({{"n_epochs", o.n_epochs},
+                         {"lambda_reg", o.lambda_reg},
+                         {"lambda_entropy", o.lambda_entropy},
+                         {"lambda_spread", o.lambda_spread},
                          {"temperature", o.temperature}});
   } else {
-    j["options"].update({{"tolerance", o.tolerance}, {"max_iterations", o.max_iterations},
-                         {"min_weight", o.min_weight}, {"restarts", o.restarts},
+    j["options"].update({{"tolerance", o.tolerance},
+                         {"max_iterations", o.max_iterations},
+                         {"min_weight", o.min_weight},
+                         {"restarts", o.restarts},
                          {"seed", o.seed}});
   }
   j["table"] = {{"rows", rows}};
@@ -168,9 +173,11 @@ void run(AssociateArgs& args) {
   multimodal::TableOptions table;
   table.top = args.top;
   table.threshold = args.threshold;
-  if (table.top < 0) throw InvalidArgument("--top must be >= 0 (0: all), got " + std::to_string(table.top));
+  if (table.top < 0)
+    throw InvalidArgument("--top must be >= 0 (0: all), got " + std::to_string(table.top));
   if (table.threshold && !(*table.threshold >= 0 && std::isfinite(*table.threshold))) {
-    throw InvalidArgument("--threshold must be a finite number >= 0, got " + number(*table.threshold));
+    throw InvalidArgument("--threshold must be a finite number >= 0, got " +
+                          number(*table.threshold));
   }
 
   const Loadings target = read_loadings(args.target, args.target_names, "target");
@@ -251,14 +258,15 @@ void add_associate_command(CLI::App& app) {
       ->capture_default_str();
   command->add_option("--lambda-spread", o.lambda_spread, "faithful: spread term's weight")
       ->capture_default_str();
-  command->add_option("--tolerance", o.tolerance,
-                      "corrected: stop when an EM step lowers the cross-entropy by less (relative)")
+  command
+      ->add_option("--tolerance", o.tolerance,
+                   "corrected: stop when an EM step lowers the cross-entropy by less (relative)")
       ->capture_default_str();
-  command->add_option("--max-iterations", o.max_iterations,
-                      "corrected: EM iterations per start")
+  command->add_option("--max-iterations", o.max_iterations, "corrected: EM iterations per start")
       ->capture_default_str();
-  command->add_option("--min-weight", o.min_weight,
-                      "corrected: sources with a smaller share are pruned (0: none)")
+  command
+      ->add_option("--min-weight", o.min_weight,
+                   "corrected: sources with a smaller share are pruned (0: none)")
       ->capture_default_str();
   command->add_option("--restarts", o.restarts, "corrected: random starts per target")
       ->capture_default_str();

@@ -88,7 +88,8 @@ TargetFit CorrectedSolver::run(Index T, Index n) {
     x.maxCoeff(&largest);
     Index kept = 0;
     for (Index i = 0; i < s; ++i) {
-      if ((x[i] >= options_.min_weight && x[i] > 0) || (i == largest && x[largest] < options_.min_weight)) {
+      if ((x[i] >= options_.min_weight && x[i] > 0) ||
+          (i == largest && x[largest] < options_.min_weight)) {
         active_[kept] = active_[i];
         x_[kept] = x_[i];
         for (Index t = 0; t < T; ++t) work_[t * s + kept] = work_[t * s + i];
@@ -120,8 +121,8 @@ TargetFit CorrectedSolver::run(Index T, Index n) {
   return fit;
 }
 
-TargetFit CorrectedSolver::solve(const double* a_data, const double* B, Index T, Index n, Index target,
-                                 double* x_out) {
+TargetFit CorrectedSolver::solve(const double* a_data, const double* B, Index T, Index n,
+                                 Index target, double* x_out) {
   reserve(T, n);
   std::fill(x_out, x_out + n, 0.0);
   TargetFit none;

@@ -19,7 +19,8 @@ constexpr double kBeta2 = 0.999;
 constexpr double kAdamEps = 1e-8;
 
 using Array = Eigen::Map<Eigen::ArrayXd>;
-using Block = Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>;
+using Block =
+    Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>;
 
 void softmax(const Array& z, double temperature, Array& x) {
   x = z / temperature;
@@ -56,7 +57,8 @@ TargetFit FaithfulSolver::solve(const double* a_data, const double* B_data, Inde
     r.matrix().noalias() = B * x.matrix();
     r = a / (r + kEps);
     u.matrix().noalias() = B.transpose() * r.matrix();
-    // g = ∂L/∂x: −u + λ_reg (0.1 (x+eps)^−0.9 + 1/(x+eps)) + (λ_s − λ_e)(log(x+eps) + x/(x+eps)).
+    // g = ∂L/∂x = −u + λ_reg (0.1 (x+eps)^−0.9 + 1/(x+eps))
+    //             + (λ_s − λ_e)(log(x+eps) + x/(x+eps)).
     tmp = x + kEps;
     g = tmp.log();
     tmp = tmp.inverse();

@@ -36,13 +36,12 @@ void AssociationOptions::validate() const {
           "a finite number > 0");
   require(std::isfinite(lambda_reg) && lambda_reg >= 0, "lambda_reg", lambda_reg,
           "a finite number >= 0");
-  require(std::isfinite(lambda_entropy) && lambda_entropy >= 0, "lambda_entropy",
-          lambda_entropy, "a finite number >= 0");
+  require(std::isfinite(lambda_entropy) && lambda_entropy >= 0, "lambda_entropy", lambda_entropy,
+          "a finite number >= 0");
   require(std::isfinite(lambda_spread) && lambda_spread >= 0, "lambda_spread", lambda_spread,
           "a finite number >= 0");
   require(n_threads >= 0, "n_threads", n_threads, ">= 0 (0: all cores)");
-  require(std::isfinite(tolerance) && tolerance > 0, "tolerance", tolerance,
-          "a finite number > 0");
+  require(std::isfinite(tolerance) && tolerance > 0, "tolerance", tolerance, "a finite number > 0");
   require(max_iterations >= 1, "max_iterations", max_iterations, "at least 1");
   require(min_weight >= 0 && min_weight < 1, "min_weight", min_weight, "in [0, 1)");
   require(restarts >= 1, "restarts", restarts, "at least 1");

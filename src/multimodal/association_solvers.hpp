@@ -31,8 +31,7 @@ class CorrectedSolver {
   explicit CorrectedSolver(const AssociationOptions& options) : options_(options) {}
   // Writes the n weights to x_out; the fit has n_sources = 0 when there is no signal (a
   // zero target profile, or every source's is zero).
-  TargetFit solve(const double* a, const double* B, Index T, Index n, Index target,
-                  double* x_out);
+  TargetFit solve(const double* a, const double* B, Index T, Index n, Index target, double* x_out);
 
  private:
   void reserve(Index T, Index n);

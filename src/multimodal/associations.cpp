@@ -30,8 +30,8 @@ void check_values(const DenseMatrix<double>& M, const std::string& name) {
       const double value = M(i, j);
       if (std::isfinite(value) && value >= 0) continue;
       std::ostringstream out;
-      out << name << " has " << (std::isfinite(value) ? "a negative" : "a non-finite")
-          << " value (" << value << ") at row " << i << ", column " << j
+      out << name << " has " << (std::isfinite(value) ? "a negative" : "a non-finite") << " value ("
+          << value << ") at row " << i << ", column " << j
           << "; topic loadings must be finite and >= 0";
       throw InvalidArgument(out.str());
     }
@@ -49,7 +49,8 @@ DenseMatrix<double> normalized_rows(const DenseMatrix<double>& M, const std::str
   for (Index t = 0; t < M.rows(); ++t) {
     if (!(sums[t] > 0)) {
       throw InvalidArgument("topic " + std::to_string(t) + " (row " + std::to_string(t) + ") of " +
-                            name + " sums to 0 and cannot be normalised; drop the topic or "
+                            name +
+                            " sums to 0 and cannot be normalised; drop the topic or "
                             "turn normalisation off");
     }
   }

@@ -104,7 +104,8 @@ TEST(AssociationsFaithful, MatchesPyTorchToOneInAHundredThousand) {
       for (const auto& pair : entry.at("mask")) pairs.emplace_back(pair.at(0), pair.at(1));
       mask = mask_from(pairs, B.cols(), A.cols());
       for (Index g = 0; g < A.cols(); ++g) {
-        if (SparseMatrix<double>(mask.transpose()).row(g).nonZeros() == 0) empty_columns.push_back(g);
+        if (SparseMatrix<double>(mask.transpose()).row(g).nonZeros() == 0)
+          empty_columns.push_back(g);
       }
     }
     const Associations result =
@@ -198,7 +199,10 @@ TEST(Associations, ExactlyProportionalSourceRanksFirstOnlyInCorrectedMode) {
   for (Index g = 0; g < 3; ++g) {
     const Index corrected_rank = rank_of(corrected, g, sources[g]);
     const Index faithful_rank = rank_of(mtopic, g, sources[g]);
-    std::cout << "[ proportional source ] mass rank " << (g == 0 ? 61 : g == 1 ? 151 : 241)
+    std::cout << "[ proportional source ] mass rank "
+              << (g == 0   ? 61
+                  : g == 1 ? 151
+                           : 241)
               << " of " << P << ": corrected rank " << corrected_rank << ", faithful rank "
               << faithful_rank << "\n";
     EXPECT_EQ(corrected_rank, 1);
@@ -263,8 +267,9 @@ TEST(AssociationsCorrected, WeightsAreSparseSharesAndTheSeedPicksTheStarts) {
   const Eigen::MatrixXd W(first.weights);
   for (Index g = 0; g < A.cols(); ++g) {
     EXPECT_NEAR(W.col(g).sum(), 1.0, 1e-12);
-    EXPECT_TRUE(first.fits[g].converged) << "target " << g << ": " << first.fits[g].iterations
-                                         << " iterations, " << first.fits[g].n_sources << " sources";
+    EXPECT_TRUE(first.fits[g].converged)
+        << "target " << g << ": " << first.fits[g].iterations << " iterations, "
+        << first.fits[g].n_sources << " sources";
     EXPECT_LE(first.fits[g].n_sources, 20);
   }
   for (Index k = 0; k < first.weights.nonZeros(); ++k) {

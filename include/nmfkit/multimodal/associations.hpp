@@ -35,7 +35,7 @@ struct AssociationOptions {
   bool normalize = true;         // both: divide A's and B's rows (topics) by their sums
   std::uint64_t seed = 1898;     // corrected: keys the random starts (faithful has none)
   int n_threads = 0;             // threads over targets; 0: all cores
-  double tolerance = 1e-8;       // corrected: stop EM when the cross-entropy falls by less (relative)
+  double tolerance = 1e-8;       // corrected: stop EM when cross-entropy falls less (relative)
   int max_iterations = 20000;    // corrected: EM iterations per start, over all pruning rounds
   double min_weight = 0.02;      // corrected: sources below this share are pruned (0: none)
   int restarts = 3;              // corrected: seeded random starts; the lowest KL is kept
@@ -46,10 +46,10 @@ struct AssociationOptions {
 
 // How one target's fit ended.
 struct TargetFit {
-  int iterations = 0;       // faithful: n_epochs; corrected: EM iterations of the kept start
-  bool converged = false;   // corrected: the tolerance was met; faithful: always false
-  double loss = 0;          // faithful: mTopic's loss; corrected: KL(target ‖ fitted profile)
-  Index n_sources = 0;      // sources with a non-zero weight
+  int iterations = 0;      // faithful: n_epochs; corrected: EM iterations of the kept start
+  bool converged = false;  // corrected: the tolerance was met; faithful: always false
+  double loss = 0;         // faithful: mTopic's loss; corrected: KL(target ‖ fitted profile)
+  Index n_sources = 0;     // sources with a non-zero weight
 };
 
 struct Associations {
