@@ -19,5 +19,6 @@ void add_cluster_command(CLI::App& app);
 void add_select_k_command(CLI::App& app);
 void add_impute_command(CLI::App& app);
 void add_multimodal_command(CLI::App& app);
+void add_associate_command(CLI::App& app);
 
 }  // namespace nmfkit::cli

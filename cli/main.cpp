@@ -43,6 +43,7 @@ int main(int argc, char** argv) {
   nmfkit::cli::add_select_k_command(app);
   nmfkit::cli::add_impute_command(app);
   nmfkit::cli::add_multimodal_command(app);
+  nmfkit::cli::add_associate_command(app);
 
   try {
     app.parse(argc, argv);
