@@ -1,6 +1,7 @@
 // `nmfkit multimodal fit --modality NAME=SOURCE ... --k K --out DIR`: one topic model for
 // several modalities of the same samples (joint NMF, or mTopic's MTM / spatial sMTM),
 // written as the shared sample × topic matrix and one topic × feature matrix per modality.
+// The `multimodal` group is registered here; its select-k lives in its own file.
 
 #include <algorithm>
 #include <cmath>
@@ -31,45 +32,6 @@ namespace {
 
 using nlohmann::json;
 
-// mTopic's preprocessing, in mTopic's order: tf-idf or CLR per modality, then equal mass.
-struct PreprocessFlags {
-  std::vector<std::string> tfidf;  // modality names
-  std::vector<std::string> clr;
-  double scale_counts = 0;  // counts per sample; 0: off
-
-  void add_to(CLI::App& command) {
-    command.add_option("--tfidf", tfidf,
-                       "modalities to weight by x·(ln(N/df)+1), mTopic's tf-idf (comma-separated)")
-        ->delimiter(',');
-    command.add_option("--clr", clr,
-                       "modalities to transform by mTopic's CLR, log1p(x/g) (comma-separated)")
-        ->delimiter(',');
-    command.add_option("--scale-counts", scale_counts,
-                       "scale every modality to this total per sample, after tf-idf/CLR (mTopic "
-                       "uses 10000); 0: off");
-  }
-
-  void apply(multimodal::MultiModalData& data, const Progress& progress) const {
-    for (const auto& name : tfidf) {
-      if (std::find(clr.begin(), clr.end(), name) != clr.end())
-        throw InvalidArgument("modality '" + name + "' is named in both --tfidf and --clr");
-      multimodal::tfidf(data, name);
-      progress.message("modality " + name + ": tf-idf");
-    }
-    for (const auto& name : clr) {
-      multimodal::clr(data, name);
-      progress.message("modality " + name + ": CLR");
-    }
-    if (scale_counts < 0 || !std::isfinite(scale_counts))
-      throw InvalidArgument("--scale-counts " + std::to_string(scale_counts) +
-                            ": expected a number > 0, or 0 for none");
-    if (scale_counts > 0) {
-      multimodal::scale_counts(data, scale_counts);
-      progress.message("every modality scaled to " + std::to_string(scale_counts) + " per sample");
-    }
-  }
-};
-
 struct MultimodalFitArgs {
   ModalityFlags input;
   PreprocessFlags preprocess;
@@ -77,6 +39,7 @@ struct MultimodalFitArgs {
   std::string model = "joint-nmf";
   std::vector<std::string> weights;  // NAME=W
   NmfFlags nmf;
+  MtmFlags mtm;
   int top = 10;
   bool progress = false;
 };
@@ -86,18 +49,9 @@ struct TopicModel {
   DenseMatrix<double> sample_topics;           // samples × k
   std::vector<DenseMatrix<double>> components;  // per modality: k × features
   json details;                                 // model-specific facts for model.json
+  // per modality: more matrices to write beside components.npy, by file name
+  std::vector<std::map<std::string, DenseMatrix<double>>> extra_per_modality;
 };
-
-// Step lines go to stderr on a terminal or with --progress; otherwise (scripts, pipes)
-// stderr carries nothing but warnings and the one error line.
-Progress stderr_progress(bool requested) {
-  Progress progress = interruptible_progress();
-  const bool shown = requested || isatty(STDERR_FILENO);
-  progress.log = [shown](const std::string& line) {
-    if (shown) std::cerr << "nmfkit: " << line << '\n';
-  };
-  return progress;
-}
 
 std::vector<double> modality_weights(const MultimodalFitArgs& args,
                                      const multimodal::MultiModalData& data) {
@@ -143,6 +97,45 @@ TopicModel fit_joint(const MultimodalFitArgs& args, const multimodal::MultiModal
   return model;
 }
 
+// MTM and sMTM: topic proportions E[θ] and profiles E[β_m]; raw λ_m kept beside them.
+TopicModel fit_mtm(const MultimodalFitArgs& args, const multimodal::MultiModalData& data,
+                   const Progress& progress) {
+  const NmfOptions nmf = args.nmf.options();
+  if (!nmf.n_components) throw InvalidArgument("--model " + args.model + " needs --k K (a number)");
+  const auto options = args.mtm.options(static_cast<int>(nmf.n_components.value_or(0)),
+                                        args.nmf.seed, args.nmf.threads);
+  multimodal::MtmModel fitted;
+  json details = {{"alpha", options.effective_alpha()}, {"eta", options.eta},
+                  {"seed", options.seed},               {"max_iter_d", options.max_iter_d},
+                  {"gamma_tol", options.gamma_tol}};
+  if (args.model == "smtm") {
+    const auto xy = args.mtm.read_coordinates(data.n_samples());
+    fitted = multimodal::fit_spatial(data, xy, options, args.mtm.spatial, args.mtm.iterations,
+                                     progress);
+    details["radius"] = args.mtm.spatial.radius;
+    details["n_neighbors"] = args.mtm.spatial.n_neighbors;
+    details["inference"] = "vi";
+  } else if (args.mtm.svi) {
+    fitted = multimodal::fit_svi(data, options, args.mtm.svi_options, progress);
+    const auto& svi = args.mtm.svi_options;
+    details["inference"] = "svi";
+    details["svi"] = {{"batches", svi.n_batches}, {"batch_size", svi.batch_size},
+                      {"tau", svi.tau}, {"kappa", svi.kappa}};
+  } else {
+    fitted = multimodal::fit_vi(data, options, args.mtm.iterations, progress);
+    details["inference"] = "vi";
+  }
+  details["n_iter"] = fitted.n_iter;
+  TopicModel model;
+  model.sample_topics = fitted.topic_proportions();
+  for (std::size_t m = 0; m < data.modalities.size(); ++m) {
+    model.components.push_back(fitted.expected_beta(m));
+    model.extra_per_modality.push_back({{"lambda.npy", fitted.lambda[m]}});
+  }
+  model.details = std::move(details);
+  return model;
+}
+
 std::string top_features_table(const DenseMatrix<double>& components,
                                const std::vector<std::string>& names, int top) {
   std::string out = "topic\trank\tfeature\tweight\n";
@@ -179,6 +172,9 @@ void write_model(const MultimodalFitArgs& args, const multimodal::MultiModalData
     io::write_lines(staged.file(dir + "features.txt").string(), modality.feature_names);
     io::write_text_file(staged.file(dir + "top_features.tsv").string(),
                         top_features_table(model.components[m], modality.feature_names, args.top));
+    if (m < model.extra_per_modality.size())
+      for (const auto& [file, matrix] : model.extra_per_modality[m])
+        io::write_matrix(staged.file(dir + file).string(), matrix);
     modalities.push_back({{"name", modality.name}, {"features", modality.counts.cols()}});
   }
   json info = {{"format", "nmfkit-multimodal"},
@@ -202,7 +198,8 @@ void run_fit(const MultimodalFitArgs& args) {
     progress.message("modality " + m.name + ": " + describe(m.counts));
   args.preprocess.apply(data, progress);
   if (args.top < 1) throw InvalidArgument("--top " + std::to_string(args.top) + ": expected >= 1");
-  const TopicModel model = fit_joint(args, data, progress);
+  const TopicModel model =
+      args.model == "joint-nmf" ? fit_joint(args, data, progress) : fit_mtm(args, data, progress);
   const double seconds = seconds_since(start);
   write_model(args, data, model, seconds);
   std::printf("%s: %lld topics over %zu modalities of %lld samples in %.2f s; wrote %s\n",
@@ -235,19 +232,23 @@ void add_multimodal_command(CLI::App& app) {
              "feature matrix per modality");
   args->input.add_to(*fit);
   args->preprocess.add_to(*fit);
-  fit->add_option("--model", args->model, "joint-nmf (one W shared by every modality)")
-      ->check(CLI::IsMember({"joint-nmf"}))
+  fit->add_option("--model", args->model,
+                  "joint-nmf (one W shared by every modality), mtm (mTopic's multimodal LDA) "
+                  "or smtm (its spatial variant, with --coords)")
+      ->check(CLI::IsMember({"joint-nmf", "mtm", "smtm"}))
       ->capture_default_str();
   fit->add_option("--weight", args->weights,
                   "NAME=W, repeated: weight of a modality's loss (joint-nmf; default 1)");
   args->nmf.solver = "hals";
   args->nmf.add_to(*fit, true);
+  args->mtm.add_to(*fit);
   fit->add_option("--top", args->top, "top features per topic and modality to list")
       ->capture_default_str();
   fit->add_flag("--progress", args->progress,
                 "print each step on stderr (the default on a terminal)");
   fit->add_option("--out", args->out, "output folder")->required();
   fit->callback([args] { run_fit(*args); });
+  add_multimodal_select_k_command(*group);
 }
 
 }  // namespace nmfkit::cli

@@ -1,13 +1,22 @@
 #include "multimodal_input.hpp"
 
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
 #include <filesystem>
+#include <iostream>
 #include <map>
 #include <optional>
+
+#include <unistd.h>
+
+#include "common.hpp"
 
 #include "nmfkit/core/error.hpp"
 #include "nmfkit/io/anndata.hpp"
 #include "nmfkit/io/matrix_file.hpp"
 #include "nmfkit/io/text_file.hpp"
+#include "nmfkit/multimodal/preprocess.hpp"
 
 namespace nmfkit::cli {
 
@@ -146,6 +155,102 @@ multimodal::MultiModalData ModalityFlags::read() const {
   if (samples_from.empty()) data.sample_names = numbered("sample_", data.modalities[0].counts.rows());
   data.validate();
   return data;
+}
+
+void PreprocessFlags::add_to(CLI::App& command) {
+  command.add_option("--tfidf", tfidf,
+                     "modalities to weight by x·(ln(N/df)+1), mTopic's tf-idf (comma-separated)")
+      ->delimiter(',');
+  command.add_option("--clr", clr,
+                     "modalities to transform by mTopic's CLR, log1p(x/g) (comma-separated)")
+      ->delimiter(',');
+  command.add_option("--scale-counts", scale_counts,
+                     "then scale every modality to this total per sample (mTopic: 10000); 0: off");
+}
+
+void PreprocessFlags::apply(multimodal::MultiModalData& data, const Progress& progress) const {
+  for (const auto& name : tfidf)
+    if (std::find(clr.begin(), clr.end(), name) != clr.end())
+      throw InvalidArgument("modality '" + name + "' is named in both --tfidf and --clr");
+  if (scale_counts < 0 || !std::isfinite(scale_counts))
+    throw InvalidArgument("--scale-counts " + std::to_string(scale_counts) +
+                          ": expected a number > 0, or 0 for none");
+  for (const auto& name : tfidf) {
+    multimodal::tfidf(data, name);
+    progress.message("modality " + name + ": tf-idf");
+  }
+  for (const auto& name : clr) {
+    multimodal::clr(data, name);
+    progress.message("modality " + name + ": CLR");
+  }
+  if (scale_counts > 0) {
+    multimodal::scale_counts(data, scale_counts);
+    char total[32];
+    std::snprintf(total, sizeof total, "%g", scale_counts);
+    progress.message(std::string("every modality scaled to ") + total + " per sample");
+  }
+}
+
+void MtmFlags::add_to(CLI::App& command) {
+  command.add_option("--iterations", iterations, "mtm/smtm: VI iterations")->capture_default_str();
+  command.add_option("--alpha", alpha, "mtm/smtm: Dirichlet prior on topic proportions; 0: 1/k");
+  command.add_option("--eta", eta, "mtm/smtm: Dirichlet prior on topic profiles")
+      ->capture_default_str();
+  command.add_option("--max-iter-d", max_iter_d, "mtm/smtm: E-step iterations per sample at most")
+      ->capture_default_str();
+  command.add_option("--gamma-tol", gamma_tol, "mtm/smtm: E-step tolerance on mean |Δγ|")
+      ->capture_default_str();
+  command.add_flag("--svi", svi, "mtm: stochastic variational inference instead of full VI");
+  command.add_option("--batches", svi_options.n_batches, "mtm --svi: updates")
+      ->capture_default_str();
+  command.add_option("--batch-size", svi_options.batch_size, "mtm --svi: samples per update")
+      ->capture_default_str();
+  command.add_option("--tau", svi_options.tau, "mtm --svi: step delay")->capture_default_str();
+  command.add_option("--kappa", svi_options.kappa, "mtm --svi: forgetting rate, in (0.5, 1]")
+      ->capture_default_str();
+  command.add_option("--coords", coordinates, "smtm: samples × 2 coordinates (.npy, .csv, ...)");
+  command.add_option("--radius", spatial.radius,
+                     "smtm: neighbourhood radius, the longest axis scaled to [0, 1]")
+      ->capture_default_str();
+  command.add_option("--n-neighbors", spatial.n_neighbors,
+                     "smtm: keep only this many nearest within the radius (0: all)");
+}
+
+multimodal::MtmOptions MtmFlags::options(int n_topics, std::optional<std::uint64_t> seed,
+                                         int threads) const {
+  multimodal::MtmOptions o;
+  o.n_topics = n_topics;
+  o.alpha = alpha;
+  o.eta = eta;
+  o.max_iter_d = max_iter_d;
+  o.gamma_tol = gamma_tol;
+  if (seed) o.seed = *seed;
+  o.n_threads = threads;
+  o.validate();
+  if (iterations < 1)
+    throw InvalidArgument("--iterations " + std::to_string(iterations) + ": expected >= 1");
+  if (svi) svi_options.validate();
+  spatial.validate();
+  return o;
+}
+
+DenseMatrix<double> MtmFlags::read_coordinates(Index n_samples) const {
+  if (coordinates.empty()) throw InvalidArgument("--model smtm needs --coords FILE");
+  DenseMatrix<double> xy = dense_as<double>(io::read_matrix(coordinates), "--coords");
+  if (xy.rows() != n_samples || xy.cols() != 2)
+    throw InvalidArgument("--coords " + coordinates + ": " + shape_text(xy.rows(), xy.cols()) +
+                          ", expected " + shape_text(n_samples, 2) + " (one x, y per sample)");
+  if (!xy.allFinite()) throw InvalidArgument("--coords " + coordinates + ": not all finite");
+  return xy;
+}
+
+Progress stderr_progress(bool requested) {
+  Progress progress = interruptible_progress();
+  const bool shown = requested || isatty(STDERR_FILENO);
+  progress.log = [shown](const std::string& line) {
+    if (shown) std::cerr << "nmfkit: " << line << '\n';
+  };
+  return progress;
 }
 
 }  // namespace nmfkit::cli
