@@ -2,6 +2,7 @@
 // feature_associations, faithful or corrected): which source features (e.g. peaks) explain
 // each target feature (e.g. a gene), from the two modalities' topic loadings.
 
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
 #include <filesystem>
@@ -32,6 +33,8 @@ struct AssociateArgs {
   std::optional<double> threshold;
   bool dense = false;
   bool no_normalize = false;
+  bool progress = false;
+  std::vector<std::string> targets;  // names; empty: all
   multimodal::AssociationOptions options;
 };
 
@@ -185,8 +188,13 @@ void run(AssociateArgs& args) {
   std::optional<SparseMatrix<double>> mask;
   if (!args.mask.empty()) mask = read_mask(args.mask, source.matrix.cols(), target.matrix.cols());
 
-  Progress progress = interruptible_progress();
-  progress.log = [](const std::string& line) { std::cerr << line << std::endl; };
+  for (const auto& name : args.targets) {
+    const auto it = std::find(target.names.begin(), target.names.end(), name);
+    if (it == target.names.end())
+      throw InvalidArgument("--targets: no target feature named '" + name + "'");
+    args.options.targets.push_back(static_cast<Index>(it - target.names.begin()));
+  }
+  const Progress progress = stderr_progress(args.progress);
   const multimodal::Associations result = multimodal::associate(
       target.matrix, source.matrix, mask ? &*mask : nullptr, args.options, progress);
   const auto rows = multimodal::association_table(result, table);
@@ -275,6 +283,12 @@ void add_associate_command(CLI::App& app) {
   command->add_option("--seed", o.seed, "corrected: seed of the random starts")
       ->capture_default_str();
   command->add_option("--threads", o.n_threads, "threads (0: all cores)")->capture_default_str();
+  command
+      ->add_option("--targets", args->targets,
+                   "only these target features, by name (comma-separated); default: all")
+      ->delimiter(',');
+  command->add_flag("--progress", args->progress,
+                    "print progress on stderr (the default on a terminal)");
   command->add_option("--target-names", args->target_names,
                       "target feature names, one per line (default: features.txt or indices)");
   command->add_option("--source-names", args->source_names,

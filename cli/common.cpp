@@ -38,6 +38,15 @@ Progress interruptible_progress() {
   return progress;
 }
 
+Progress stderr_progress(bool requested) {
+  Progress progress = interruptible_progress();
+  const bool shown = requested || isatty(STDERR_FILENO);
+  progress.log = [shown](const std::string& line) {
+    if (shown) std::cerr << "nmfkit: " << line << '\n';
+  };
+  return progress;
+}
+
 void print_warnings(const std::vector<std::string>& warnings) {
   for (const auto& warning : warnings) std::cerr << "nmfkit: warning: " << warning << '\n';
 }

@@ -24,6 +24,11 @@ AnyMatrix read_input(const std::string& path, const std::string& dtype);
 // (nothing is written, the exit is non-zero).
 Progress interruptible_progress();
 
+// interruptible_progress() whose step lines go to stderr ("nmfkit: ..."), shown on a
+// terminal or when `requested` (--progress); otherwise (scripts, pipes) stderr carries
+// nothing but warnings and the one error line.
+Progress stderr_progress(bool requested);
+
 void print_warnings(const std::vector<std::string>& warnings);
 
 std::string shape_text(Index rows, Index cols);

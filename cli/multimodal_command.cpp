@@ -10,8 +10,6 @@
 #include <iostream>
 #include <map>
 
-#include <unistd.h>
-
 #include <nlohmann/json.hpp>
 
 #include "command.hpp"

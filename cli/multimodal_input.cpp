@@ -4,11 +4,8 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
-#include <iostream>
 #include <map>
 #include <optional>
-
-#include <unistd.h>
 
 #include "common.hpp"
 
@@ -46,6 +43,8 @@ std::vector<std::string> document_names(const std::string& path) {
 
 Source read_source(const std::string& name, const std::string& path) {
   Source source{{name, {}, {}}, std::nullopt, path};
+  if (!fs::exists(path))
+    throw IoError("modality '" + name + "': no such file or folder '" + path + "'");
   if (fs::is_directory(path)) {  // nmfkit vectorize --out DIR
     const fs::path dir(path);
     for (const char* file : {"X.mtx", "vocabulary.txt", "documents.tsv"})
@@ -242,15 +241,6 @@ DenseMatrix<double> MtmFlags::read_coordinates(Index n_samples) const {
                           ", expected " + shape_text(n_samples, 2) + " (one x, y per sample)");
   if (!xy.allFinite()) throw InvalidArgument("--coords " + coordinates + ": not all finite");
   return xy;
-}
-
-Progress stderr_progress(bool requested) {
-  Progress progress = interruptible_progress();
-  const bool shown = requested || isatty(STDERR_FILENO);
-  progress.log = [shown](const std::string& line) {
-    if (shown) std::cerr << "nmfkit: " << line << '\n';
-  };
-  return progress;
 }
 
 }  // namespace nmfkit::cli

@@ -58,10 +58,6 @@ struct MtmFlags {
   DenseMatrix<double> read_coordinates(Index n_samples) const;
 };
 
-// Step lines go to stderr on a terminal or when `requested` (--progress); otherwise
-// (scripts, pipes) stderr carries nothing but warnings and the one error line.
-Progress stderr_progress(bool requested);
-
 // "NAME=VALUE" split at the first '='; `flag` names the option in the error.
 std::pair<std::string, std::string> split_assignment(const std::string& text,
                                                      const std::string& flag);

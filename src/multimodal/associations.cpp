@@ -6,6 +6,7 @@
 
 #include <omp.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -84,6 +85,14 @@ Associations associate(const DenseMatrix<double>& A_in, const DenseMatrix<double
         throw InvalidArgument("the mask has a non-finite value");
     }
   }
+  std::vector<char> selected(G, options.targets.empty() ? 1 : 0);
+  for (Index g : options.targets) {
+    if (g < 0 || g >= G)
+      throw InvalidArgument("targets: " + std::to_string(g) + " is not a target column (A has " +
+                            std::to_string(G) + ")");
+    selected[g] = 1;
+  }
+  const Index n_selected = std::count(selected.begin(), selected.end(), char{1});
   const DenseMatrix<double> A = options.normalize ? normalized_rows(A_in, "A (targets)") : A_in;
   const DenseMatrix<double> B = options.normalize ? normalized_rows(B_in, "B (sources)") : B_in;
 
@@ -112,7 +121,7 @@ Associations associate(const DenseMatrix<double>& A_in, const DenseMatrix<double
       std::vector<double> a(T), block, x;
 #pragma omp for schedule(dynamic, 1)
       for (Index g = 0; g < G; ++g) {
-        if (stop.load(std::memory_order_relaxed)) continue;
+        if (stop.load(std::memory_order_relaxed) || !selected[g]) continue;
         try {
           S.clear();
           if (mask) {
@@ -156,7 +165,7 @@ Associations associate(const DenseMatrix<double>& A_in, const DenseMatrix<double
               last_report = now;
               const double elapsed = std::chrono::duration<double>(now - started).count();
               std::ostringstream line;
-              line << "associate: " << finished << "/" << G << " targets, " << elapsed << " s";
+              line << "associate: " << finished << "/" << n_selected << " targets, " << elapsed << " s";
               progress.log(line.str());
             }
           }
@@ -190,7 +199,7 @@ Associations associate(const DenseMatrix<double>& A_in, const DenseMatrix<double
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   if (progress.log) {
     std::ostringstream line;
-    line << "associate: " << G << "/" << G << " targets (" << to_string(options.mode) << "), "
+    line << "associate: " << n_selected << "/" << n_selected << " targets (" << to_string(options.mode) << "), "
          << result.seconds << " s";
     progress.log(line.str());
   }

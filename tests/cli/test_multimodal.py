@@ -127,3 +127,79 @@ def test_modalities_from_h5mu_and_h5ad(nmfkit):
     np.save(nmfkit.workdir / "other.npy", np.ones((rows + 1, 3)))
     nmfkit.fails("multimodal", "fit", "--modality", f"a={csr}", "--modality", "b=other.npy",
                  "--k", 2, "--out", "bad", mentions=[f"'b' has {rows + 1} samples"])
+
+
+def counts_pair(samples=80, k=3, seed=1):
+    """Count-like data from k planted topics, each with its own block of features."""
+    rng = np.random.RandomState(seed)
+    theta = rng.dirichlet(np.full(k, 0.2), samples)
+    rna = np.zeros((samples, 30))
+    atac = np.zeros((samples, 45))
+    for t in range(k):
+        rna[:, t * 10:(t + 1) * 10] += np.outer(theta[:, t], rng.rand(10) + 0.5) * 20
+        atac[:, t * 15:(t + 1) * 15] += np.outer(theta[:, t], rng.rand(15) + 0.5) * 20
+    return np.round(rna), np.round(atac)
+
+
+@pytest.mark.parametrize("extra", [[], ["--svi", "--batches", 30, "--batch-size", 20]])
+def test_mtm_recovers_planted_topics(nmfkit, extra):
+    rna, atac = counts_pair()
+    write_pair(nmfkit, rna, atac)
+    nmfkit.ok("multimodal", "fit", "--modality", "rna=rna.npy", "--modality", "atac=atac.mtx",
+              "--model", "mtm", "--k", 3, "--iterations", 40, *extra, "--out", "mtm")
+    out = nmfkit.workdir / "mtm"
+    theta = np.load(out / "sample_topics.npy")
+    beta = np.load(out / "rna" / "components.npy")
+    lam = np.load(out / "rna" / "lambda.npy")
+    assert theta.shape == (80, 3) and np.allclose(theta.sum(axis=1), 1)
+    assert np.allclose(beta.sum(axis=1), 1) and np.allclose(beta, lam / lam.sum(axis=1, keepdims=True))
+    # Each fitted topic puts most of its mass on one planted block of genes.
+    blocks = beta.reshape(3, 3, 10).sum(axis=2)
+    assert sorted(blocks.argmax(axis=1)) == [0, 1, 2] and blocks.max(axis=1).min() > 0.8
+    info = json.loads((out / "model.json").read_text())
+    assert info["model"] == "mtm" and info["seed"] == 2291
+    assert info["inference"] == ("svi" if extra else "vi")
+
+
+def test_smtm_needs_coordinates_of_every_sample(nmfkit):
+    rna, atac = counts_pair(samples=40)
+    write_pair(nmfkit, rna, atac)
+    np.save(nmfkit.workdir / "xy.npy", np.random.RandomState(0).rand(40, 2))
+    np.save(nmfkit.workdir / "short_xy.npy", np.zeros((39, 2)))
+    base = ["multimodal", "fit", "--modality", "rna=rna.npy", "--model", "smtm", "--k", 2]
+    nmfkit.fails(*base, "--out", "s", mentions=["--coords"])
+    nmfkit.fails(*base, "--coords", "short_xy.npy", "--out", "s", mentions=["39 × 2", "40 × 2"])
+    nmfkit.fails(*base, "--coords", "xy.npy", "--radius", -1, "--out", "s", mentions=["radius"])
+    nmfkit.ok(*base, "--coords", "xy.npy", "--radius", 0.2, "--iterations", 5, "--out", "s")
+    assert json.loads((nmfkit.workdir / "s" / "model.json").read_text())["radius"] == 0.2
+
+
+def test_mtm_errors(nmfkit):
+    rna, atac = counts_pair(samples=20)
+    write_pair(nmfkit, rna, atac)
+    base = ["multimodal", "fit", "--modality", "rna=rna.npy", "--model", "mtm"]
+    nmfkit.fails(*base, "--k", "auto", "--out", "m", mentions=["needs --k"])
+    nmfkit.fails(*base, "--k", 2, "--iterations", 0, "--out", "m", mentions=["--iterations 0"])
+    nmfkit.fails(*base, "--k", 2, "--eta", 0, "--out", "m", mentions=["eta"])
+    nmfkit.fails(*base, "--k", 2, "--svi", "--kappa", 0.3, "--out", "m", mentions=["kappa"])
+    assert not (nmfkit.workdir / "m").exists()
+
+
+def test_select_k_by_held_out_likelihood(nmfkit):
+    rna, atac = counts_pair(samples=90, k=3, seed=4)
+    write_pair(nmfkit, rna, atac)
+    result = nmfkit.ok("multimodal", "select-k", "--modality", "rna=rna.npy", "--modality",
+                       "atac=atac.mtx", "--k", "1,2,3,4,5,6", "--folds", 3, "--iterations", 30,
+                       "--out", "sel")
+    out = nmfkit.workdir / "sel"
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["ks"] == [1, 2, 3, 4, 5, 6]
+    means = summary["mean_log_likelihood"]
+    assert np.argmax(means) >= 2  # no gain in held-out likelihood from too few topics
+    assert 3 <= summary["best_k"] <= 5, summary
+    assert f"chosen k = {summary['best_k']}" in result.stdout
+    scores = (out / "scores.tsv").read_text().splitlines()
+    assert scores[0] == "fold\tk\trna\tatac\ttotal" and len(scores) == 1 + 3 * 6
+    assert "<svg" in (out / "select_k.svg").read_text()
+    nmfkit.fails("multimodal", "select-k", "--modality", "rna=rna.npy", "--k", "2,3",
+                 "--out", "bad", mentions=["ks"])

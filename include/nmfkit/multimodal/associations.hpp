@@ -39,6 +39,8 @@ struct AssociationOptions {
   int max_iterations = 20000;    // corrected: EM iterations per start, over all pruning rounds
   double min_weight = 0.02;      // corrected: sources below this share are pruned (0: none)
   int restarts = 3;              // corrected: seeded random starts; the lowest KL is kept
+  std::vector<Index> targets;    // both: solve only these target columns (after the
+                                 // normalisation over all); empty: every target
 
   // Throws InvalidArgument naming the parameter, its value and what is allowed.
   void validate() const;
