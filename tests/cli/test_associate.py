@@ -34,11 +34,11 @@ def read_table(path):
 @pytest.mark.parametrize("mode", ["corrected", "faithful"])
 def test_associate_writes_table_dense_weights_and_summary(nmfkit, mode):
     A, B, mask = write_inputs(nmfkit.workdir)
-    result = nmfkit.ok("associate", "A.npy", "B.npy", "--out", "res", "--mode", mode,
+    result = nmfkit.ok("associate", "A.npy", "B.npy", "--out", "res", "--mode", mode, "--progress",
                        "--mask", "mask.mtx", "--dense", "--top", 3, "--n-epochs", 200,
                        "--target-names", "genes.txt", "--source-names", "peaks.txt")
     assert "12 targets, 20 sources, 6 topics" in result.stdout
-    assert "associate: 12/12 targets" in result.stderr  # progress goes to stderr
+    assert "nmfkit: associate: 12/12 targets" in result.stderr  # --progress: on stderr
     out = nmfkit.workdir / "res"
     assert sorted(p.name for p in out.iterdir()) == ["associations.json", "associations.npy",
                                                      "associations.tsv"]
@@ -142,3 +142,20 @@ def test_associate_rejects_bad_matrices_and_writes_nothing(nmfkit, change, menti
     before = nmfkit.files()
     nmfkit.fails("associate", "A.npy", "B.npy", "--out", "res", mentions=mentions)
     assert nmfkit.files() == before
+
+
+@pytest.mark.parametrize("mode", ["corrected", "faithful"])
+def test_chosen_targets_get_the_columns_of_the_full_run(nmfkit, mode):
+    write_inputs(nmfkit.workdir)
+    common = ["A.npy", "B.npy", "--mode", mode, "--n-epochs", 100, "--dense",
+              "--target-names", "genes.txt"]
+    nmfkit.ok("associate", *common, "--out", "all")
+    nmfkit.ok("associate", *common, "--targets", "gene3,gene7", "--out", "some")
+    full = np.load(nmfkit.workdir / "all" / "associations.npy")
+    some = np.load(nmfkit.workdir / "some" / "associations.npy")
+    assert np.array_equal(some[:, [3, 7]], full[:, [3, 7]])  # normalised over all targets
+    assert not np.delete(some, [3, 7], axis=1).any()
+    assert {t for t, _, _, _ in read_table(nmfkit.workdir / "some" / "associations.tsv")} == {
+        "gene3", "gene7"}
+    nmfkit.fails("associate", *common, "--targets", "gene99", "--out", "bad",
+                 mentions=["no target feature named 'gene99'"])
