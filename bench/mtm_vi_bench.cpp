@@ -44,10 +44,10 @@ int main(int argc, char** argv) {
     mod.counts = std::move(X);
     data.modalities.push_back(std::move(mod));
   }
-  std::printf("%ld samples, features 2000 5000, %ld non-zeros, K = %d, threads %d\n",
-              static_cast<long>(n),
-              static_cast<long>(data.modalities[0].counts.stored() + data.modalities[1].counts.stored()),
-              K, threads);
+  std::printf(
+      "%ld samples, features 2000 5000, %ld non-zeros, K = %d, threads %d\n", static_cast<long>(n),
+      static_cast<long>(data.modalities[0].counts.stored() + data.modalities[1].counts.stored()), K,
+      threads);
   MtmOptions options;
   options.n_topics = K;
   options.n_threads = threads;

@@ -95,18 +95,12 @@ SparseMatrix<double> read_mask(const std::string& path, Index sources, Index tar
   return std::get<DenseMatrix<double>>(matrix.storage()).sparseView();
 }
 
-std::string number(double value) {
-  char buffer[32];
-  const auto end = std::to_chars(buffer, buffer + sizeof buffer, value).ptr;
-  return std::string(buffer, end);
-}
-
 std::string table_text(const std::vector<multimodal::AssociationRow>& rows, const Loadings& target,
                        const Loadings& source) {
   std::string out = "target\tsource\tweight\trank\n";
   for (const auto& row : rows) {
-    out += target.names[row.target] + "\t" + source.names[row.source] + "\t" + number(row.weight) +
-           "\t" + std::to_string(row.rank) + "\n";
+    out += target.names[row.target] + "\t" + source.names[row.source] + "\t" +
+           value_text(row.weight) + "\t" + std::to_string(row.rank) + "\n";
   }
   return out;
 }
@@ -180,7 +174,7 @@ void run(AssociateArgs& args) {
     throw InvalidArgument("--top must be >= 0 (0: all), got " + std::to_string(table.top));
   if (table.threshold && !(*table.threshold >= 0 && std::isfinite(*table.threshold))) {
     throw InvalidArgument("--threshold must be a finite number >= 0, got " +
-                          number(*table.threshold));
+                          value_text(*table.threshold));
   }
 
   const Loadings target = read_loadings(args.target, args.target_names, "target");

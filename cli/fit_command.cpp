@@ -37,12 +37,13 @@ io::NmfModel fit_model(Matrix& X, const FitArgs& args, NmfOptions options) {
     custom = Factors<T>{dense_as<T>(read_input(args.init_W, "auto"), "--init-w"),
                         dense_as<T>(read_input(args.init_H, "auto"), "--init-h")};
   }
-  if (!custom && args.nmf.k_auto()) options.n_components = choose_k(X, weights, options, args.select);
+  if (!custom && args.nmf.k_auto())
+    options.n_components = choose_k(X, weights, options, args.select);
   const auto start = std::chrono::steady_clock::now();
-  NmfResult<T> result = args.missing.any()
-                            ? fit(X, weights, options, custom ? &*custom : nullptr,
-                                  interruptible_progress())
-                            : fit(X, options, custom ? &*custom : nullptr, interruptible_progress());
+  NmfResult<T> result =
+      args.missing.any()
+          ? fit(X, weights, options, custom ? &*custom : nullptr, interruptible_progress())
+          : fit(X, options, custom ? &*custom : nullptr, interruptible_progress());
   const double seconds = seconds_since(start);
   return model_of(std::move(result), std::move(options), args.input, seconds);
 }
@@ -91,7 +92,9 @@ void add_fit_command(CLI::App& app) {
   auto args = std::make_shared<FitArgs>();
   auto* command = app.add_subcommand(
       "fit", "Factorise a non-negative matrix X (samples × features) as W·H and save the model");
-  command->add_option("INPUT", args->input, "matrix file: .mtx[.gz], .npy, .csv[.gz], .tsv[.gz], .h5ad (its X)")
+  command
+      ->add_option("INPUT", args->input,
+                   "matrix file: .mtx[.gz], .npy, .csv[.gz], .tsv[.gz], .h5ad (its X)")
       ->required();
   command->add_option("--out", args->out, "directory for W.npy, H.npy and model.json")->required();
   args->nmf.add_to(*command, /*k_required=*/true);

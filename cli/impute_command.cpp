@@ -53,20 +53,20 @@ void run(const ImputeArgs& args) {
     return out;
   });
   if (filled.is_sparse() && io::format_from_path(args.out) != io::MatrixFormat::MatrixMarket) {
-    throw InvalidArgument("the imputed matrix is sparse: write it to a .mtx file, not " +
-                          args.out);
+    throw InvalidArgument("the imputed matrix is sparse: write it to a .mtx file, not " + args.out);
   }
   if (!args.model.empty()) io::save_nmf_model(args.model, model);
   io::write_matrix(args.out, filled);
   print_warnings(model.warnings);
-  std::printf("impute %s: %s, %lld missing entries (%s)\n", args.input.c_str(),
-              describe(X).c_str(), static_cast<long long>(missing.missing),
-              args.missing.describe().c_str());
-  std::printf("       solver %s, k %lld: error %.6g on the observed entries after %d iterations "
-              "in %.3f s\n",
-              model.options.solver.c_str(), static_cast<long long>(model.H.rows()),
-              model.reconstruction_error, model.n_iter, seconds);
-  std::printf("wrote %s (%s)%s\n", args.out.c_str(), shape_text(filled.rows(), filled.cols()).c_str(),
+  std::printf("impute %s: %s, %lld missing entries (%s)\n", args.input.c_str(), describe(X).c_str(),
+              static_cast<long long>(missing.missing), args.missing.describe().c_str());
+  std::printf(
+      "       solver %s, k %lld: error %.6g on the observed entries after %d iterations "
+      "in %.3f s\n",
+      model.options.solver.c_str(), static_cast<long long>(model.H.rows()),
+      model.reconstruction_error, model.n_iter, seconds);
+  std::printf("wrote %s (%s)%s\n", args.out.c_str(),
+              shape_text(filled.rows(), filled.cols()).c_str(),
               args.model.empty() ? "" : (", model in " + args.model).c_str());
 }
 
@@ -77,7 +77,9 @@ void add_impute_command(CLI::App& app) {
   args->nmf.solver = "hals";
   auto* command = app.add_subcommand(
       "impute", "Fill the missing entries of a matrix from an NMF fitted to the observed ones");
-  command->add_option("INPUT", args->input, "matrix file: .mtx[.gz], .npy, .csv[.gz], .tsv[.gz], .h5ad (its X)")
+  command
+      ->add_option("INPUT", args->input,
+                   "matrix file: .mtx[.gz], .npy, .csv[.gz], .tsv[.gz], .h5ad (its X)")
       ->required();
   command->add_option("--out", args->out, "the completed matrix: .npy, .csv, .tsv or .mtx")
       ->required();

@@ -168,7 +168,8 @@ void add_info_command(CLI::App& app) {
       "use (NaN, Inf, negative) or that carry nothing (all-zero rows and columns). Problems "
       "are reported, not errors: the exit status is 0 whenever the file could be read.");
   sub->add_option("file", options->path,
-                  "matrix file: .mtx, .npy, .csv, .tsv or .txt (text formats optionally .gz), or .h5ad (its X)")
+                  "matrix file: .mtx, .npy, .csv, .tsv or .txt (text formats optionally .gz), or "
+                  ".h5ad (its X)")
       ->required();
   sub->add_flag("--json", options->json,
                 "print one JSON object instead of text (default: text); positions are 0-based "

@@ -44,7 +44,7 @@ struct MultimodalFitArgs {
 
 // What every model hands to the writer.
 struct TopicModel {
-  DenseMatrix<double> sample_topics;           // samples × k
+  DenseMatrix<double> sample_topics;            // samples × k
   std::vector<DenseMatrix<double>> components;  // per modality: k × features
   json details;                                 // model-specific facts for model.json
   // per modality: more matrices to write beside components.npy, by file name
@@ -84,14 +84,10 @@ TopicModel fit_joint(const MultimodalFitArgs& args, const multimodal::MultiModal
   json errors = json::object();
   for (std::size_t m = 0; m < data.modalities.size(); ++m)
     errors[data.modalities[m].name] = result.modality_errors[m];
-  model.details = {{"solver", options.nmf.solver},
-                   {"beta_loss", options.nmf.beta_loss},
-                   {"weights", options.weights},
-                   {"seed", result.random_state},
-                   {"n_iter", result.n_iter},
-                   {"converged", result.converged},
-                   {"objective", result.objective},
-                   {"reconstruction_errors", errors}};
+  model.details = {{"solver", options.nmf.solver},  {"beta_loss", options.nmf.beta_loss},
+                   {"weights", options.weights},    {"seed", result.random_state},
+                   {"n_iter", result.n_iter},       {"converged", result.converged},
+                   {"objective", result.objective}, {"reconstruction_errors", errors}};
   return model;
 }
 
@@ -103,13 +99,15 @@ TopicModel fit_mtm(const MultimodalFitArgs& args, const multimodal::MultiModalDa
   const auto options = args.mtm.options(static_cast<int>(nmf.n_components.value_or(0)),
                                         args.nmf.seed, args.nmf.threads);
   multimodal::MtmModel fitted;
-  json details = {{"alpha", options.effective_alpha()}, {"eta", options.eta},
-                  {"seed", options.seed},               {"max_iter_d", options.max_iter_d},
+  json details = {{"alpha", options.effective_alpha()},
+                  {"eta", options.eta},
+                  {"seed", options.seed},
+                  {"max_iter_d", options.max_iter_d},
                   {"gamma_tol", options.gamma_tol}};
   if (args.model == "smtm") {
     const auto xy = args.mtm.read_coordinates(data.n_samples());
-    fitted = multimodal::fit_spatial(data, xy, options, args.mtm.spatial, args.mtm.iterations,
-                                     progress);
+    fitted =
+        multimodal::fit_spatial(data, xy, options, args.mtm.spatial, args.mtm.iterations, progress);
     details["radius"] = args.mtm.spatial.radius;
     details["n_neighbors"] = args.mtm.spatial.n_neighbors;
     details["inference"] = "vi";
@@ -117,8 +115,10 @@ TopicModel fit_mtm(const MultimodalFitArgs& args, const multimodal::MultiModalDa
     fitted = multimodal::fit_svi(data, options, args.mtm.svi_options, progress);
     const auto& svi = args.mtm.svi_options;
     details["inference"] = "svi";
-    details["svi"] = {{"batches", svi.n_batches}, {"batch_size", svi.batch_size},
-                      {"tau", svi.tau}, {"kappa", svi.kappa}};
+    details["svi"] = {{"batches", svi.n_batches},
+                      {"batch_size", svi.batch_size},
+                      {"tau", svi.tau},
+                      {"kappa", svi.kappa}};
   } else {
     fitted = multimodal::fit_vi(data, options, args.mtm.iterations, progress);
     details["inference"] = "vi";
@@ -226,8 +226,9 @@ void add_multimodal_command(CLI::App& app) {
 
   auto args = std::make_shared<MultimodalFitArgs>();
   auto* fit = group->add_subcommand(
-      "fit", "Fit topics shared by all modalities: a sample × topic matrix and one topic × "
-             "feature matrix per modality");
+      "fit",
+      "Fit topics shared by all modalities: a sample × topic matrix and one topic × "
+      "feature matrix per modality");
   args->input.add_to(*fit);
   args->preprocess.add_to(*fit);
   fit->add_option("--model", args->model,

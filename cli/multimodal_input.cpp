@@ -24,7 +24,7 @@ namespace fs = std::filesystem;
 struct Source {
   multimodal::Modality modality;
   std::optional<std::vector<std::string>> sample_names;  // when the source carries them
-  std::string origin;                                     // for error messages
+  std::string origin;                                    // for error messages
 };
 
 bool has_suffix(const std::string& path, const std::string& suffix) {
@@ -37,7 +37,8 @@ std::vector<std::string> document_names(const std::string& path) {
   std::vector<std::string> lines = io::read_lines(path);
   if (lines.empty()) throw FormatError(path, "line 1", "expected a header line");
   std::vector<std::string> names;
-  for (std::size_t i = 1; i < lines.size(); ++i) names.push_back(lines[i].substr(0, lines[i].find('\t')));
+  for (std::size_t i = 1; i < lines.size(); ++i)
+    names.push_back(lines[i].substr(0, lines[i].find('\t')));
   return names;
 }
 
@@ -112,7 +113,8 @@ multimodal::MultiModalData ModalityFlags::read() const {
     io::MuData mdata = io::read_h5mu(h5mu);
     for (auto& [name, adata] : mdata.modalities)
       sources.push_back({{name, std::move(adata.X), std::move(adata.var_names)},
-                         mdata.obs_names, h5mu + " (mod/" + name + ")"});
+                         mdata.obs_names,
+                         h5mu + " (mod/" + name + ")"});
   }
   for (const auto& text : modalities) {
     const auto [name, path] = split_assignment(text, "--modality");
@@ -151,17 +153,20 @@ multimodal::MultiModalData ModalityFlags::read() const {
     }
     data.modalities.push_back(std::move(m));
   }
-  if (samples_from.empty()) data.sample_names = numbered("sample_", data.modalities[0].counts.rows());
+  if (samples_from.empty())
+    data.sample_names = numbered("sample_", data.modalities[0].counts.rows());
   data.validate();
   return data;
 }
 
 void PreprocessFlags::add_to(CLI::App& command) {
-  command.add_option("--tfidf", tfidf,
-                     "modalities to weight by x·(ln(N/df)+1), mTopic's tf-idf (comma-separated)")
+  command
+      .add_option("--tfidf", tfidf,
+                  "modalities to weight by x·(ln(N/df)+1), mTopic's tf-idf (comma-separated)")
       ->delimiter(',');
-  command.add_option("--clr", clr,
-                     "modalities to transform by mTopic's CLR, log1p(x/g) (comma-separated)")
+  command
+      .add_option("--clr", clr,
+                  "modalities to transform by mTopic's CLR, log1p(x/g) (comma-separated)")
       ->delimiter(',');
   command.add_option("--scale-counts", scale_counts,
                      "then scale every modality to this total per sample (mTopic: 10000); 0: off");
@@ -208,8 +213,9 @@ void MtmFlags::add_to(CLI::App& command) {
   command.add_option("--kappa", svi_options.kappa, "mtm --svi: forgetting rate, in (0.5, 1]")
       ->capture_default_str();
   command.add_option("--coords", coordinates, "smtm: samples × 2 coordinates (.npy, .csv, ...)");
-  command.add_option("--radius", spatial.radius,
-                     "smtm: neighbourhood radius, the longest axis scaled to [0, 1]")
+  command
+      .add_option("--radius", spatial.radius,
+                  "smtm: neighbourhood radius, the longest axis scaled to [0, 1]")
       ->capture_default_str();
   command.add_option("--n-neighbors", spatial.n_neighbors,
                      "smtm: keep only this many nearest within the radius (0: all)");

@@ -98,17 +98,17 @@ void run(const MultimodalSelectArgs& args) {
   io::StagedDirectory staged(args.out);
   io::write_text_file(staged.file("scores.tsv").string(), scores_table(result));
   io::write_text_file(staged.file("select_k.svg").string(), plot(result));
-  json summary = {{"best_k", result.best_k},
-                  {"ks", result.ks},
-                  {"mean_log_likelihood", result.mean_total},
-                  {"plateau_threshold", args.plateau_threshold},
-                  {"curve", {{"params", result.fit.params},
-                             {"r2", result.fit.r2},
-                             {"plateau_x", result.fit.plateau_x}}},
-                  {"folds", args.folds},
-                  {"iterations", options.n_iter},
-                  {"model", coordinates.size() ? "smtm" : "mtm"},
-                  {"seconds", seconds}};
+  json summary = {
+      {"best_k", result.best_k},
+      {"ks", result.ks},
+      {"mean_log_likelihood", result.mean_total},
+      {"plateau_threshold", args.plateau_threshold},
+      {"curve",
+       {{"params", result.fit.params}, {"r2", result.fit.r2}, {"plateau_x", result.fit.plateau_x}}},
+      {"folds", args.folds},
+      {"iterations", options.n_iter},
+      {"model", coordinates.size() ? "smtm" : "mtm"},
+      {"seconds", seconds}};
   io::write_text_file(staged.file("summary.json").string(), summary.dump(2) + "\n");
   std::vector<std::string> folds;
   for (std::size_t i = 0; i < result.fold_of_sample.size(); ++i)
@@ -119,8 +119,8 @@ void run(const MultimodalSelectArgs& args) {
   std::printf("k\tmean held-out log-likelihood\n");
   for (std::size_t i = 0; i < result.ks.size(); ++i)
     std::printf("%d\t%.6g\n", result.ks[i], result.mean_total[i]);
-  std::printf("chosen k = %d (curve r² = %.3f) in %.1f s; wrote %s\n", result.best_k,
-              result.fit.r2, seconds, args.out.c_str());
+  std::printf("chosen k = %d (curve r² = %.3f) in %.1f s; wrote %s\n", result.best_k, result.fit.r2,
+              seconds, args.out.c_str());
 }
 
 }  // namespace
@@ -140,11 +140,13 @@ void add_multimodal_select_k_command(CLI::App& group) {
       ->capture_default_str();
   command->add_option("--seed", args->seed, "folds and starts (default: mTopic's 2291)");
   command->add_option("--threads", args->threads, "threads; 0: all cores");
-  command->add_option("--plateau-threshold", args->plateau_threshold,
-                      "chosen k: where the fitted curve's slope falls to this share of its "
-                      "largest")
+  command
+      ->add_option("--plateau-threshold", args->plateau_threshold,
+                   "chosen k: where the fitted curve's slope falls to this share of its "
+                   "largest")
       ->capture_default_str();
-  command->add_flag("--progress", args->progress, "print each fit on stderr (default on a terminal)");
+  command->add_flag("--progress", args->progress,
+                    "print each fit on stderr (default on a terminal)");
   command->add_option("--out", args->out, "output folder")->required();
   command->callback([args] { run(*args); });
 }

@@ -120,7 +120,8 @@ std::string plot(const select::Selection& selection) {
     silhouettes.push_back(lowest);
     silhouettes.push_back(mean);
     if (selection.stability_k) {
-      silhouettes.push_back(marker("chosen by stability", *selection.stability_k, -1, 1, "#777777"));
+      silhouettes.push_back(
+          marker("chosen by stability", *selection.stability_k, -1, 1, "#777777"));
     }
     report::LinePlotOptions bottom;
     bottom.title = "select-k: stability (silhouettes of the matched components)";
@@ -147,8 +148,11 @@ json summary(const SelectKArgs& args, const AnyMatrix& X, const select::SelectOp
              const select::Selection& selection) {
   json j;
   j["input"] = args.input;
-  j["matrix"] = {{"rows", X.rows()}, {"cols", X.cols()}, {"stored", X.stored()},
-                 {"sparse", X.is_sparse()}, {"dtype", to_string(X.dtype())}};
+  j["matrix"] = {{"rows", X.rows()},
+                 {"cols", X.cols()},
+                 {"stored", X.stored()},
+                 {"sparse", X.is_sparse()},
+                 {"dtype", to_string(X.dtype())}};
   j["missing"] = args.missing.describe();
   j["method"] = select::to_string(options.method);
   j["k"] = args.k;
@@ -196,10 +200,9 @@ void run(const SelectKArgs& args) {
   const select::Selection selection = X.visit([&](auto& m) {
     using T = typename std::decay_t<decltype(m)>::Scalar;
     const EntryWeights<T> weights = args.missing.weights_for(m);
-    return select::select_k(m, weights, options, interruptible_progress(),
-                            [](const select::KScore& score) {
-                              std::cerr << score_line(score) << std::endl;
-                            });
+    return select::select_k(
+        m, weights, options, interruptible_progress(),
+        [](const select::KScore& score) { std::cerr << score_line(score) << std::endl; });
   });
   io::StagedDirectory staged(args.out);
   io::write_text_file(staged.file("selection.tsv").string(), table(selection));
@@ -210,7 +213,8 @@ void run(const SelectKArgs& args) {
 
   std::printf("select-k %s: %s, %zu values of k in %.1f s\n", args.input.c_str(),
               describe(X).c_str(), selection.scores.size(), selection.seconds);
-  if (selection.cv_k) std::printf("  cv:        k = %lld\n", static_cast<long long>(*selection.cv_k));
+  if (selection.cv_k)
+    std::printf("  cv:        k = %lld\n", static_cast<long long>(*selection.cv_k));
   if (selection.stability_k) {
     std::printf("  stability: k = %lld\n", static_cast<long long>(*selection.stability_k));
   }
@@ -227,7 +231,9 @@ void add_select_k_command(CLI::App& app) {
       "select-k",
       "Choose the number of components: speckled-holdout cross-validation and/or NMFk "
       "stability over a range of k");
-  command->add_option("INPUT", args->input, "matrix file: .mtx[.gz], .npy, .csv[.gz], .tsv[.gz], .h5ad (its X)")
+  command
+      ->add_option("INPUT", args->input,
+                   "matrix file: .mtx[.gz], .npy, .csv[.gz], .tsv[.gz], .h5ad (its X)")
       ->required();
   command->add_option("--out", args->out, "directory for selection.tsv, .json and .svg")
       ->required();

@@ -260,7 +260,9 @@ void add_svd_command(CLI::App& app) {
       "Singular value decomposition X = U·diag(S)·Vt: all values (full, as "
       "numpy.linalg.svd) or the K largest (randomized, as scikit-learn's randomized_svd), "
       "with a scree plot");
-  command->add_option("INPUT", args->input, "matrix file: .mtx[.gz], .npy, .csv[.gz], .tsv[.gz], .h5ad (its X)")
+  command
+      ->add_option("INPUT", args->input,
+                   "matrix file: .mtx[.gz], .npy, .csv[.gz], .tsv[.gz], .h5ad (its X)")
       ->required();
   command
       ->add_option("--out", args->out,

@@ -256,8 +256,8 @@ std::uint64_t NumpyGenerator::interval(std::uint64_t max) {
 
 std::int64_t NumpyGenerator::integers(std::int64_t low, std::int64_t high) {
   if (low >= high) {
-    throw InvalidArgument("integers needs low < high, got low " + std::to_string(low) +
-                          ", high " + std::to_string(high));
+    throw InvalidArgument("integers needs low < high, got low " + std::to_string(low) + ", high " +
+                          std::to_string(high));
   }
   const std::uint64_t max = static_cast<std::uint64_t>(high) - static_cast<std::uint64_t>(low) - 1;
   return static_cast<std::int64_t>(static_cast<std::uint64_t>(low) + bounded(max));

@@ -244,7 +244,8 @@ std::vector<std::string> read_strings(const File& f, hid_t source, const std::st
   Id space(attribute ? H5Aget_space(source) : H5Dget_space(source));
   if (!type.valid() || !space.valid()) f.fail(object, "cannot read: " + hdf5_message());
   const auto dims = dimensions(f, space.get(), object);
-  if (dims.size() > 1) f.fail(object, "expected a list of names, found the shape " + shape_text(dims));
+  if (dims.size() > 1)
+    f.fail(object, "expected a list of names, found the shape " + shape_text(dims));
   const std::size_t count = element_count(dims);
 
   // In records, only the first field: HDF5 matches fields by name when converting.
@@ -328,7 +329,8 @@ std::optional<std::string> string_attribute(const File& f, hid_t object, const c
   const std::string where = object_path + " (attribute " + name + ")";
   if (!attribute.valid()) f.fail(where, "cannot open: " + hdf5_message());
   auto values = read_strings(f, attribute.get(), where);
-  if (values.size() != 1) f.fail(where, "expected one string, found " + std::to_string(values.size()));
+  if (values.size() != 1)
+    f.fail(where, "expected one string, found " + std::to_string(values.size()));
   return values.front();
 }
 
@@ -343,7 +345,8 @@ std::vector<std::int64_t> integer_attribute(const File& f, hid_t object, const c
     f.fail(where, "expected integers, found " + class_text(H5Tget_class(type.get())));
   }
   const auto dims = dimensions(f, space.get(), where);
-  if (dims.size() > 1) f.fail(where, "expected a list of integers, found the shape " + shape_text(dims));
+  if (dims.size() > 1)
+    f.fail(where, "expected a list of integers, found the shape " + shape_text(dims));
   std::vector<std::int64_t> values(element_count(dims));
   if (!values.empty() && H5Aread(attribute.get(), H5T_NATIVE_INT64, values.data()) < 0) {
     f.fail(where, "cannot read: " + hdf5_message());
@@ -362,7 +365,8 @@ Stored stored_numbers(const File& f, hid_t dataset, const std::string& object) {
     const std::size_t size = H5Tget_size(type.get());
     if (size == 4) return Stored::Float32;
     if (size == 2 || size == 8) return Stored::Float64;
-    f.fail(object, "floats of " + std::to_string(size) + " bytes are not supported; expected 2, 4 or 8");
+    f.fail(object,
+           "floats of " + std::to_string(size) + " bytes are not supported; expected 2, 4 or 8");
   }
   f.fail(object, "expected numbers, found " + class_text(type_class));
 }
@@ -435,7 +439,8 @@ template <class T>
 std::vector<T> read_vector(const File& f, hid_t group, const std::string& name,
                            const std::string& group_path) {
   const Dataset d = open_dataset(f, group, name, child_path(group_path, name));
-  if (d.dims.size() != 1) f.fail(d.object, "expected a 1-D array, found the shape " + shape_text(d.dims));
+  if (d.dims.size() != 1)
+    f.fail(d.object, "expected a 1-D array, found the shape " + shape_text(d.dims));
   const Stored stored = stored_numbers(f, d.id.get(), d.object);
   if (std::is_integral_v<T> && stored != Stored::Integer) {
     f.fail(d.object, "expected integers, found floats");
@@ -476,7 +481,8 @@ void canonicalise(std::vector<std::int64_t>& indptr, std::vector<std::int64_t>& 
     const std::int64_t end = indptr[s + 1];
     const std::int64_t slice_start = write;
     bool increasing = true;
-    for (std::int64_t k = begin + 1; k < end && increasing; ++k) increasing = indices[k - 1] < indices[k];
+    for (std::int64_t k = begin + 1; k < end && increasing; ++k)
+      increasing = indices[k - 1] < indices[k];
     if (increasing) {
       if (write != begin) {
         std::copy(indices.begin() + begin, indices.begin() + end, indices.begin() + write);
@@ -510,8 +516,8 @@ void canonicalise(std::vector<std::int64_t>& indptr, std::vector<std::int64_t>& 
 }
 
 template <class T>
-AnyMatrix read_sparse(const File& f, hid_t group, const std::string& object, bool csr,
-                      Index rows, Index cols) {
+AnyMatrix read_sparse(const File& f, hid_t group, const std::string& object, bool csr, Index rows,
+                      Index cols) {
   std::vector<T> data = read_vector<T>(f, group, "data", object);
   std::vector<std::int64_t> indices = read_vector<std::int64_t>(f, group, "indices", object);
   std::vector<std::int64_t> indptr = read_vector<std::int64_t>(f, group, "indptr", object);
@@ -531,7 +537,8 @@ AnyMatrix read_sparse(const File& f, hid_t group, const std::string& object, boo
     f.fail(indices_path, "holds " + std::to_string(indices.size()) + " indices but data holds " +
                              std::to_string(data.size()) + " values");
   }
-  if (indptr.front() != 0) f.fail(indptr_path, "starts at " + std::to_string(indptr.front()) + ", not 0");
+  if (indptr.front() != 0)
+    f.fail(indptr_path, "starts at " + std::to_string(indptr.front()) + ", not 0");
   for (std::size_t i = 1; i < indptr.size(); ++i) {
     if (indptr[i] < indptr[i - 1]) {
       f.fail(indptr_path, "decreases at position " + std::to_string(i) + " (from " +
@@ -555,8 +562,8 @@ AnyMatrix read_sparse(const File& f, hid_t group, const std::string& object, boo
 
   const auto stored = static_cast<Index>(data.size());
   if (csr) {
-    return SparseMatrix<T>(Eigen::Map<const SparseMatrix<T>>(
-        rows, cols, stored, indptr.data(), indices.data(), data.data()));
+    return SparseMatrix<T>(Eigen::Map<const SparseMatrix<T>>(rows, cols, stored, indptr.data(),
+                                                             indices.data(), data.data()));
   }
   using Csc = Eigen::SparseMatrix<T, Eigen::ColMajor, std::int64_t>;
   return SparseMatrix<T>(
@@ -582,8 +589,9 @@ AnyMatrix read_sparse_x(const File& f, hid_t group, const std::string& object,
     csr = *format == "csr";
     shape_attribute = "h5sparse_shape";
   } else {
-    f.fail(object, "a group without a sparse matrix encoding (attribute encoding-type "
-                   "csr_matrix or csc_matrix)");
+    f.fail(object,
+           "a group without a sparse matrix encoding (attribute encoding-type "
+           "csr_matrix or csc_matrix)");
   }
   if (!has_attribute(group, shape_attribute)) {
     f.fail(object, std::string("lacks the attribute ") + shape_attribute + " (rows, columns)");
@@ -667,7 +675,8 @@ AnnData read_anndata(const File& f, hid_t group, const std::string& group_path,
 AnyMatrix take_rows(const AnyMatrix& matrix, const std::vector<Index>& source) {
   return matrix.visit([&](const auto& m) -> AnyMatrix {
     using M = std::decay_t<decltype(m)>;
-    if constexpr (std::is_same_v<M, SparseMatrix<float>> || std::is_same_v<M, SparseMatrix<double>>) {
+    if constexpr (std::is_same_v<M, SparseMatrix<float>> ||
+                  std::is_same_v<M, SparseMatrix<double>>) {
       M out(m.rows(), m.cols());
       out.resizeNonZeros(m.nonZeros());
       auto* outer = out.outerIndexPtr();
@@ -682,7 +691,8 @@ AnyMatrix take_rows(const AnyMatrix& matrix, const std::vector<Index>& source) {
       return out;
     } else {
       M out(m.rows(), m.cols());
-      for (std::size_t t = 0; t < source.size(); ++t) out.row(static_cast<Index>(t)) = m.row(source[t]);
+      for (std::size_t t = 0; t < source.size(); ++t)
+        out.row(static_cast<Index>(t)) = m.row(source[t]);
       return out;
     }
   });
@@ -690,16 +700,18 @@ AnyMatrix take_rows(const AnyMatrix& matrix, const std::vector<Index>& source) {
 
 // Puts a modality's rows in the order of the global sample names, or says which sample
 // keeps it from holding exactly those samples.
-void align_samples(AnnData& modality, const std::string& name, const std::vector<std::string>& samples) {
+void align_samples(AnnData& modality, const std::string& name,
+                   const std::vector<std::string>& samples) {
   if (modality.obs_names == samples) return;
   const std::string who = "modality " + quote(name);
   std::unordered_map<std::string, Index> position;
   position.reserve(samples.size());
   for (std::size_t g = 0; g < samples.size(); ++g) {
     if (!position.emplace(samples[g], static_cast<Index>(g)).second) {
-      throw InvalidArgument(who + " lists the samples in another order than the root obs, and the "
-                            "root obs names sample " + quote(samples[g]) +
-                            " twice, so rows cannot be matched to samples");
+      throw InvalidArgument(who +
+                            " lists the samples in another order than the root obs, and the "
+                            "root obs names sample " +
+                            quote(samples[g]) + " twice, so rows cannot be matched to samples");
     }
   }
   std::vector<Index> source(samples.size(), -1);
@@ -730,8 +742,8 @@ std::vector<std::string> link_names(const File& f, hid_t group, const std::strin
   if (H5Gget_info(group, &info) < 0) f.fail(object, "cannot list: " + hdf5_message());
   std::vector<std::string> names;
   for (hsize_t i = 0; i < info.nlinks; ++i) {
-    const ssize_t size = H5Lget_name_by_idx(group, ".", H5_INDEX_NAME, H5_ITER_INC, i, nullptr, 0,
-                                            H5P_DEFAULT);
+    const ssize_t size =
+        H5Lget_name_by_idx(group, ".", H5_INDEX_NAME, H5_ITER_INC, i, nullptr, 0, H5P_DEFAULT);
     std::string name(static_cast<std::size_t>(std::max<ssize_t>(size, 0)), '\0');
     if (size < 0 || H5Lget_name_by_idx(group, ".", H5_INDEX_NAME, H5_ITER_INC, i, name.data(),
                                        name.size() + 1, H5P_DEFAULT) < 0) {

@@ -30,7 +30,8 @@ MatrixFormat format_from_path(const std::string& path) {
   if (ends_with(name, ".tsv") || ends_with(name, ".txt")) return MatrixFormat::Tsv;
   if (ends_with(name, ".h5ad")) {
     if (gz) {
-      throw InvalidArgument("'" + path + "': compressed .h5ad files are not supported; use .h5ad "
+      throw InvalidArgument("'" + path +
+                            "': compressed .h5ad files are not supported; use .h5ad "
                             "(HDF5 compresses inside the file)");
     }
     return MatrixFormat::H5ad;

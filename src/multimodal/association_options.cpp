@@ -7,16 +7,10 @@
 namespace nmfkit::multimodal {
 
 namespace {
-std::string number(double value) {
-  std::ostringstream out;
-  out << value;
-  return out.str();
-}
-
 void require(bool condition, const std::string& parameter, double value,
              const std::string& allowed) {
   if (!condition)
-    throw InvalidArgument(parameter + " must be " + allowed + ", got " + number(value));
+    throw InvalidArgument(parameter + " must be " + allowed + ", got " + value_text(value));
 }
 }  // namespace
 

@@ -165,7 +165,8 @@ Associations associate(const DenseMatrix<double>& A_in, const DenseMatrix<double
               last_report = now;
               const double elapsed = std::chrono::duration<double>(now - started).count();
               std::ostringstream line;
-              line << "associate: " << finished << "/" << n_selected << " targets, " << elapsed << " s";
+              line << "associate: " << finished << "/" << n_selected << " targets, " << elapsed
+                   << " s";
               progress.log(line.str());
             }
           }
@@ -199,8 +200,8 @@ Associations associate(const DenseMatrix<double>& A_in, const DenseMatrix<double
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   if (progress.log) {
     std::ostringstream line;
-    line << "associate: " << n_selected << "/" << n_selected << " targets (" << to_string(options.mode) << "), "
-         << result.seconds << " s";
+    line << "associate: " << n_selected << "/" << n_selected << " targets ("
+         << to_string(options.mode) << "), " << result.seconds << " s";
     progress.log(line.str());
   }
   return result;

@@ -32,9 +32,12 @@ SparseMatrix<T> as_sparse(const AnyMatrix& matrix) {
   converted.convert(dtype_of<T>());
   return converted.visit([](const auto& m) -> SparseMatrix<T> {
     using M = std::decay_t<decltype(m)>;
-    if constexpr (std::is_same_v<M, SparseMatrix<T>>) return m;
-    else if constexpr (std::is_same_v<M, DenseMatrix<T>>) return m.sparseView();
-    else throw std::logic_error("convert() left another element type");
+    if constexpr (std::is_same_v<M, SparseMatrix<T>>)
+      return m;
+    else if constexpr (std::is_same_v<M, DenseMatrix<T>>)
+      return m.sparseView();
+    else
+      throw std::logic_error("convert() left another element type");
   });
 }
 

@@ -14,12 +14,6 @@ namespace nmfkit::multimodal {
 
 namespace {
 
-std::string text(double value) {
-  std::ostringstream out;
-  out << value;
-  return out.str();
-}
-
 // mTopic's start, λ_m ~ Gamma(100, 0.01), modality after modality from one generator.
 std::vector<DenseMatrix<double>> draw_lambda(NumpyGenerator& rng, const MultiModalData& data,
                                              Index n_topics) {
@@ -46,8 +40,7 @@ Fit start_fit(const MultiModalData& data, const MtmOptions& options,
   Fit fit{detail::make_corpus(data),
           detail::EStep(options.n_topics, options.effective_alpha(), options.max_iter_d,
                         options.gamma_tol),
-          MtmModel{},
-          std::nullopt};
+          MtmModel{}, std::nullopt};
   const Index K = options.n_topics;
   MtmModel& model = fit.model;
   model.sample_names = data.sample_names;
@@ -77,8 +70,7 @@ Fit start_fit(const MultiModalData& data, const MtmOptions& options,
                               std::to_string(initial[m].cols()) + ", expected n_topics x " +
                               std::to_string(data.modalities[m].counts.cols()));
       if (!initial[m].allFinite() || !(initial[m].array() > 0).all())
-        throw InvalidArgument("initial lambda of modality '" + name +
-                              "' must be finite and > 0");
+        throw InvalidArgument("initial lambda of modality '" + name + "' must be finite and > 0");
       lambda_t.push_back(initial[m].transpose());
     }
   }
@@ -130,25 +122,29 @@ MtmModel run_vi(Fit& fit, int n_iter, const Progress& progress, const char* name
 void MtmOptions::validate() const {
   if (n_topics < 1) throw InvalidArgument("n_topics must be >= 1, got " + std::to_string(n_topics));
   if (!(alpha >= 0) || !std::isfinite(alpha))
-    throw InvalidArgument("alpha must be finite and >= 0 (0: 1/n_topics), got " + text(alpha));
+    throw InvalidArgument("alpha must be finite and >= 0 (0: 1/n_topics), got " +
+                          value_text(alpha));
   if (!(eta > 0) || !std::isfinite(eta))
-    throw InvalidArgument("eta must be finite and > 0, got " + text(eta));
+    throw InvalidArgument("eta must be finite and > 0, got " + value_text(eta));
   if (max_iter_d < 1)
     throw InvalidArgument("max_iter_d must be >= 1, got " + std::to_string(max_iter_d));
   if (!(gamma_tol >= 0) || !std::isfinite(gamma_tol))
-    throw InvalidArgument("gamma_tol must be finite and >= 0, got " + text(gamma_tol));
+    throw InvalidArgument("gamma_tol must be finite and >= 0, got " + value_text(gamma_tol));
   if (n_threads < 0)
-    throw InvalidArgument("n_threads must be >= 0 (0: all cores), got " + std::to_string(n_threads));
+    throw InvalidArgument("n_threads must be >= 0 (0: all cores), got " +
+                          std::to_string(n_threads));
 }
 
 void SviOptions::validate() const {
-  if (n_batches < 1) throw InvalidArgument("n_batches must be >= 1, got " + std::to_string(n_batches));
-  if (batch_size < 1) throw InvalidArgument("batch_size must be >= 1, got " + std::to_string(batch_size));
+  if (n_batches < 1)
+    throw InvalidArgument("n_batches must be >= 1, got " + std::to_string(n_batches));
+  if (batch_size < 1)
+    throw InvalidArgument("batch_size must be >= 1, got " + std::to_string(batch_size));
   if (!(tau >= 0) || !std::isfinite(tau))
-    throw InvalidArgument("tau must be finite and >= 0, got " + text(tau));
+    throw InvalidArgument("tau must be finite and >= 0, got " + value_text(tau));
   // Robbins–Monro: Σρ_t = ∞ and Σρ_t² < ∞ need κ in (0.5, 1].
   if (!(kappa > 0.5 && kappa <= 1))
-    throw InvalidArgument("kappa must be in (0.5, 1], got " + text(kappa));
+    throw InvalidArgument("kappa must be in (0.5, 1], got " + value_text(kappa));
 }
 
 DenseMatrix<double> MtmModel::topic_proportions() const {
@@ -205,7 +201,8 @@ MtmModel fit_svi(const MultiModalData& data, const MtmOptions& options, const Sv
     // rng.choice(N, (n_batches, batch_size)): C order, one batch per row.
     const auto flat = fit.rng->choice(N, static_cast<std::size_t>(svi.n_batches * svi.batch_size));
     for (int b = 0; b < svi.n_batches; ++b)
-      drawn.emplace_back(flat.begin() + b * svi.batch_size, flat.begin() + (b + 1) * svi.batch_size);
+      drawn.emplace_back(flat.begin() + b * svi.batch_size,
+                         flat.begin() + (b + 1) * svi.batch_size);
   }
   const auto& schedule = batches.empty() ? drawn : batches;
   const double eta = fit.model.options.eta;

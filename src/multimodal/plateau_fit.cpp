@@ -60,7 +60,8 @@ Point nelder_mead(const std::function<double(const Point&)>& f, const Point& x0,
       fsim[i] = fs[order[i]];
     }
   };
-  for (int k = 0; k <= kDim && eval(sim[k], fsim[k]); ++k) {}
+  for (int k = 0; k <= kDim && eval(sim[k], fsim[k]); ++k) {
+  }
   sort();
   int iterations = 1;
   auto combine = [](double a, const Point& x, double b, const Point& y) {

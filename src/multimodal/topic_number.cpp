@@ -128,17 +128,16 @@ TopicNumberResult select_n_topics(const MultiModalData& data, const TopicNumberO
       Progress quiet;  // the fits' own per-iteration lines would drown the summary
       quiet.log = [](const std::string&) {};
       quiet.cancel_requested = progress.cancel_requested;
-      const MtmModel model =
-          spatial ? fit_spatial(train_data, train_coordinates, fit_options, options.spatial,
-                                options.n_iter, quiet)
-                  : fit_vi(train_data, fit_options, options.n_iter, quiet);
+      const MtmModel model = spatial ? fit_spatial(train_data, train_coordinates, fit_options,
+                                                   options.spatial, options.n_iter, quiet)
+                                     : fit_vi(train_data, fit_options, options.n_iter, quiet);
       const DenseMatrix<double> theta = predict_theta(model, test_data);
       const HeldOutLikelihood ll = held_out_log_likelihood(model, test_data, theta);
       result.scores.push_back({f, options.ks[j], ll.per_modality, ll.total});
       sums[j] += ll.total;
       std::ostringstream line;
-      line << "select_n_topics: fold " << f + 1 << "/" << options.n_folds << ", K = "
-           << options.ks[j] << ": held-out log-likelihood " << ll.total;
+      line << "select_n_topics: fold " << f + 1 << "/" << options.n_folds
+           << ", K = " << options.ks[j] << ": held-out log-likelihood " << ll.total;
       progress.message(line.str());
     }
   }

@@ -171,8 +171,7 @@ void EStep::set_lambda_t(std::vector<DenseMatrix<double>> lambda_t) {
 }
 
 void EStep::run(const Corpus& corpus, DenseMatrix<double>& gamma,
-                std::vector<DenseMatrix<double>>* sstats_t,
-                const SpatialSmoother* smoother) const {
+                std::vector<DenseMatrix<double>>* sstats_t, const SpatialSmoother* smoother) const {
   const Index N = corpus.n_samples;
   const Index K = K_;
   const std::size_t M = corpus.modalities.size();
@@ -239,7 +238,8 @@ void EStep::run(const Corpus& corpus, DenseMatrix<double>& gamma,
       Index i = 0;
       for (std::size_t m = 0; m < M; ++m) {
         const auto* outer = corpus.modalities[m].X.outerIndexPtr();
-        for (Index p = outer[d]; p < outer[d + 1]; ++p, ++i) ratio[m][static_cast<std::size_t>(p)] = r[i];
+        for (Index p = outer[d]; p < outer[d + 1]; ++p, ++i)
+          ratio[m][static_cast<std::size_t>(p)] = r[i];
       }
     };
 

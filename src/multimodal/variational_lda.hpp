@@ -11,7 +11,7 @@
 namespace nmfkit::multimodal::detail {
 
 struct ModalityRows {
-  SparseMatrix<double> X;          // samples × features, exact zeros dropped
+  SparseMatrix<double> X;  // samples × features, exact zeros dropped
   // The entries grouped by feature, by increasing sample within a feature: summing the
   // sufficient statistics feature by feature in this order gives the same bits for any
   // thread count, without a K × V buffer per thread.

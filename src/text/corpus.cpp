@@ -103,7 +103,8 @@ void add_document(Corpus& corpus, std::string name, std::string text, int label,
                   const CorpusOptions& options) {
   if (options.part == PostPart::Subject) text = newsgroup_subject(text);
   if (options.part == PostPart::Body) text = strip_newsgroup_header(text);
-  if (options.remove_headers && options.part == PostPart::Whole) text = strip_newsgroup_header(text);
+  if (options.remove_headers && options.part == PostPart::Whole)
+    text = strip_newsgroup_header(text);
   if (options.remove_footers) text = strip_newsgroup_footer(text);
   if (options.remove_quotes) text = strip_newsgroup_quoting(text);
   corpus.documents.push_back(std::move(text));

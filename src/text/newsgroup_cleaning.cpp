@@ -16,10 +16,10 @@ namespace {
 
 // _QUOTE_RE is searched in each line without re.MULTILINE, so "^" anchors at the start
 // of the line and the other alternatives match anywhere in it.
-constexpr std::array<std::string_view, 5> kQuoteMarkersAnywhere = {"writes in", "writes:", "wrote:",
-                                                                   "says:", "said:"};
-constexpr std::array<std::string_view, 4> kQuoteMarkersAtStart = {"In article", "Quoted from",
-                                                                  "|", ">"};
+constexpr std::array<std::string_view, 5> kQuoteMarkersAnywhere = {
+    "writes in", "writes:", "wrote:", "says:", "said:"};
+constexpr std::array<std::string_view, 4> kQuoteMarkersAtStart = {"In article", "Quoted from", "|",
+                                                                  ">"};
 
 bool is_quoting_line(std::string_view line) {
   for (const auto marker : kQuoteMarkersAtStart) {

@@ -128,13 +128,16 @@ TEST(IoAnnData, WritingH5adAndReadingH5muAsOneMatrixAreRefused) {
   EXPECT_EQ(output_format_from_path("x.npy"), MatrixFormat::Npy);
   expect_error<InvalidArgument>([&] { read_matrix(anndata_file("multi.h5mu")); },
                                 {"multi.h5mu", "MuData"});
-  expect_error<InvalidArgument>([&] { format_from_path("x.h5ad.gz"); }, {"x.h5ad.gz", "compressed"});
+  expect_error<InvalidArgument>([&] { format_from_path("x.h5ad.gz"); },
+                                {"x.h5ad.gz", "compressed"});
 }
 
 TEST(IoAnnData, MissingAndNonHdf5FilesAreIoAndFormatErrors) {
   TempDir dir;
-  expect_error<IoError>([&] { read_h5ad(dir.file("absent.h5ad")); }, {"absent.h5ad", "no such file"});
-  expect_error<IoError>([&] { read_h5mu(dir.file("absent.h5mu")); }, {"absent.h5mu", "no such file"});
+  expect_error<IoError>([&] { read_h5ad(dir.file("absent.h5ad")); },
+                        {"absent.h5ad", "no such file"});
+  expect_error<IoError>([&] { read_h5mu(dir.file("absent.h5mu")); },
+                        {"absent.h5mu", "no such file"});
   expect_error<IoError>([&] { read_h5ad(dir.path().string()); }, {"directory"});
   write_file(dir.file("text.h5ad"), "obs,var\n1,2\n");
   expect_error<FormatError>([&] { read_h5ad(dir.file("text.h5ad")); },

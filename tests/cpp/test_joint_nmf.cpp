@@ -62,8 +62,8 @@ TEST(JointNmf, RecoversPlantedSharedTopics) {
   for (std::size_t m = 0; m < 2; ++m)
     EXPECT_LT(result.modality_errors[m] / frobenius(data.modalities[m].counts), 1e-4) << m;
   // The objective is the weighted sum of the per-modality divergences.
-  const double expected = 0.5 * (std::pow(result.modality_errors[0], 2) +
-                                 std::pow(result.modality_errors[1], 2));
+  const double expected =
+      0.5 * (std::pow(result.modality_errors[0], 2) + std::pow(result.modality_errors[1], 2));
   EXPECT_NEAR(result.objective, expected, 1e-12 * (1 + expected));
 }
 

@@ -48,7 +48,7 @@ MultiModalData to_data(const std::vector<DenseMatrix<double>>& Xs) {
   for (std::size_t m = 0; m < Xs.size(); ++m) {
     Modality mod;
     mod.name = m == 0 ? "rna" : "atac";
-    for (Index w = 0; w < Xs[m].cols(); ++w) mod.feature_names.push_back("f" + std::to_string(w));
+    for (Index w = 0; w < Xs[m].cols(); ++w) mod.feature_names.push_back(std::to_string(w));
     if (m == 0) {
       mod.counts = Xs[m];
     } else {
@@ -162,8 +162,8 @@ TEST_F(MtmOracle, SeededStartAndBatchesAreNumpys) {
 TEST_F(MtmOracle, SpatialModelAgrees) {
   SpatialOptions spatial;
   spatial.radius = ref_["smtm"]["radius"].get<double>();
-  const MtmModel model = fit_spatial(data_, matrix(ref_["smtm"]["coordinates"]), options_,
-                                     spatial, ref_["smtm"]["n_iter"].get<int>(), kQuiet, lambda0_);
+  const MtmModel model = fit_spatial(data_, matrix(ref_["smtm"]["coordinates"]), options_, spatial,
+                                     ref_["smtm"]["n_iter"].get<int>(), kQuiet, lambda0_);
   expect_model(model, ref_["smtm"], "smtm");
 }
 
@@ -185,7 +185,8 @@ TEST_F(MtmOracle, PlateauFitMatchesScipy) {
     for (double k : c["ks"].get<std::vector<double>>()) ks.push_back(static_cast<int>(k));
     const PlateauFit fit = fit_plateau(ks, c["ll"].get<std::vector<double>>());
     const auto params = c["params"].get<std::vector<double>>();
-    for (int i = 0; i < 4; ++i) EXPECT_NEAR(fit.params[i], params[i], 1e-9 * std::max(1.0, std::abs(params[i])));
+    for (int i = 0; i < 4; ++i)
+      EXPECT_NEAR(fit.params[i], params[i], 1e-9 * std::max(1.0, std::abs(params[i])));
     EXPECT_NEAR(fit.sse, c["sse"].get<double>(), 1e-12);
     EXPECT_NEAR(fit.r2, c["r2"].get<double>(), 1e-9);
     EXPECT_EQ(fit.best_k, c["best_k"].get<int>());
@@ -282,7 +283,8 @@ TEST(MtmProperties, AnyThreadCountGivesTheSameBits) {
   };
   const auto one = run(1), two = run(2);
   for (std::size_t i = 0; i < one.first.size(); ++i) {
-    for (std::size_t m = 0; m < 2; ++m) EXPECT_EQ(one.first[i].lambda[m], two.first[i].lambda[m]) << i;
+    for (std::size_t m = 0; m < 2; ++m)
+      EXPECT_EQ(one.first[i].lambda[m], two.first[i].lambda[m]) << i;
     EXPECT_EQ(one.first[i].gamma, two.first[i].gamma) << i;
   }
   EXPECT_EQ(one.second, two.second);
@@ -314,7 +316,8 @@ TEST(MtmProperties, SpatialNeighbourhoods) {
   const SpatialNeighbours nb = spatial_neighbours(xy, o);
   ASSERT_EQ(nb.offsets, (std::vector<Index>{0, 3, 5, 7, 8}));
   // Self first, then by distance; the boundary (0.2) is included.
-  EXPECT_EQ(std::vector<Index>(nb.index.begin(), nb.index.begin() + 3), (std::vector<Index>{0, 2, 1}));
+  EXPECT_EQ(std::vector<Index>(nb.index.begin(), nb.index.begin() + 3),
+            (std::vector<Index>{0, 2, 1}));
   EXPECT_EQ(nb.index[7], 3);
   EXPECT_DOUBLE_EQ(nb.weight[0], 1.0);
   EXPECT_NEAR(nb.weight[1], std::exp(-M_PI * 0.01), 1e-15);
@@ -368,7 +371,8 @@ TEST(MtmErrors, BadOptionsAndInputsAreNamed) {
   expect_invalid([&] { fit_vi(p.data, with([](MtmOptions& b) { b.n_topics = 0; })); }, "n_topics");
   expect_invalid([&] { fit_vi(p.data, with([](MtmOptions& b) { b.eta = 0; })); }, "eta");
   expect_invalid([&] { fit_vi(p.data, with([](MtmOptions& b) { b.alpha = -1; })); }, "alpha");
-  expect_invalid([&] { fit_vi(p.data, with([](MtmOptions& b) { b.max_iter_d = 0; })); }, "max_iter_d");
+  expect_invalid([&] { fit_vi(p.data, with([](MtmOptions& b) { b.max_iter_d = 0; })); },
+                 "max_iter_d");
   expect_invalid([&] { fit_vi(p.data, o, 0); }, "n_iter");
   SviOptions svi;
   svi.kappa = 0.5;
@@ -376,7 +380,8 @@ TEST(MtmErrors, BadOptionsAndInputsAreNamed) {
   expect_invalid([&] { fit_svi(p.data, o, {}, {}, {}, {{0, 99}}); }, "sample index 99");
   SpatialOptions spatial;
   spatial.radius = 0;
-  expect_invalid([&] { fit_spatial(p.data, DenseMatrix<double>::Zero(20, 2), o, spatial); }, "radius");
+  expect_invalid([&] { fit_spatial(p.data, DenseMatrix<double>::Zero(20, 2), o, spatial); },
+                 "radius");
   expect_invalid([&] { fit_spatial(p.data, DenseMatrix<double>::Zero(20, 2), o); }, "same place");
   expect_invalid([&] { fit_spatial(p.data, DenseMatrix<double>::Zero(19, 2), o); }, "19 rows");
 
@@ -387,7 +392,8 @@ TEST(MtmErrors, BadOptionsAndInputsAreNamed) {
   std::get<DenseMatrix<double>>(not_finite.modalities[0].counts.storage())(0, 0) = NAN;
   expect_invalid([&] { fit_vi(not_finite, o); }, "modality 'rna'");
 
-  expect_invalid([&] { fit_vi(p.data, o, 1, {}, {DenseMatrix<double>::Ones(2, 3)}); }, "initial lambda");
+  expect_invalid([&] { fit_vi(p.data, o, 1, {}, {DenseMatrix<double>::Ones(2, 3)}); },
+                 "initial lambda");
   std::vector<DenseMatrix<double>> zero_start = initial_lambda(p.data, o);
   zero_start[1](0, 0) = 0;
   expect_invalid([&] { fit_vi(p.data, o, 1, {}, zero_start); }, "'prot'");
@@ -399,7 +405,8 @@ TEST(MtmErrors, BadOptionsAndInputsAreNamed) {
   MultiModalData renamed = p.data;
   renamed.modalities[1].name = "adt";
   expect_invalid([&] { predict_theta(model, renamed); }, "no modality named 'prot'");
-  expect_invalid([&] { held_out_log_likelihood(model, p.data, DenseMatrix<double>::Ones(3, 2)); }, "theta");
+  expect_invalid([&] { held_out_log_likelihood(model, p.data, DenseMatrix<double>::Ones(3, 2)); },
+                 "theta");
   expect_invalid([&] { fit_plateau({1, 2, 3, 4}, {1, 2, 3, 4}); }, "at least 5");
   expect_invalid([&] { fit_plateau({1, 2, 3, 4, 5}, {1, 1, 1, 1, 1}); }, "all equal");
 }
@@ -435,11 +442,13 @@ TEST(MtmSelect, FindsThePlantedNumberOfTopics) {
   // planted K or just after it.
   EXPECT_GE(r.best_k, 4);
   EXPECT_LE(r.best_k, 5);
-  expect_invalid([&] {
-    TopicNumberOptions few = o;
-    few.ks = {2, 3, 4};
-    select_n_topics(p.data, few);
-  }, "at least 6");
+  expect_invalid(
+      [&] {
+        TopicNumberOptions few = o;
+        few.ks = {2, 3, 4};
+        select_n_topics(p.data, few);
+      },
+      "at least 6");
 }
 
 }  // namespace

@@ -40,4 +40,7 @@ class Cancelled : public Error {
   Cancelled() : Error("cancelled") {}
 };
 
+// The shortest text that reads back as `value` ("0.2", "1e-08"), for error messages.
+std::string value_text(double value);
+
 }  // namespace nmfkit

@@ -24,7 +24,7 @@ class NumpyGenerator {
   // half at the next call. The half-used word survives 64-bit draws in between, as in NumPy.
   std::uint32_t next_uint32();
 
-  double random();  // Generator.random(): uniform on [0, 1) with 53 random bits
+  double random();                // Generator.random(): uniform on [0, 1) with 53 random bits
   double standard_normal();       // Generator.standard_normal(): 256-layer ziggurat
   double standard_exponential();  // Generator.standard_exponential(): 256-layer ziggurat
   // Generator.standard_gamma(shape): Marsaglia-Tsang for shape > 1, the exponential for

@@ -19,7 +19,7 @@
 namespace nmfkit::multimodal {
 
 struct JointNmfOptions {
-  NmfOptions nmf;              // k, solver, β, init, tolerance, penalties, threads, ...
+  NmfOptions nmf;               // k, solver, β, init, tolerance, penalties, threads, ...
   std::vector<double> weights;  // w_m per modality, in data order; empty: all 1
 
   // Throws InvalidArgument: a weight count that differs from the modality count, a weight
@@ -30,15 +30,15 @@ struct JointNmfOptions {
 
 template <class T>
 struct JointNmfResult {
-  DenseMatrix<T> W;                             // samples × k, shared by every modality
-  std::vector<DenseMatrix<T>> H;                // per modality: k × its features
-  std::vector<double> modality_errors;          // sqrt(2·D_β(X_m ‖ W·H_m)) per modality
-  double objective = 0;                         // Σ_m w_m·D_β(X_m ‖ W·H_m)
+  DenseMatrix<T> W;                     // samples × k, shared by every modality
+  std::vector<DenseMatrix<T>> H;        // per modality: k × its features
+  std::vector<double> modality_errors;  // sqrt(2·D_β(X_m ‖ W·H_m)) per modality
+  double objective = 0;                 // Σ_m w_m·D_β(X_m ‖ W·H_m)
   int n_iter = 0;
   bool converged = true;
-  std::uint32_t random_state = 0;               // the seed used
+  std::uint32_t random_state = 0;  // the seed used
   std::vector<std::string> warnings;
-  std::vector<double> objective_history;        // fast solvers: per iteration
+  std::vector<double> objective_history;  // fast solvers: per iteration
 };
 
 // The modalities are converted to T; if any is sparse they are joined as CSR, else dense.

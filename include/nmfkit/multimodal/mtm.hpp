@@ -60,7 +60,7 @@ struct MtmModel {
   std::vector<std::string> modality_names;
   std::vector<std::vector<std::string>> feature_names;  // per modality
   std::vector<std::string> sample_names;
-  MtmOptions options;                    // as fitted, alpha resolved to its value
+  MtmOptions options;                       // as fitted, alpha resolved to its value
   std::vector<DenseMatrix<double>> lambda;  // per modality, K × V_m: q(β)'s parameters
   DenseMatrix<double> gamma;                // N × K: q(θ)'s parameters from the last E-step
   int n_iter = 0;                           // VI iterations or SVI updates done
@@ -88,16 +88,16 @@ MtmModel fit_vi(const MultiModalData& data, const MtmOptions& options, int n_ite
 // Stochastic variational inference. batches: n_batches lists of sample indices; empty:
 // rng.choice(N, (n_batches, batch_size)) from the generator that drew λ (a fresh
 // default_rng(seed) when initial_lambda is given). Samples never in a batch keep γ = α.
-MtmModel fit_svi(const MultiModalData& data, const MtmOptions& options,
-                 const SviOptions& svi = {}, const Progress& progress = {},
+MtmModel fit_svi(const MultiModalData& data, const MtmOptions& options, const SviOptions& svi = {},
+                 const Progress& progress = {},
                  const std::vector<DenseMatrix<double>>& initial_lambda = {},
                  const std::vector<std::vector<Index>>& batches = {});
 
 // sMTM: VI whose E-step smooths each converged γ_d toward its spatial neighbourhood (see
 // spatial_smoothing below). coordinates: N × 2.
 MtmModel fit_spatial(const MultiModalData& data, const DenseMatrix<double>& coordinates,
-                     const MtmOptions& options, const SpatialOptions& spatial = {},
-                     int n_iter = 20, const Progress& progress = {},
+                     const MtmOptions& options, const SpatialOptions& spatial = {}, int n_iter = 20,
+                     const Progress& progress = {},
                      const std::vector<DenseMatrix<double>>& initial_lambda = {});
 
 // The E-step on new samples with the model's λ fixed (the model's α, max_iter_d,
@@ -129,9 +129,9 @@ ExportedTopics export_topics(const MtmModel& model, bool filter_topics = true,
 // sMTM's neighbourhoods on scaled coordinates: for each sample, itself first, then the other
 // samples within the radius by increasing distance (ties by index).
 struct SpatialNeighbours {
-  std::vector<Index> offsets;   // N + 1
-  std::vector<Index> index;     // neighbour sample indices
-  std::vector<double> weight;   // exp(−π·distance²), the N(0, 1/√(2π)) density
+  std::vector<Index> offsets;  // N + 1
+  std::vector<Index> index;    // neighbour sample indices
+  std::vector<double> weight;  // exp(−π·distance²), the N(0, 1/√(2π)) density
 };
 // Coordinates are shifted to start at 0 and divided by the largest axis range.
 SpatialNeighbours spatial_neighbours(const DenseMatrix<double>& coordinates,

@@ -24,8 +24,8 @@ namespace nmfkit::multimodal {
 
 struct TopicNumberOptions {
   std::vector<int> ks = {5, 20, 40, 60, 80, 100};  // candidates, increasing, at least 6
-  int n_folds = 5;                  // folds over samples, ≥ 2
-  int n_iter = 50;                  // VI iterations per fit
+  int n_folds = 5;                                 // folds over samples, ≥ 2
+  int n_iter = 50;                                 // VI iterations per fit
   std::uint64_t seed = 2291;        // folds: default_rng(seed).permutation; also every fit's λ
   MtmOptions mtm;                   // the fits (n_topics and seed are set per fit)
   SpatialOptions spatial;           // sMTM's neighbourhoods, when coordinates are given
@@ -56,11 +56,11 @@ struct PlateauFit {
 struct TopicNumberResult {
   std::vector<std::string> modality_names;
   std::vector<int> ks;
-  std::vector<FoldScore> scores;   // fold by fold, K by K
-  std::vector<double> mean_total;  // per K: the mean over folds of the total
-  std::vector<int> fold_of_sample; // mTopic's obs['CV_split']
+  std::vector<FoldScore> scores;    // fold by fold, K by K
+  std::vector<double> mean_total;   // per K: the mean over folds of the total
+  std::vector<int> fold_of_sample;  // mTopic's obs['CV_split']
   PlateauFit fit;
-  int best_k = 0;                  // fit.best_k
+  int best_k = 0;  // fit.best_k
 };
 
 // coordinates (N × 2): fit sMTM instead of MTM on each training set; the held-out E-step
