@@ -21,5 +21,6 @@ void add_impute_command(CLI::App& app);
 void add_multimodal_command(CLI::App& app);
 void add_associate_command(CLI::App& app);
 void add_multimodal_select_k_command(CLI::App& multimodal_group);
+void add_multimodal_filter_command(CLI::App& multimodal_group);
 
 }  // namespace nmfkit::cli

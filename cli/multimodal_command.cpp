@@ -1,7 +1,7 @@
 // `nmfkit multimodal fit --modality NAME=SOURCE ... --k K --out DIR`: one topic model for
 // several modalities of the same samples (joint NMF, or mTopic's MTM / spatial sMTM),
 // written as the shared sample × topic matrix and one topic × feature matrix per modality.
-// The `multimodal` group is registered here; its select-k lives in its own file.
+// The `multimodal` group is registered here; select-k and filter live in their own files.
 
 #include <algorithm>
 #include <cmath>
@@ -248,6 +248,7 @@ void add_multimodal_command(CLI::App& app) {
   fit->add_option("--out", args->out, "output folder")->required();
   fit->callback([args] { run_fit(*args); });
   add_multimodal_select_k_command(*group);
+  add_multimodal_filter_command(*group);
 }
 
 }  // namespace nmfkit::cli

@@ -17,7 +17,7 @@ mkdir -p "$out"
   --weighting count --min-df 5 --max-df 0.5 --out "$out/body"
 for model in joint-nmf mtm; do
   "$nmfkit" multimodal fit --modality subject="$out/subject" --modality body="$out/body" \
-    --tfidf subject,body --scale-counts 10000 --model "$model" --k 4 --iterations 50 \
+    --tfidf subject,body --scale-counts 10000 --model "$model" --k 12 --iterations 100 \
     --seed 0 --out "$out/$model"
 done
 for mode in corrected faithful; do

@@ -203,3 +203,27 @@ def test_select_k_by_held_out_likelihood(nmfkit):
     assert "<svg" in (out / "select_k.svg").read_text()
     nmfkit.fails("multimodal", "select-k", "--modality", "rna=rna.npy", "--k", "2,3",
                  "--out", "bad", mentions=["ks"])
+
+
+def test_filter_drops_features_that_dominate_a_null_model(nmfkit):
+    rna, atac = counts_pair(samples=80, seed=5)
+    rna[:, :3] += 400  # three genes with most of the mass in every cell: over-represented
+    write_pair(nmfkit, rna, atac)
+    result = nmfkit.ok("multimodal", "filter", "--modality", "rna=rna.npy", "--modality",
+                       "atac=atac.mtx", "--features", "rna=genes.txt", "--out", "filtered")
+    out = nmfkit.workdir / "filtered"
+    kept = (out / "rna" / "vocabulary.txt").read_text().splitlines()
+    dropped = (out / "rna" / "dropped.txt").read_text().splitlines()
+    assert {"gene0", "gene1", "gene2"} <= set(dropped)
+    assert sorted(kept + dropped, key=lambda g: int(g[4:])) == [f"gene{j}" for j in range(30)]
+    assert f"rna: kept {len(kept)} of 30 features" in result.stdout
+    # The filtered folders are modalities again, with the original (unpermuted) values.
+    X = scipy.io.mmread(str(out / "rna" / "X.mtx"))
+    X = X.toarray() if scipy.sparse.issparse(X) else X
+    assert np.array_equal(X, rna[:, [int(g[4:]) for g in kept]])
+    nmfkit.ok("multimodal", "fit", "--modality", f"rna={out / 'rna'}", "--modality",
+              f"atac={out / 'atac'}", "--k", 2, "--out", "after")
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["k"] == 10 and summary["sensitivity"] == 5
+    nmfkit.fails("multimodal", "filter", "--modality", "rna=rna.npy", "--sensitivity", "nan",
+                 "--out", "bad", mentions=["sensitivity"])
