@@ -1,8 +1,11 @@
 #include "nmfkit/core/matrix_summary.hpp"
 
+#include "nmfkit/core/error.hpp"
+
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <sstream>
 #include <vector>
 
 namespace nmfkit {
@@ -147,5 +150,45 @@ template MatrixSummary summarize(const DenseMatrix<float>&);
 template MatrixSummary summarize(const DenseMatrix<double>&);
 template MatrixSummary summarize(const SparseMatrix<float>&);
 template MatrixSummary summarize(const SparseMatrix<double>&);
+
+namespace {
+
+[[noreturn]] void bad_value(double value, Index row, Index col, const std::string& what) {
+  std::ostringstream message;
+  message << what << " has " << (std::isfinite(value) ? "a negative" : "a non-finite") << " value ("
+          << value << ") at row " << row << ", column " << col
+          << "; values must be finite and >= 0";
+  throw InvalidArgument(message.str());
+}
+
+}  // namespace
+
+// `!(v >= 0)` is true for NaN as well as for negatives; infinity is caught apart.
+template <class T>
+void require_finite_nonnegative(const DenseMatrix<T>& matrix, const std::string& what) {
+  for (Index i = 0; i < matrix.rows(); ++i)
+    for (Index j = 0; j < matrix.cols(); ++j) {
+      const double v = static_cast<double>(matrix(i, j));
+      if (!(v >= 0) || std::isinf(v)) bad_value(v, i, j, what);
+    }
+}
+
+template <class T>
+void require_finite_nonnegative(const SparseMatrix<T>& matrix, const std::string& what) {
+  for (Index i = 0; i < matrix.outerSize(); ++i)
+    for (typename SparseMatrix<T>::InnerIterator it(matrix, i); it; ++it) {
+      const double v = static_cast<double>(it.value());
+      if (!(v >= 0) || std::isinf(v)) bad_value(v, it.row(), it.col(), what);
+    }
+}
+
+void require_finite_nonnegative(const AnyMatrix& matrix, const std::string& what) {
+  matrix.visit([&](const auto& m) { require_finite_nonnegative(m, what); });
+}
+
+template void require_finite_nonnegative(const DenseMatrix<float>&, const std::string&);
+template void require_finite_nonnegative(const DenseMatrix<double>&, const std::string&);
+template void require_finite_nonnegative(const SparseMatrix<float>&, const std::string&);
+template void require_finite_nonnegative(const SparseMatrix<double>&, const std::string&);
 
 }  // namespace nmfkit

@@ -15,6 +15,7 @@
 
 #include "association_solvers.hpp"
 #include "nmfkit/core/error.hpp"
+#include "nmfkit/core/matrix_summary.hpp"
 #include "nmfkit/core/thread_count.hpp"
 
 namespace nmfkit::multimodal {
@@ -23,20 +24,6 @@ namespace {
 
 std::string shape(Index rows, Index cols) {
   return "(" + std::to_string(rows) + ", " + std::to_string(cols) + ")";
-}
-
-void check_values(const DenseMatrix<double>& M, const std::string& name) {
-  for (Index i = 0; i < M.rows(); ++i) {
-    for (Index j = 0; j < M.cols(); ++j) {
-      const double value = M(i, j);
-      if (std::isfinite(value) && value >= 0) continue;
-      std::ostringstream out;
-      out << name << " has " << (std::isfinite(value) ? "a negative" : "a non-finite") << " value ("
-          << value << ") at row " << i << ", column " << j
-          << "; topic loadings must be finite and >= 0";
-      throw InvalidArgument(out.str());
-    }
-  }
 }
 
 // mTopic's normalisation: unless every row (topic) already sums to 1 within 1e-3, each row
@@ -77,8 +64,8 @@ Associations associate(const DenseMatrix<double>& A_in, const DenseMatrix<double
     throw InvalidArgument("the mask has shape " + shape(mask->rows(), mask->cols()) +
                           " but must be sources × targets = " + shape(P, G));
   }
-  check_values(A_in, "A (targets)");
-  check_values(B_in, "B (sources)");
+  require_finite_nonnegative(A_in, "A (targets)");
+  require_finite_nonnegative(B_in, "B (sources)");
   if (mask) {
     for (Index k = 0; k < mask->nonZeros(); ++k) {
       if (!std::isfinite(mask->valuePtr()[k]))

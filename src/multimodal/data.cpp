@@ -35,21 +35,8 @@ void MultiModalData::validate() const {
 
 void MultiModalData::validate_non_negative() const {
   validate();
-  for (const auto& m : modalities) {
-    const MatrixSummary summary = summarize(m.counts);
-    const auto where = [](const EntryLocation& at) {
-      return "(sample " + std::to_string(at.row) + ", feature " + std::to_string(at.col) + ")";
-    };
-    const std::string prefix = "modality '" + m.name + "' ";
-    if (summary.first_nan)
-      throw InvalidArgument(prefix + "contains NaN at " + where(*summary.first_nan));
-    if (summary.first_inf)
-      throw InvalidArgument(prefix + "contains infinity at " + where(*summary.first_inf));
-    if (summary.first_negative)
-      throw InvalidArgument(prefix + "has negative values (" +
-                            std::to_string(summary.negative_count) + ", the first at " +
-                            where(*summary.first_negative) + "); the model needs values >= 0");
-  }
+  for (const auto& m : modalities)
+    require_finite_nonnegative(m.counts, "modality '" + m.name + "'");
 }
 
 }  // namespace nmfkit::multimodal

@@ -26,53 +26,52 @@ void JointNmfOptions::validate(std::size_t n_modalities) const {
 
 namespace {
 
+// Every modality in the element type T, as CSR when `sparse`: converted once, used for the
+// joined matrix and again for the per-modality errors.
 template <class T>
-SparseMatrix<T> as_sparse(const AnyMatrix& matrix) {
-  AnyMatrix converted = matrix;
-  converted.convert(dtype_of<T>());
-  return converted.visit([](const auto& m) -> SparseMatrix<T> {
-    using M = std::decay_t<decltype(m)>;
-    if constexpr (std::is_same_v<M, SparseMatrix<T>>)
-      return m;
-    else if constexpr (std::is_same_v<M, DenseMatrix<T>>)
-      return m.sparseView();
-    else
-      throw std::logic_error("convert() left another element type");
-  });
-}
-
-template <class T>
-DenseMatrix<T> as_dense(const AnyMatrix& matrix) {
-  AnyMatrix converted = matrix;
-  converted.convert(dtype_of<T>());
-  return std::get<DenseMatrix<T>>(converted.storage());
-}
-
-// The side-by-side matrix [c_1·X_1, c_2·X_2, ...].
-template <class T>
-SparseMatrix<T> join_sparse(const MultiModalData& data, const std::vector<double>& scale) {
-  std::vector<Eigen::Triplet<T, std::int64_t>> entries;
-  Index offset = 0;
-  for (std::size_t m = 0; m < data.modalities.size(); ++m) {
-    const SparseMatrix<T> X = as_sparse<T>(data.modalities[m].counts);
-    for (Index r = 0; r < X.outerSize(); ++r)
-      for (typename SparseMatrix<T>::InnerIterator it(X, r); it; ++it)
-        entries.emplace_back(r, offset + it.col(), static_cast<T>(scale[m] * it.value()));
-    offset += X.cols();
+std::vector<AnyMatrix> converted(const MultiModalData& data, bool sparse) {
+  std::vector<AnyMatrix> out;
+  for (const auto& m : data.modalities) {
+    AnyMatrix X = m.counts;
+    X.convert(dtype_of<T>());
+    if (sparse && !X.is_sparse())
+      X = SparseMatrix<T>(std::get<DenseMatrix<T>>(X.storage()).sparseView());
+    out.push_back(std::move(X));
   }
-  SparseMatrix<T> joined(data.n_samples(), offset);
-  joined.setFromTriplets(entries.begin(), entries.end());
+  return out;
+}
+
+// The side-by-side matrix [c_1·X_1, c_2·X_2, ...], row by row.
+template <class T>
+SparseMatrix<T> join_sparse(const std::vector<AnyMatrix>& blocks, Index rows,
+                            const std::vector<double>& scale) {
+  Index cols = 0, nonzeros = 0;
+  for (const auto& X : blocks) cols += X.cols(), nonzeros += X.stored();
+  SparseMatrix<T> joined(rows, cols);
+  joined.reserve(nonzeros);
+  for (Index r = 0; r < rows; ++r) {
+    joined.startVec(r);
+    Index offset = 0;
+    for (std::size_t m = 0; m < blocks.size(); ++m) {
+      const auto& X = std::get<SparseMatrix<T>>(blocks[m].storage());
+      for (typename SparseMatrix<T>::InnerIterator it(X, r); it; ++it)
+        joined.insertBack(r, offset + it.col()) = static_cast<T>(scale[m] * it.value());
+      offset += X.cols();
+    }
+  }
+  joined.finalize();
   return joined;
 }
 
 template <class T>
-DenseMatrix<T> join_dense(const MultiModalData& data, const std::vector<double>& scale) {
-  Index total = 0;
-  for (const auto& m : data.modalities) total += m.counts.cols();
-  DenseMatrix<T> joined(data.n_samples(), total);
+DenseMatrix<T> join_dense(const std::vector<AnyMatrix>& blocks, Index rows,
+                          const std::vector<double>& scale) {
+  Index cols = 0;
+  for (const auto& X : blocks) cols += X.cols();
+  DenseMatrix<T> joined(rows, cols);
   Index offset = 0;
-  for (std::size_t m = 0; m < data.modalities.size(); ++m) {
-    const DenseMatrix<T> X = as_dense<T>(data.modalities[m].counts);
+  for (std::size_t m = 0; m < blocks.size(); ++m) {
+    const auto& X = std::get<DenseMatrix<T>>(blocks[m].storage());
     joined.middleCols(offset, X.cols()) = X * static_cast<T>(scale[m]);
     offset += X.cols();
   }
@@ -80,10 +79,11 @@ DenseMatrix<T> join_dense(const MultiModalData& data, const std::vector<double>&
 }
 
 template <class T>
-double modality_divergence(const AnyMatrix& X, const DenseMatrix<T>& W, const DenseMatrix<T>& H,
-                           double beta) {
-  if (X.is_sparse()) return linalg::beta_divergence(as_sparse<T>(X), W, H, beta);
-  return linalg::beta_divergence(as_dense<T>(X), W, H, beta);
+double divergence(const AnyMatrix& X, const DenseMatrix<T>& W, const DenseMatrix<T>& H,
+                  double beta) {
+  if (X.is_sparse())
+    return linalg::beta_divergence(std::get<SparseMatrix<T>>(X.storage()), W, H, beta);
+  return linalg::beta_divergence(std::get<DenseMatrix<T>>(X.storage()), W, H, beta);
 }
 
 }  // namespace
@@ -101,10 +101,12 @@ JointNmfResult<T> fit_joint_nmf(const MultiModalData& data, const JointNmfOption
 
   bool any_sparse = false;
   for (const auto& m : data.modalities) any_sparse |= m.counts.is_sparse();
+  const std::vector<AnyMatrix> blocks = converted<T>(data, any_sparse);
+  const Index rows = data.n_samples();
   NmfResult<T> joint;
   try {
-    joint = any_sparse ? fit(join_sparse<T>(data, scale), options.nmf, nullptr, progress)
-                       : fit(join_dense<T>(data, scale), options.nmf, nullptr, progress);
+    joint = any_sparse ? fit(join_sparse<T>(blocks, rows, scale), options.nmf, nullptr, progress)
+                       : fit(join_dense<T>(blocks, rows, scale), options.nmf, nullptr, progress);
   } catch (const InvalidArgument& e) {
     throw InvalidArgument(std::string("joint NMF of the modalities side by side: ") + e.what());
   }
@@ -116,9 +118,9 @@ JointNmfResult<T> fit_joint_nmf(const MultiModalData& data, const JointNmfOption
     const Index cols = data.modalities[m].counts.cols();
     DenseMatrix<T> H = joint.H.middleCols(offset, cols) / static_cast<T>(scale[m]);
     offset += cols;
-    const double divergence = modality_divergence(data.modalities[m].counts, result.W, H, beta);
-    result.modality_errors.push_back(linalg::divergence_to_error(divergence));
-    result.objective += weight[m] * divergence;
+    const double d = divergence(blocks[m], result.W, H, beta);
+    result.modality_errors.push_back(linalg::divergence_to_error(d));
+    result.objective += weight[m] * d;
     result.H.push_back(std::move(H));
   }
   result.n_iter = joint.n_iter;

@@ -1,7 +1,5 @@
 #include "modality_access.hpp"
 
-#include <cmath>
-#include <sstream>
 #include <type_traits>
 #include <utility>
 
@@ -16,43 +14,11 @@ constexpr bool kIsSparse = false;
 template <class T>
 constexpr bool kIsSparse<SparseMatrix<T>> = true;
 
-[[noreturn]] void bad_value(double value, Index row, Index col, const std::string& operation,
-                            const std::string& what) {
-  std::ostringstream message;
-  message << operation << ": " << what << " has "
-          << (std::isfinite(value) ? "a negative" : "a non-finite") << " value (" << value
-          << ") at row " << row << ", column " << col << "; values must be finite and >= 0";
-  throw InvalidArgument(message.str());
-}
-
 }  // namespace
 
 Modality& modality_to_change(MultiModalData& data, const std::string& name) {
   const Modality& found = std::as_const(data).modality(name);
   return data.modalities[static_cast<std::size_t>(&found - data.modalities.data())];
-}
-
-void require_finite_nonnegative(const AnyMatrix& X, const std::string& operation,
-                                const std::string& what) {
-  X.visit([&](const auto& m) {
-    using M = std::decay_t<decltype(m)>;
-    // `!(v >= 0)` is true for NaN as well as for negatives; infinity is caught apart.
-    if constexpr (kIsSparse<M>) {
-      for (Index i = 0; i < m.outerSize(); ++i) {
-        for (typename M::InnerIterator it(m, i); it; ++it) {
-          const double v = static_cast<double>(it.value());
-          if (!(v >= 0) || std::isinf(v)) bad_value(v, it.row(), it.col(), operation, what);
-        }
-      }
-    } else {
-      for (Index i = 0; i < m.rows(); ++i) {
-        for (Index j = 0; j < m.cols(); ++j) {
-          const double v = static_cast<double>(m(i, j));
-          if (!(v >= 0) || std::isinf(v)) bad_value(v, i, j, operation, what);
-        }
-      }
-    }
-  });
 }
 
 AnyMatrix select(const AnyMatrix& X, const std::vector<bool>& keep_rows,

@@ -1,6 +1,6 @@
 #pragma once
 // Helpers shared by the preprocessing and the feature filters: finding a modality to
-// change, checking values, and keeping a subset of rows and columns of any matrix.
+// change and keeping a subset of rows and columns of any matrix.
 
 #include <string>
 #include <vector>
@@ -12,11 +12,6 @@ namespace nmfkit::multimodal::detail {
 
 // The modality to modify; an unknown name throws MultiModalData::modality's message.
 Modality& modality_to_change(MultiModalData& data, const std::string& name);
-
-// Throws InvalidArgument "<operation>: <what> has a negative value ..." (or a non-finite
-// one) naming the first such entry's row and column.
-void require_finite_nonnegative(const AnyMatrix& X, const std::string& operation,
-                                const std::string& what);
 
 // The rows and columns flagged true, in their order; storage and element type kept.
 AnyMatrix select(const AnyMatrix& X, const std::vector<bool>& keep_rows,

@@ -8,6 +8,7 @@
 
 #include "modality_access.hpp"
 #include "nmfkit/core/error.hpp"
+#include "nmfkit/core/matrix_summary.hpp"
 #include "nmfkit/core/numpy_generator.hpp"
 
 namespace nmfkit::multimodal {
@@ -53,7 +54,7 @@ void for_each_nonzero(M& m, F&& f) {
 }
 
 void tfidf_impl(AnyMatrix& X, const std::string& what) {
-  detail::require_finite_nonnegative(X, "tfidf", what);
+  require_finite_nonnegative(X, "tfidf: " + what);
   X.visit([](auto& m) {
     using T = typename std::decay_t<decltype(m)>::Scalar;
     std::vector<std::int64_t> df(static_cast<std::size_t>(m.cols()), 0);
@@ -71,7 +72,7 @@ void tfidf_impl(AnyMatrix& X, const std::string& what) {
 }
 
 void clr_impl(AnyMatrix& X, const std::string& what) {
-  detail::require_finite_nonnegative(X, "clr", what);
+  require_finite_nonnegative(X, "clr: " + what);
   X.visit([](auto& m) {
     using T = typename std::decay_t<decltype(m)>::Scalar;
     if (m.cols() == 0) return;
@@ -93,7 +94,7 @@ void clr_impl(AnyMatrix& X, const std::string& what) {
 }
 
 void scale_counts_impl(AnyMatrix& X, double counts_per_cell, const std::string& what) {
-  detail::require_finite_nonnegative(X, "scale_counts", what);
+  require_finite_nonnegative(X, "scale_counts: " + what);
   X.visit([&](auto& m) {
     using T = typename std::decay_t<decltype(m)>::Scalar;
     double total = 0;
@@ -192,7 +193,7 @@ void scale_counts(MultiModalData& data, double counts_per_cell) {
   data.validate();
   // Check every modality before changing any, so an error leaves the data as it was.
   for (const auto& m : data.modalities) {
-    detail::require_finite_nonnegative(m.counts, "scale_counts", modality_label(m.name));
+    require_finite_nonnegative(m.counts, "scale_counts: " + modality_label(m.name));
   }
   for (auto& m : data.modalities)
     scale_counts_impl(m.counts, counts_per_cell, modality_label(m.name));
@@ -201,7 +202,7 @@ void scale_counts(MultiModalData& data, double counts_per_cell) {
 MultiModalData permute(const MultiModalData& data, const PermuteOptions& options) {
   data.validate();
   for (const auto& m : data.modalities) {
-    detail::require_finite_nonnegative(m.counts, "permute", modality_label(m.name));
+    require_finite_nonnegative(m.counts, "permute: " + modality_label(m.name));
   }
   // One generator for every modality, drawn in order: a fresh default_rng(seed) per
   // modality would give every modality the same row order, keeping the pairing intact.

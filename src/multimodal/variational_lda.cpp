@@ -3,10 +3,10 @@
 #include <omp.h>
 
 #include <cmath>
-#include <sstream>
 
 #include "nmfkit/core/digamma.hpp"
 #include "nmfkit/core/error.hpp"
+#include "nmfkit/core/matrix_summary.hpp"
 #include "spatial_smoothing.hpp"
 
 namespace nmfkit::multimodal::detail {
@@ -16,37 +16,16 @@ namespace {
 // mTopic's guard against a zero normaliser (a feature no topic explains).
 constexpr double kNormFloor = 1e-100;
 
-[[noreturn]] void bad_value(const std::string& modality, Index row, Index col, double value) {
-  std::ostringstream out;
-  out << "modality '" << modality << "': values must be finite and >= 0, found " << value
-      << " at sample " << row << ", feature " << col;
-  throw InvalidArgument(out.str());
+// The modality as double CSR rows without stored zeros (a zero contributes nothing).
+template <class T>
+SparseMatrix<double> to_rows(const DenseMatrix<T>& X) {
+  return SparseMatrix<double>(X.template cast<double>().sparseView());
 }
 
 template <class T>
-SparseMatrix<double> to_rows(const DenseMatrix<T>& X, const std::string& name) {
-  std::vector<Eigen::Triplet<double, std::int64_t>> entries;
-  for (Index i = 0; i < X.rows(); ++i) {
-    for (Index j = 0; j < X.cols(); ++j) {
-      const double v = static_cast<double>(X(i, j));
-      if (!std::isfinite(v) || v < 0) bad_value(name, i, j, v);
-      if (v != 0) entries.emplace_back(i, j, v);
-    }
-  }
-  SparseMatrix<double> out(X.rows(), X.cols());
-  out.setFromTriplets(entries.begin(), entries.end());
-  return out;
-}
-
-template <class T>
-SparseMatrix<double> to_rows(const SparseMatrix<T>& X, const std::string& name) {
+SparseMatrix<double> to_rows(const SparseMatrix<T>& X) {
   SparseMatrix<double> out = X.template cast<double>();
-  for (Index i = 0; i < out.outerSize(); ++i) {
-    for (SparseMatrix<double>::InnerIterator it(out, i); it; ++it) {
-      if (!std::isfinite(it.value()) || it.value() < 0) bad_value(name, i, it.col(), it.value());
-    }
-  }
-  out.prune(0.0, 0.0);  // exact zeros only: an explicit zero contributes nothing
+  out.prune(0.0, 0.0);
   out.makeCompressed();
   return out;
 }
@@ -100,7 +79,8 @@ Corpus make_corpus(const MultiModalData& data, const std::vector<std::string>* n
   corpus.n_samples = data.n_samples();
   for (const Modality* mod : order) {
     ModalityRows rows;
-    rows.X = mod->counts.visit([&](const auto& X) { return to_rows(X, mod->name); });
+    require_finite_nonnegative(mod->counts, "modality '" + mod->name + "'");
+    rows.X = mod->counts.visit([](const auto& X) { return to_rows(X); });
     index_by_feature(rows);
     corpus.modalities.push_back(std::move(rows));
   }

@@ -67,7 +67,7 @@ def test_a_heavier_modality_is_fitted_better(nmfkit):
     (["--modality", "rna"], ["--modality 'rna'", "NAME=VALUE"]),
     (["--modality", "rna=rna.npy", "--modality", "short=short.npy"], ["'short' has 59 samples"]),
     (["--modality", "rna=rna.npy", "--modality", "rna=atac.mtx"], ["two modalities are named 'rna'"]),
-    (["--modality", "rna=rna.npy", "--modality", "neg=neg.npy"], ["modality 'neg' has negative"]),
+    (["--modality", "rna=rna.npy", "--modality", "neg=neg.npy"], ["modality 'neg' has a negative value", "at row 0, column 0"]),
     (["--modality", "rna=rna.npy", "--features", "rna=short_names.txt"], ["25 features", "24 feature names"]),
     (["--modality", "rna=rna.npy", "--features", "x=genes.txt"], ["no modality named 'x'"]),
     (["--modality", "rna=rna.npy", "--weight", "rna=-1"], ["finite number > 0"]),

@@ -137,7 +137,7 @@ TEST(JointNmf, RefusesBadWeightsAndData) {
   MultiModalData negative = data;
   std::get<DenseMatrix<double>>(negative.modalities[0].counts.storage())(0, 0) = -1;
   expect_invalid([&] { fit_joint_nmf<double>(negative, hals(2)); },
-                 "modality 'rna' has negative values (1, the first at (sample 0, feature 0))");
+                 "modality 'rna' has a negative value (-1) at row 0, column 0");
 }
 
 }  // namespace

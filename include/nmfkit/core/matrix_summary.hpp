@@ -3,6 +3,7 @@
 // shape, value range, and the entries an NMF cannot accept (NaN, Inf, negative).
 
 #include <optional>
+#include <string>
 
 #include "nmfkit/core/matrix.hpp"
 
@@ -45,5 +46,13 @@ MatrixSummary summarize(const DenseMatrix<T>& matrix);
 template <class T>
 MatrixSummary summarize(const SparseMatrix<T>& matrix);
 MatrixSummary summarize(const AnyMatrix& matrix);
+
+// Throws InvalidArgument "<what> has a negative value (-1) at row 2, column 3; values must
+// be finite and >= 0" (or "a non-finite value") for the first such entry in row order.
+void require_finite_nonnegative(const AnyMatrix& matrix, const std::string& what);
+template <class T>
+void require_finite_nonnegative(const DenseMatrix<T>& matrix, const std::string& what);
+template <class T>
+void require_finite_nonnegative(const SparseMatrix<T>& matrix, const std::string& what);
 
 }  // namespace nmfkit

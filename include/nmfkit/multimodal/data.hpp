@@ -27,8 +27,8 @@ struct MultiModalData {
   // count differs from the number of samples, or a feature-name count differs from its
   // column count.
   void validate() const;
-  // validate(), then throws InvalidArgument naming the modality and the first entry when a
-  // value is NaN, infinite or negative (every model here needs non-negative data).
+  // validate(), then throws InvalidArgument naming the modality and the first entry that
+  // is NaN, infinite or negative (every model here needs non-negative data).
   void validate_non_negative() const;
 };
 
