@@ -19,6 +19,7 @@ import argparse
 import json
 import os
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -28,34 +29,21 @@ import scipy.io
 import scipy.sparse
 import torch
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "oracles"))
+from torch_associations import solve_target  # noqa: E402  (the tests' reference loop)
 
-def mtopic_feature_associations(A, B, mask, n_epochs, targets, lambda_reg=1e-4,
-                                lambda_entropy=1e-3, lambda_spread=0.05, temperature=0.2):
-    """The per-feature loop of the specification (docs/associations.md), float32 tensors,
+
+def mtopic_feature_associations(A, B, mask, n_epochs, targets):
+    """The per-feature loop of the specification at mTopic's defaults, on float32 tensors,
     restricted to the given target columns. Returns the P x len(targets) weights."""
-    eps = 1e-6
     out = np.zeros((B.shape[1], len(targets)))
     for column, g in enumerate(targets):
         allowed = torch.arange(B.shape[1]) if mask is None else torch.nonzero(mask[:, g])[:, 0]
         if len(allowed) == 0:
             continue
-        a = A[:, g]
-        Bg = B[:, allowed]
-        z = torch.full((len(allowed),), 0.1, requires_grad=True)
-        optimizer = torch.optim.Adam([z], lr=1e-4)
-        for _ in range(n_epochs):
-            optimizer.zero_grad()
-            x = torch.softmax(z / temperature, dim=0)
-            r = Bg @ x + eps
-            loss = torch.sum(a * (torch.log(a + eps) - torch.log(r)))
-            loss = loss + lambda_reg * torch.sum((x + eps) ** 0.1)
-            loss = loss + lambda_reg * torch.sum(torch.log(x + eps))
-            loss = loss - lambda_entropy * torch.sum(x * torch.log(x + eps))
-            loss = loss + lambda_spread * torch.sum(x * torch.log(x + eps))
-            loss.backward()
-            optimizer.step()
-        with torch.no_grad():
-            out[allowed.numpy(), column] = torch.softmax(z / temperature, dim=0).numpy()
+        x = solve_target(A[:, g], B[:, allowed], n_epochs, lambda_reg=1e-4, lambda_entropy=1e-3,
+                         lambda_spread=0.05, temperature=0.2)
+        out[allowed.numpy(), column] = x.numpy()
     return out
 
 

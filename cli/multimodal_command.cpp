@@ -207,14 +207,11 @@ void run_fit(const MultimodalFitArgs& args) {
   for (std::size_t m = 0; m < data.modalities.size(); ++m) {
     const auto words = text::topic_words(text::top_terms(model.components[m], 5),
                                          data.modalities[m].feature_names);
-    std::printf("  %s, topic 0: %s\n", data.modalities[m].name.c_str(),
-                [&] {
-                  std::string joined;
-                  for (const auto& w : words[0]) joined += (joined.empty() ? "" : " ") + w;
-                  return joined;
-                }()
-                    .c_str());
+    std::printf("  %s, topic 0:", data.modalities[m].name.c_str());
+    for (const auto& word : words[0]) std::printf(" %s", word.c_str());
+    std::printf("\n");
   }
+
 }
 
 }  // namespace

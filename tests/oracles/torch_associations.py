@@ -39,6 +39,25 @@ def normalized_rows(M):
     return M / sums[:, None]
 
 
+def solve_target(a, Bg, n_epochs, lambda_reg, lambda_entropy, lambda_spread, temperature):
+    """One target's weights over its allowed sources, in the tensors' precision."""
+    z = torch.full((Bg.shape[1],), 0.1, dtype=Bg.dtype, requires_grad=True)
+    optimizer = torch.optim.Adam([z], lr=1e-4)
+    for _ in range(n_epochs):
+        optimizer.zero_grad()
+        x = torch.softmax(z / temperature, dim=0)
+        r = Bg @ x + EPS
+        loss = torch.sum(a * (torch.log(a + EPS) - torch.log(r)))
+        loss = loss + lambda_reg * torch.sum((x + EPS) ** 0.1)
+        loss = loss + lambda_reg * torch.sum(torch.log(x + EPS))
+        loss = loss - lambda_entropy * torch.sum(x * torch.log(x + EPS))
+        loss = loss + lambda_spread * torch.sum(x * torch.log(x + EPS))
+        loss.backward()
+        optimizer.step()
+    with torch.no_grad():
+        return torch.softmax(z / temperature, dim=0)
+
+
 def feature_associations(A, B, mask, n_epochs, lambda_reg, lambda_entropy, lambda_spread,
                          temperature, normalize):
     A = torch.tensor(A, dtype=torch.float64)
@@ -54,23 +73,8 @@ def feature_associations(A, B, mask, n_epochs, lambda_reg, lambda_entropy, lambd
             allowed = torch.nonzero(torch.tensor(mask[:, g]), as_tuple=True)[0]
         if len(allowed) == 0:
             continue
-        a = A[:, g]
-        Bg = B[:, allowed]
-        z = torch.full((len(allowed),), 0.1, dtype=torch.float64, requires_grad=True)
-        optimizer = torch.optim.Adam([z], lr=1e-4)
-        for _ in range(n_epochs):
-            optimizer.zero_grad()
-            x = torch.softmax(z / temperature, dim=0)
-            r = Bg @ x + EPS
-            loss = torch.sum(a * (torch.log(a + EPS) - torch.log(r)))
-            loss = loss + lambda_reg * torch.sum((x + EPS) ** 0.1)
-            loss = loss + lambda_reg * torch.sum(torch.log(x + EPS))
-            loss = loss - lambda_entropy * torch.sum(x * torch.log(x + EPS))
-            loss = loss + lambda_spread * torch.sum(x * torch.log(x + EPS))
-            loss.backward()
-            optimizer.step()
-        with torch.no_grad():
-            X[allowed, g] = torch.softmax(z / temperature, dim=0)
+        X[allowed, g] = solve_target(A[:, g], B[:, allowed], n_epochs, lambda_reg, lambda_entropy,
+                                     lambda_spread, temperature)
     return X.numpy()
 
 
