@@ -74,7 +74,7 @@ void run(const ImputeArgs& args) {
 
 void add_impute_command(CLI::App& app) {
   auto args = std::make_shared<ImputeArgs>();
-  args->nmf.solver = "hals";
+  args->nmf.solver = "auto";
   auto* command = app.add_subcommand(
       "impute", "Fill the missing entries of a matrix from an NMF fitted to the observed ones");
   command

@@ -235,7 +235,7 @@ void add_multimodal_command(CLI::App& app) {
       ->capture_default_str();
   fit->add_option("--weight", args->weights,
                   "NAME=W, repeated: weight of a modality's loss (joint-nmf; default 1)");
-  args->nmf.solver = "hals";
+  args->nmf.solver = "auto";
   args->nmf.add_to(*fit, true);
   args->mtm.add_to(*fit);
   fit->add_option("--top", args->top, "top features per topic and modality to list")

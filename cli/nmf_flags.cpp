@@ -79,8 +79,10 @@ void NmfFlags::add_to(CLI::App& command, bool k_required, bool with_k) {
   }
   command
       .add_option("--solver", solver,
-                  "cd: scikit-learn's coordinate descent; mu: multiplicative updates (any loss); "
-                  "hals, anls, anls-bpp: fast alternating solvers (Frobenius only)")
+                  "auto: the fastest for the loss (hals for frobenius, scd for kullback-leibler, "
+                  "mu otherwise); cd: scikit-learn's coordinate descent; mu: multiplicative "
+                  "updates (any loss); hals, anls, anls-bpp: fast alternating solvers (Frobenius "
+                  "only); scd: fast coordinate descent (kullback-leibler only)")
       ->check(CLI::IsMember([] {
         std::vector<std::string> names;
         for (const auto& info : solver_catalog()) names.push_back(info.name);
@@ -91,7 +93,7 @@ void NmfFlags::add_to(CLI::App& command, bool k_required, bool with_k) {
   command
       .add_option("--beta-loss", beta_loss,
                   "frobenius, kullback-leibler, itakura-saito or a number (beta); "
-                  "anything but frobenius needs --solver mu")
+                  "kullback-leibler needs --solver auto, scd or mu; other losses auto or mu")
       ->check(accepts(parse_beta_loss, "LOSS"))
       ->capture_default_str();
   command
@@ -139,6 +141,9 @@ void NmfFlags::add_to(CLI::App& command, bool k_required, bool with_k) {
       ->check(CLI::Range(0.0, 1.0))
       ->capture_default_str();
   command.add_flag("--shuffle", shuffle, "visit coordinates in random order (cd) (default: off)");
+  command.add_flag("--no-extrapolate", no_extrapolate,
+                   "hals, anls, anls-bpp, scd: plain alternating updates, without Ang & Gillis' "
+                   "extrapolation (default: extrapolate)");
   command.add_flag("-v,--verbose", verbose,
                    "print progress while fitting; repeat for more (default: off)");
 }
@@ -158,6 +163,7 @@ NmfOptions NmfFlags::options() const {
   o.alpha_W = alpha_W;
   if (alpha_H != "same") o.alpha_H = parse_non_negative(alpha_H);
   o.l1_ratio = l1_ratio;
+  o.extrapolate = !no_extrapolate;
   o.shuffle = shuffle;
   o.verbose = verbose;
   return o;
@@ -316,7 +322,7 @@ template <class T, class Matrix>
 Index choose_k(const Matrix& X, const EntryWeights<T>& weights, const NmfOptions& nmf,
                const SelectFlags& flags) {
   select::SelectOptions options = flags.options(nmf, flags.range);
-  if (!solver_supports_weights(options.nmf.solver)) options.nmf.solver = "hals";
+  if (!solver_supports_weights(options.nmf.solver)) options.nmf.solver = "auto";
   options.validate();
   const select::Selection selection = select::select_k(
       X, weights, options, interruptible_progress(),
@@ -328,11 +334,11 @@ Index choose_k(const Matrix& X, const EntryWeights<T>& weights, const NmfOptions
 
 template Index choose_k(const DenseMatrix<float>&, const EntryWeights<float>&, const NmfOptions&,
                         const SelectFlags&);
-template Index choose_k(const DenseMatrix<double>&, const EntryWeights<double>&,
-                        const NmfOptions&, const SelectFlags&);
-template Index choose_k(const SparseMatrix<float>&, const EntryWeights<float>&,
-                        const NmfOptions&, const SelectFlags&);
-template Index choose_k(const SparseMatrix<double>&, const EntryWeights<double>&,
-                        const NmfOptions&, const SelectFlags&);
+template Index choose_k(const DenseMatrix<double>&, const EntryWeights<double>&, const NmfOptions&,
+                        const SelectFlags&);
+template Index choose_k(const SparseMatrix<float>&, const EntryWeights<float>&, const NmfOptions&,
+                        const SelectFlags&);
+template Index choose_k(const SparseMatrix<double>&, const EntryWeights<double>&, const NmfOptions&,
+                        const SelectFlags&);
 
 }  // namespace nmfkit::cli

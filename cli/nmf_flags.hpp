@@ -16,7 +16,7 @@ namespace nmfkit::cli {
 
 struct NmfFlags {
   std::string components = "auto";
-  std::string solver = "cd";
+  std::string solver = "auto";
   std::string beta_loss = "frobenius";
   std::string init = "auto";
   std::optional<std::uint64_t> seed;
@@ -28,6 +28,7 @@ struct NmfFlags {
   std::string alpha_H = "same";
   double l1_ratio = 0.0;
   bool shuffle = false;
+  bool no_extrapolate = false;
   int verbose = 0;
 
   // Registers the flags; --k is required unless a default is given (with_k = false leaves

@@ -226,7 +226,7 @@ void run(const SelectKArgs& args) {
 
 void add_select_k_command(CLI::App& app) {
   auto args = std::make_shared<SelectKArgs>();
-  args->nmf.solver = "hals";
+  args->nmf.solver = "auto";
   auto* command = app.add_subcommand(
       "select-k",
       "Choose the number of components: speckled-holdout cross-validation and/or NMFk "

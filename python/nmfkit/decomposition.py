@@ -38,7 +38,8 @@ def solvers() -> list[dict]:
     -------
     list of dict
         One dict per solver: ``name``, ``description``, ``frobenius_only`` (accepts only
-        ``beta_loss='frobenius'``) and ``needs_positive_start``.
+        ``beta_loss='frobenius'``), ``needs_positive_start`` and ``kl_only`` (accepts only
+        ``beta_loss='kullback-leibler'``).
     """
     return _nmfkit.solvers()
 
@@ -76,9 +77,12 @@ class NMF(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     solver : str, default='cd'
         A solver of the C++ registry (see :func:`nmfkit.solvers`): ``'cd'`` (coordinate
         descent, as scikit-learn's), ``'mu'`` (multiplicative updates, any ``beta_loss``),
-        and any solver nmfkit adds.
+        and nmfkit's fast solvers: ``'auto'`` (the fastest for the loss: ``'hals'`` for
+        Frobenius, ``'scd'`` for Kullback-Leibler, ``'mu'`` otherwise), ``'hals'``,
+        ``'anls'``, ``'anls-bpp'`` (Frobenius) and ``'scd'`` (Kullback-Leibler).
     beta_loss : float or {'frobenius', 'kullback-leibler', 'itakura-saito'}, default='frobenius'
-        The β-divergence minimised. Only the ``'mu'`` solver accepts other than 2.
+        The β-divergence minimised: ``'mu'`` and ``'auto'`` accept any, ``'scd'`` only
+        Kullback-Leibler, the others only 2.
     tol : float, default=1e-4
         Stopping tolerance.
     max_iter : int, default=200
@@ -114,8 +118,11 @@ class NMF(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     n_iter_ : int
         Iterations run.
     objective_history_ : ndarray of shape (n_iter_,)
-        Solvers ``'hals'``, ``'anls'`` and ``'anls-bpp'``: the objective (½‖X − WH‖² plus
-        the penalties) after each iteration; empty for ``'cd'`` and ``'mu'``.
+        Solvers ``'hals'``, ``'anls'``, ``'anls-bpp'`` and ``'scd'``: the objective
+        (½‖X − WH‖² or the Kullback-Leibler divergence, plus the penalties; the best so far
+        when extrapolating) after each iteration; empty for ``'cd'`` and ``'mu'``.
+    solver_ : str
+        The solver that ran (``'auto'`` resolved).
     n_features_in_ : int
         Number of features seen during fit.
     feature_names_in_ : ndarray of shape (n_features_in_,)
@@ -274,6 +281,7 @@ class NMF(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         self.n_components_ = self.components_.shape[0]
         self.n_iter_ = int(result["n_iter"])
         self.objective_history_ = np.asarray(result["objective_history"], dtype=np.float64)
+        self.solver_ = str(result["solver"])
         self.seed_ = int(result["random_state"])
         return result["W"]
 

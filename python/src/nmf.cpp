@@ -33,6 +33,7 @@ NmfOptions options_from(const py::dict& d) {
   if (auto v = get("shuffle"); !v.is_none()) o.shuffle = v.cast<bool>();
   if (auto v = get("n_threads"); !v.is_none()) o.n_threads = v.cast<int>();
   if (auto v = get("patience"); !v.is_none()) o.patience = v.cast<int>();
+  if (auto v = get("extrapolate"); !v.is_none()) o.extrapolate = v.cast<bool>();
   return o;
 }
 
@@ -49,6 +50,8 @@ py::dict fit_result(NmfResult<T>&& r) {
   out["random_state"] = r.random_state;
   out["warnings"] = r.warnings;
   out["objective_history"] = r.objective_history;
+  out["kkt_history"] = r.kkt_history;
+  out["solver"] = r.solver;
   return out;
 }
 
@@ -163,12 +166,13 @@ void bind_nmf(py::module_& m) {
           d["description"] = info.description;
           d["frobenius_only"] = info.frobenius_only;
           d["needs_positive_start"] = info.needs_positive_start;
+          d["kl_only"] = info.kl_only;
           out.append(d);
         }
         return out;
       },
       "The solvers nmfkit knows: a list of dicts (name, description, frobenius_only, "
-      "needs_positive_start).");
+      "needs_positive_start, kl_only).");
 }
 
 }  // namespace nmfkit::python

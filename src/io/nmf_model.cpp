@@ -74,7 +74,11 @@ void write_nmf_model(const StagedDirectory& staged, const NmfModel& model,
   j["reconstruction_error"] = model.reconstruction_error;
   j["warnings"] = model.warnings;
   j["seconds"] = model.seconds;
-  j["history"] = {{"objective", model.objective_history}, {"seconds", model.iteration_seconds}};
+  j["solver_used"] = model.solver_used.empty() ? model.options.solver : model.solver_used;
+  j["init_seconds"] = model.init_seconds;
+  j["history"] = {{"objective", model.objective_history},
+                  {"seconds", model.iteration_seconds},
+                  {"kkt_residual", model.kkt_history}};
   j["files"] = {{"W", W_file}, {"H", "H.npy"}};
 
   write_npy(staged.file(W_file).string(), model.W);
@@ -125,9 +129,13 @@ NmfModel load_nmf_model(const std::string& directory) {
     model.warnings = j.at("warnings").get<std::vector<std::string>>();
     model.input = j.at("input").get<std::string>();
     model.seconds = j.at("seconds").get<double>();
+    model.solver_used = j.value("solver_used", model.options.solver);
+    model.init_seconds = j.value("init_seconds", 0.0);
     if (j.contains("history")) {
-      model.objective_history = j.at("history").at("objective").get<std::vector<double>>();
-      model.iteration_seconds = j.at("history").at("seconds").get<std::vector<double>>();
+      const json& history = j.at("history");
+      model.objective_history = history.at("objective").get<std::vector<double>>();
+      model.iteration_seconds = history.at("seconds").get<std::vector<double>>();
+      model.kkt_history = history.value("kkt_residual", std::vector<double>{});
     }
   } catch (const json::exception& e) {
     throw fail(std::string("missing or invalid field: ") + e.what());

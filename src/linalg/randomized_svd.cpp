@@ -14,6 +14,18 @@ namespace nmfkit::linalg {
 
 namespace {
 
+// Eigen splits a large product over threads itself, and its blocking, so its rounding,
+// then depends on the thread count. The SVD keeps Eigen on one thread (the products with
+// X run in our own fixed blocks, in parallel), so that a seed gives bitwise the same
+// start, and the same fit, for any thread count.
+class EigenOnOneThread {
+ public:
+  EigenOnOneThread() { Eigen::setNbThreads(1); }
+  ~EigenOnOneThread() { Eigen::setNbThreads(-1); }  // back to OpenMP's count
+  EigenOnOneThread(const EigenOnOneThread&) = delete;
+  EigenOnOneThread& operator=(const EigenOnOneThread&) = delete;
+};
+
 template <class T>
 DenseMatrix<T> orthonormal_basis(const DenseMatrix<T>& A) {
   const Index r = std::min(A.rows(), A.cols());
@@ -46,6 +58,7 @@ template <class T, class Times, class TransposeTimes>
 Svd<T> randomized_svd_of(Index a_rows, Index a_cols, bool transposed, Index k, RandomState& rng,
                          const RandomizedSvdOptions& options, Times times,
                          TransposeTimes transpose_times) {
+  const EigenOnOneThread eigen_on_one_thread;
   const Index n_random = k + options.n_oversamples;
   int n_iter = options.n_iter;
   if (n_iter < 0) n_iter = k < 0.1 * static_cast<double>(std::min(a_rows, a_cols)) ? 7 : 4;
@@ -142,8 +155,8 @@ template <class T>
 Svd<T> randomized_svd(const DenseMatrix<T>& X, Index k, RandomState& rng,
                       const RandomizedSvdOptions& options) {
   check_rank(k, X.rows(), X.cols());
-  const auto by_X = [&](const DenseMatrix<T>& Q) { return DenseMatrix<T>(X * Q); };
-  const auto by_Xt = [&](const DenseMatrix<T>& Q) { return DenseMatrix<T>(X.transpose() * Q); };
+  const auto by_X = [&](const DenseMatrix<T>& Q) { return multiply(X, Q); };
+  const auto by_Xt = [&](const DenseMatrix<T>& Q) { return multiply(X.transpose(), Q); };
   if (use_transpose(options, X.rows(), X.cols())) {
     return randomized_svd_of<T>(X.cols(), X.rows(), true, k, rng, options, by_Xt, by_X);
   }

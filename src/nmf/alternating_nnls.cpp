@@ -1,86 +1,16 @@
 #include "alternating_nnls.hpp"
 
-#include <chrono>
 #include <cmath>
-#include <optional>
-#include <type_traits>
-#include <sstream>
+#include <limits>
 
+#include "alternating_driver.hpp"
 #include "nmfkit/linalg/gram_loss.hpp"
-#include "nmfkit/linalg/products.hpp"
-#include "weighted_rows.hpp"
 
 namespace nmfkit {
 
 namespace {
 
-// Multiply-adds of one product X·F (rows × k): every stored entry meets k columns.
-template <class T>
-double product_cost(const SparseMatrix<T>& X, Index k) {
-  return static_cast<double>(X.nonZeros()) * static_cast<double>(k);
-}
-template <class Derived>
-double product_cost(const Eigen::MatrixBase<Derived>& X, Index k) {
-  return static_cast<double>(X.rows()) * static_cast<double>(X.cols()) * static_cast<double>(k);
-}
-
-// One side of the alternation: the factor F (rows × k, a row per sample or per feature)
-// updated against the fixed factor O, with the products kept for the objective.
-template <class T>
-struct HalfStep {
-  DenseMatrix<T> gram_O;  // OᵀO + l2·I
-  DenseMatrix<T> XO;      // X·O − l1
-  double l1 = 0, l2 = 0;
-  NnlsOptions nnls;
-
-  // known_gram: OᵀO when the caller has it already; products_fresh = false reuses the
-  // products of the previous call (O has not changed).
-  template <class Data>
-  void update(const Data& X, const DenseMatrix<T>& O, DenseMatrix<T>& F, bool products_fresh,
-              const DenseMatrix<T>* known_gram = nullptr,
-              const detail::WeightSide<T>* weights = nullptr) {
-    if (products_fresh) {
-      if (known_gram) {
-        gram_O = *known_gram;
-      } else {
-        linalg::gram(O, gram_O);
-      }
-      linalg::multiply(X, O, XO);
-      if (l2 != 0) gram_O.diagonal().array() += static_cast<T>(l2);
-      if (l1 != 0) XO.array() -= static_cast<T>(l1);
-    }
-    if (!weights) {
-      solve_nnls_rows(gram_O, XO, F, nnls);
-      return;
-    }
-    const NnlsOptions& options = nnls;
-    detail::solve_weighted_rows(gram_O, XO, O, *weights, l2, F,
-                                [&](const DenseMatrix<T>& G, const T* b, T* x) {
-                                  solve_nnls(G, b, x, options);
-                                });
-  }
-
-  // ⟨F, X·O⟩ and ⟨FᵀF, OᵀO⟩ without the penalties folded into the stored products.
-  double inner_with_data(const DenseMatrix<T>& F) const {
-    return linalg::frobenius_inner(F, XO) + l1 * static_cast<double>(F.sum());
-  }
-  double inner_of_grams(const DenseMatrix<T>& gram_F) const {
-    return linalg::frobenius_inner(gram_F, gram_O) - l2 * static_cast<double>(gram_F.trace());
-  }
-};
-
-template <class T>
-double squared_norm(const SparseMatrix<T>& X) {
-  double sum = 0;
-  for (Index p = 0; p < X.nonZeros(); ++p) {
-    sum += static_cast<double>(X.valuePtr()[p]) * static_cast<double>(X.valuePtr()[p]);
-  }
-  return sum;
-}
-template <class T>
-double squared_norm(const DenseMatrix<T>& X) {
-  return X.template cast<double>().squaredNorm();
-}
+using linalg::Side;
 
 template <class T>
 double penalty(const DenseMatrix<T>& F, double l1, double l2) {
@@ -118,110 +48,79 @@ NnlsOptions nnls_options(RowSolver solver, int hals_budget) {
   return o;
 }
 
-std::string format_value(double value) {
-  std::ostringstream out;
-  out.precision(10);
-  out << value;
-  return out.str();
-}
+// The half-steps of one fit: per side, the Gram matrix of the fixed factor and the
+// right-hand sides (penalties folded in), kept for the objective and for reuse.
+template <class T, class Op>
+class GramSteps {
+ public:
+  GramSteps(const Op& op, const Penalties& p, RowSolver solver, Index k) : op_(op) {
+    const double product = static_cast<double>(op.nonzeros()) * static_cast<double>(k);
+    sides_[0].set(p.l1_W, p.l2_W,
+                  nnls_options(solver, hals_sweeps(product, op.cols(), op.rows(), k)));
+    sides_[1].set(p.l1_H, p.l2_H,
+                  nnls_options(solver, hals_sweeps(product, op.rows(), op.cols(), k)));
+  }
+
+  double update(Side side, const DenseMatrix<T>& O, DenseMatrix<T>& F, Reuse reuse) {
+    SideState& s = sides_[side == Side::Rows ? 0 : 1];
+    if (reuse != Reuse::Products) {
+      if (reuse == Reuse::FixedGram) {
+        std::swap(s.G, gram_last_);
+      } else {
+        op_.gram(O, s.G);
+      }
+      op_.rhs(side, O, s.B);
+      if (s.l2 != 0) s.G.diagonal().array() += static_cast<T>(s.l2);
+      if (s.l1 != 0) s.B.array() -= static_cast<T>(s.l1);
+    }
+    const NnlsOptions& options = s.nnls;
+    op_.solve_gram_rows(side, s.G, s.B, O, s.l2, F, [&](const DenseMatrix<T>& G, const T* b, T* x) {
+      solve_nnls(G, b, x, options);
+    });
+    op_.gram(F, gram_last_);
+    // The Gram trick's terms without the penalties folded into G and B.
+    linalg::GramTrickTerms terms;
+    terms.data = linalg::frobenius_inner(F, s.B) + s.l1 * static_cast<double>(F.sum());
+    terms.grams =
+        linalg::frobenius_inner(gram_last_, s.G) - s.l2 * static_cast<double>(gram_last_.trace());
+    const SideState& o = sides_[side == Side::Rows ? 1 : 0];
+    const bool rows = side == Side::Rows;
+    const double error = op_.squared_error(rows ? F : O, rows ? O : F, terms);
+    return 0.5 * error + penalty(F, s.l1, s.l2) + penalty(O, o.l1, o.l2);
+  }
+  double kkt() const { return std::numeric_limits<double>::quiet_NaN(); }
+
+ private:
+  struct SideState {
+    double l1 = 0, l2 = 0;
+    NnlsOptions nnls;
+    DenseMatrix<T> G;  // OᵀO + l2·I
+    DenseMatrix<T> B;  // rhs − l1
+
+    void set(double l1_penalty, double l2_penalty, const NnlsOptions& options) {
+      l1 = l1_penalty;
+      l2 = l2_penalty;
+      nnls = options;
+    }
+  };
+  const Op& op_;
+  SideState sides_[2];
+  DenseMatrix<T> gram_last_;  // FᵀF of the factor updated last
+};
 
 }  // namespace
 
 template <class T>
-template <class Matrix>
-SolveReport AlternatingNnls<T>::run(const Matrix& X, DenseMatrix<T>& W, DenseMatrix<T>& H,
+template <class Op>
+SolveReport AlternatingNnls<T>::run(const Op& op, DenseMatrix<T>& W, DenseMatrix<T>& H,
                                     bool update_H) const {
-  return run_impl(X, nullptr, W, H, update_H);
-}
-
-template <class T>
-template <class Matrix>
-SolveReport AlternatingNnls<T>::run_weighted(const Matrix& X, const EntryWeights<T>& weights,
-                                             DenseMatrix<T>& W, DenseMatrix<T>& H,
-                                             bool update_H) const {
-  return run_impl(X, &weights, W, H, update_H);
-}
-
-template <class T>
-template <class Matrix>
-SolveReport AlternatingNnls<T>::run_impl(const Matrix& X, const EntryWeights<T>* weights,
-                                         DenseMatrix<T>& W, DenseMatrix<T>& H,
-                                         bool update_H) const {
-  const auto& s = settings_;
-  const auto start = std::chrono::steady_clock::now();
-  const Index m = X.rows();
-  const Index n = X.cols();
-  const Index k = W.cols();
+  GramSteps<T, Op> steps(op, settings_.penalties, row_solver_, W.cols());
   DenseMatrix<T> Ht = H.transpose();
-  const auto Xt = linalg::transpose_for_products(X);
-  const double x_squared_norm = squared_norm(X);
-  std::optional<detail::WeightSide<T>> row_weights, column_weights;
-  if (weights) {
-    row_weights.emplace(detail::row_side(*weights, X));
-    if constexpr (std::is_same_v<Matrix, SparseMatrix<T>>) {
-      column_weights.emplace(detail::column_side(*weights, Xt));
-    } else {
-      column_weights.emplace(detail::column_side(*weights, X));
-    }
-  }
-  const auto weighted_objective = [&](const DenseMatrix<T>& W_now, const DenseMatrix<T>& Ht_now) {
-    const DenseMatrix<T> H_now = Ht_now.transpose();
-    return 0.5 * weighted_squared_error(X, *weights, W_now, H_now);
-  };
-
-  HalfStep<T> for_W;
-  for_W.l1 = s.penalties.l1_W;
-  for_W.l2 = s.penalties.l2_W;
-  for_W.nnls = nnls_options(row_solver_, hals_sweeps(product_cost(X, k), n, m, k));
-  HalfStep<T> for_H;
-  for_H.l1 = s.penalties.l1_H;
-  for_H.l2 = s.penalties.l2_H;
-  for_H.nnls = nnls_options(row_solver_, hals_sweeps(product_cost(X, k), m, n, k));
-  const double fixed_H_penalty = update_H ? 0.0 : penalty(Ht, s.penalties.l1_H, s.penalties.l2_H);
-
-  SolveReport report;
-  DenseMatrix<T> gram_updated;  // FᵀF of the factor updated last
-  int calm = 0;                 // iterations in a row with a relative decrease below tol
-  for (int iteration = 1; iteration <= s.max_iter; ++iteration) {
-    s.progress.check_cancelled();
-    // With H fixed (transform) its products never change. HᵀH is known from the objective
-    // of the previous iteration.
-    for_W.update(X, Ht, W, update_H || iteration == 1, iteration > 1 ? &gram_updated : nullptr,
-                 weights ? &*row_weights : nullptr);
-    double objective = 0;
-    if (update_H) {
-      for_H.update(Xt, W, Ht, true, nullptr, weights ? &*column_weights : nullptr);
-      linalg::gram(Ht, gram_updated);
-      const double residual = weights ? 2 * weighted_objective(W, Ht)
-                                      : x_squared_norm - 2 * for_H.inner_with_data(Ht) +
-                                            for_H.inner_of_grams(gram_updated);
-      objective = 0.5 * std::max(residual, 0.0) + penalty(W, for_W.l1, for_W.l2) +
-                  penalty(Ht, for_H.l1, for_H.l2);
-    } else {
-      linalg::gram(W, gram_updated);
-      const double residual = weights ? 2 * weighted_objective(W, Ht)
-                                      : x_squared_norm - 2 * for_W.inner_with_data(W) +
-                                            for_W.inner_of_grams(gram_updated);
-      objective = 0.5 * std::max(residual, 0.0) + penalty(W, for_W.l1, for_W.l2) + fixed_H_penalty;
-    }
-    const double previous = report.objective.empty() ? INFINITY : report.objective.back();
-    report.objective.push_back(objective);
-    report.seconds.push_back(
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-    report.n_iter = iteration;
-    if (s.verbose) {
-      s.progress.message("iteration " + std::to_string(iteration) + ", objective " +
-                         format_value(objective));
-    }
-    const double decrease = (previous - objective) / std::max(objective, 1e-300);
-    calm = decrease < s.tol ? calm + 1 : 0;
-    if (objective == 0 || calm >= s.patience) break;
-  }
+  SolveReport report = alternate<T>(steps, W, Ht, update_H, settings_, settings_.extrapolate, 0.0);
   if (update_H) H = Ht.transpose();
   return report;
 }
 
-NMFKIT_INSTANTIATE_SOLVER(AlternatingNnls)
-NMFKIT_INSTANTIATE_WEIGHTED_SOLVER(AlternatingNnls)
+NMFKIT_INSTANTIATE_OPERATOR_SOLVER(AlternatingNnls)
 
 }  // namespace nmfkit

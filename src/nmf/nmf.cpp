@@ -1,5 +1,6 @@
 #include "nmfkit/nmf/nmf.hpp"
 
+#include <chrono>
 #include <cmath>
 #include <optional>
 #include <vector>
@@ -28,9 +29,20 @@ SolverSettings settings_for(const NmfOptions& options, Index n_samples, Index n_
   s.shuffle = options.shuffle;
   s.random_state = options.random_state;
   s.verbose = options.verbose;
+  s.extrapolate = options.extrapolate;
   s.progress = progress;
   return s;
 }
+
+// The solvers that reproduce scikit-learn's numbers, its initialisation included.
+bool scikit_learn_exact(const std::string& solver) {
+  return solver == "cd" || solver == "mu";
+}
+
+// The fast solvers start from an NNDSVD on a randomized SVD with 2 power iterations
+// instead of scikit-learn's 7: the SVD was most of a fast fit's time, and the rougher
+// start costs them no final accuracy (bench/README.md, issue 14).
+constexpr int kFastStartPowerIterations = 2;
 
 // scikit-learn's ConvergenceWarning condition.
 bool stopped_by_max_iter(int n_iter, const NmfOptions& options) {
@@ -62,8 +74,7 @@ NmfOptions with_seed(NmfOptions options) {
 // data at the observed entries. Returns warnings for rows/columns with nothing observed.
 template <class T, class Matrix>
 std::vector<std::string> check_weighted(const Matrix& X, const Matrix& observed,
-                                        const EntryWeights<T>& weights,
-                                        const NmfOptions& options) {
+                                        const EntryWeights<T>& weights, const NmfOptions& options) {
   weights.check_shape(X.rows(), X.cols());
   if (!solver_supports_weights(options.solver)) throw_no_weights(options.solver);
   check_nmf_input(observed, options.beta_loss > 0 ? options.beta_loss : 2.0);
@@ -96,8 +107,7 @@ std::vector<std::string> check_weighted(const Matrix& X, const Matrix& observed,
 
 template <class T, class Matrix>
 NmfResult<T> fit_impl(const Matrix& X_given, const EntryWeights<T>* weights,
-                      const NmfOptions& given, const Factors<T>* custom,
-                      const Progress& progress) {
+                      const NmfOptions& given, const Factors<T>* custom, const Progress& progress) {
   given.validate();
   const ScopedThreadCount threads(given.n_threads);
   const NmfOptions options = with_seed(given);
@@ -117,6 +127,7 @@ NmfResult<T> fit_impl(const Matrix& X_given, const EntryWeights<T>* weights,
   const Index m = X.rows();
   const Index n = X.cols();
   const Index k = resolve_components(options, n, custom);
+  const std::string solver = resolve_solver(options.solver, options.beta_loss);
 
   NmfResult<T> result;
   result.random_state = *options.random_state;
@@ -135,24 +146,30 @@ NmfResult<T> fit_impl(const Matrix& X_given, const EntryWeights<T>* weights,
                             to_string(init) + "'");
     }
     init = resolve_init(init, k, m, n);
-    auto factors = initialize(X, k, init, options.random_state);
+    const auto init_start = std::chrono::steady_clock::now();
+    auto factors = initialize(X, k, init, options.random_state,
+                              scikit_learn_exact(solver) ? -1 : kFastStartPowerIterations);
+    result.init_seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - init_start).count();
     result.W = std::move(factors.W);
     result.H = std::move(factors.H);
   }
   result.init = init;
-  if (options.solver == "mu" && init == Init::Nndsvd) {
+  if (solver == "mu" && init == Init::Nndsvd) {
     result.warnings.push_back(
         "The multiplicative update ('mu') solver cannot update zeros present in the "
         "initialization, and so leads to poorer results when used jointly with init='nndsvd'. "
         "You may try init='nndsvda' or init='nndsvdar' instead.");
   }
 
-  const auto solver = make_solver<T>(options.solver, settings_for(options, m, n, progress));
-  SolveReport report = weights ? solver->solve(X, *weights, result.W, result.H, /*update_H=*/true)
-                               : solver->solve(X, result.W, result.H, /*update_H=*/true);
+  const auto run = make_solver<T>(solver, settings_for(options, m, n, progress));
+  SolveReport report = weights ? run->solve(X, *weights, result.W, result.H, /*update_H=*/true)
+                               : run->solve(X, result.W, result.H, /*update_H=*/true);
   result.n_iter = report.n_iter;
+  result.solver = solver;
   result.objective_history = std::move(report.objective);
   result.iteration_seconds = std::move(report.seconds);
+  result.kkt_history = std::move(report.kkt);
   if (stopped_by_max_iter(result.n_iter, options)) {
     result.converged = false;
     result.warnings.push_back(max_iter_warning(options));
@@ -193,7 +210,7 @@ TransformResult<T> transform_impl(const Matrix& X_given, const EntryWeights<T>* 
 
   TransformResult<T> result;
   result.warnings = std::move(weight_warnings);
-  if (solver_info(options.solver).needs_positive_start) {
+  if (solver_info(resolve_solver(options.solver, options.beta_loss)).needs_positive_start) {
     const double avg = std::sqrt(static_cast<double>(linalg::mean(X)) / static_cast<double>(k));
     result.W = DenseMatrix<T>::Constant(X.rows(), k, static_cast<T>(avg));
   } else {
@@ -203,8 +220,8 @@ TransformResult<T> transform_impl(const Matrix& X_given, const EntryWeights<T>* 
   const auto solver =
       make_solver<T>(options.solver, settings_for(options, X.rows(), X.cols(), progress));
   result.n_iter = (weights ? solver->solve(X, *weights, result.W, fixed_H, /*update_H=*/false)
-                            : solver->solve(X, result.W, fixed_H, /*update_H=*/false))
-                       .n_iter;
+                           : solver->solve(X, result.W, fixed_H, /*update_H=*/false))
+                      .n_iter;
   if (stopped_by_max_iter(result.n_iter, options)) {
     result.converged = false;
     result.warnings.push_back(max_iter_warning(options));
@@ -277,30 +294,28 @@ DenseMatrix<T> inverse_transform(const DenseMatrix<T>& W, const DenseMatrix<T>& 
   return W * H;
 }
 
-#define NMFKIT_INSTANTIATE(T)                                                          \
-  template NmfResult<T> fit(const DenseMatrix<T>&, const NmfOptions&,                  \
-                            const std::type_identity_t<Factors<T>>*, const Progress&); \
-  template NmfResult<T> fit(const SparseMatrix<T>&, const NmfOptions&,                 \
-                            const std::type_identity_t<Factors<T>>*, const Progress&); \
-  template TransformResult<T> transform(const DenseMatrix<T>&, const DenseMatrix<T>&,  \
-                                        const NmfOptions&, const Progress&);           \
-  template TransformResult<T> transform(const SparseMatrix<T>&, const DenseMatrix<T>&, \
-                                        const NmfOptions&, const Progress&);           \
-  template DenseMatrix<T> inverse_transform(const DenseMatrix<T>&, const DenseMatrix<T>&);    \
-  template NmfResult<T> fit(const DenseMatrix<T>&, const std::type_identity_t<EntryWeights<T>>&, \
-                            const NmfOptions&, const std::type_identity_t<Factors<T>>*,        \
-                            const Progress&);                                                  \
-  template NmfResult<T> fit(const SparseMatrix<T>&,                                            \
-                            const std::type_identity_t<EntryWeights<T>>&, const NmfOptions&,   \
-                            const std::type_identity_t<Factors<T>>*, const Progress&);         \
-  template TransformResult<T> transform(const DenseMatrix<T>&,                                 \
-                                        const std::type_identity_t<EntryWeights<T>>&,          \
-                                        const DenseMatrix<T>&, const NmfOptions&,              \
-                                        const Progress&);                                      \
-  template TransformResult<T> transform(const SparseMatrix<T>&,                                \
-                                        const std::type_identity_t<EntryWeights<T>>&,          \
-                                        const DenseMatrix<T>&, const NmfOptions&,              \
-                                        const Progress&);
+#define NMFKIT_INSTANTIATE(T)                                                                      \
+  template NmfResult<T> fit(const DenseMatrix<T>&, const NmfOptions&,                              \
+                            const std::type_identity_t<Factors<T>>*, const Progress&);             \
+  template NmfResult<T> fit(const SparseMatrix<T>&, const NmfOptions&,                             \
+                            const std::type_identity_t<Factors<T>>*, const Progress&);             \
+  template TransformResult<T> transform(const DenseMatrix<T>&, const DenseMatrix<T>&,              \
+                                        const NmfOptions&, const Progress&);                       \
+  template TransformResult<T> transform(const SparseMatrix<T>&, const DenseMatrix<T>&,             \
+                                        const NmfOptions&, const Progress&);                       \
+  template DenseMatrix<T> inverse_transform(const DenseMatrix<T>&, const DenseMatrix<T>&);         \
+  template NmfResult<T> fit(const DenseMatrix<T>&, const std::type_identity_t<EntryWeights<T>>&,   \
+                            const NmfOptions&, const std::type_identity_t<Factors<T>>*,            \
+                            const Progress&);                                                      \
+  template NmfResult<T> fit(const SparseMatrix<T>&, const std::type_identity_t<EntryWeights<T>>&,  \
+                            const NmfOptions&, const std::type_identity_t<Factors<T>>*,            \
+                            const Progress&);                                                      \
+  template TransformResult<T> transform(                                                           \
+      const DenseMatrix<T>&, const std::type_identity_t<EntryWeights<T>>&, const DenseMatrix<T>&,  \
+      const NmfOptions&, const Progress&);                                                         \
+  template TransformResult<T> transform(                                                           \
+      const SparseMatrix<T>&, const std::type_identity_t<EntryWeights<T>>&, const DenseMatrix<T>&, \
+      const NmfOptions&, const Progress&);
 NMFKIT_INSTANTIATE(float)
 NMFKIT_INSTANTIATE(double)
 #undef NMFKIT_INSTANTIATE

@@ -77,9 +77,14 @@ void NmfOptions::validate() const {
   const SolverInfo& info = solver_info(solver);
   require(std::isfinite(beta_loss), "beta_loss", format_number(beta_loss), "a finite number");
   if (info.frobenius_only && beta_loss != 2.0) {
-    throw InvalidArgument("beta_loss = " + beta_loss_name(beta_loss) +
-                          " needs solver 'mu': solver '" + solver +
-                          "' handles only beta_loss = frobenius");
+    throw InvalidArgument("beta_loss = " + beta_loss_name(beta_loss) + " needs solver " +
+                          (beta_loss == 1.0 ? "'scd', 'mu' or 'auto'" : "'mu' or 'auto'") +
+                          ": solver '" + solver + "' handles only beta_loss = frobenius");
+  }
+  if (info.kl_only && beta_loss != 1.0) {
+    throw InvalidArgument("beta_loss = " + beta_loss_name(beta_loss) + " needs solver " +
+                          (beta_loss == 2.0 ? "'hals', 'cd' or 'auto'" : "'mu' or 'auto'") +
+                          ": solver '" + solver + "' handles only beta_loss = kullback-leibler");
   }
   require(tol >= 0 && std::isfinite(tol), "tol", format_number(tol), ">= 0");
   require(max_iter >= 1, "max_iter", std::to_string(max_iter), ">= 1");

@@ -5,6 +5,7 @@
 #include "multiplicative_update.hpp"
 #include "nmfkit/core/error.hpp"
 #include "nmfkit/nmf/solver.hpp"
+#include "poisson_scd.hpp"
 
 namespace nmfkit {
 
@@ -13,9 +14,14 @@ const std::vector<SolverInfo>& solver_catalog() {
       {"cd", "coordinate descent (scikit-learn's fast HALS); Frobenius loss only", true, false},
       {"mu", "multiplicative updates (Fevotte & Idier); any beta loss", false, true},
       {"hals", "accelerated HALS (Gillis & Glineur); Frobenius only, fast", true, false},
-      {"anls", "alternating NNLS by coordinate descent to a tight tolerance; Frobenius only",
-       true, false},
+      {"anls", "alternating NNLS by coordinate descent to a tight tolerance; Frobenius only", true,
+       false},
       {"anls-bpp", "alternating NNLS, exact, by block principal pivoting; Frobenius only", true,
+       false},
+      {"scd",
+       "sequential coordinate descent for Kullback-Leibler (fastTopics), extrapolated; KL only",
+       false, false, true},
+      {"auto", "the fastest solver for the loss: hals (Frobenius), scd (KL), mu (other)", false,
        false},
   };
   return catalog;
@@ -33,12 +39,20 @@ const SolverInfo& solver_info(const std::string& name) {
   return *found;
 }
 
+std::string resolve_solver(const std::string& name, double beta_loss) {
+  if (name != "auto") return name;
+  if (beta_loss == 2.0) return "hals";
+  if (beta_loss == 1.0) return "scd";
+  return "mu";
+}
+
 bool solver_supports_weights(const std::string& name) {
-  return name == "hals" || name == "anls" || name == "anls-bpp" || name == "mu";
+  return name == "hals" || name == "anls" || name == "anls-bpp" || name == "scd" || name == "mu" ||
+         name == "auto";
 }
 
 std::string solvers_with_weights() {
-  return "hals, anls, anls-bpp, mu";
+  return "auto, hals, anls, anls-bpp, scd, mu";
 }
 
 void throw_no_weights(const std::string& name) {
@@ -50,21 +64,25 @@ void throw_no_weights(const std::string& name) {
 template <class T>
 SolveReport Solver<T>::solve(const DenseMatrix<T>&, const EntryWeights<T>&, DenseMatrix<T>&,
                              DenseMatrix<T>&, bool) const {
-  throw InvalidArgument("this solver does not support masks, missing values or weights; use one of " +
-                        solvers_with_weights());
+  throw InvalidArgument(
+      "this solver does not support masks, missing values or weights; use one of " +
+      solvers_with_weights());
 }
 template <class T>
 SolveReport Solver<T>::solve(const SparseMatrix<T>&, const EntryWeights<T>&, DenseMatrix<T>&,
                              DenseMatrix<T>&, bool) const {
-  throw InvalidArgument("this solver does not support masks, missing values or weights; use one of " +
-                        solvers_with_weights());
+  throw InvalidArgument(
+      "this solver does not support masks, missing values or weights; use one of " +
+      solvers_with_weights());
 }
 template class Solver<float>;
 template class Solver<double>;
 
 template <class T>
-std::unique_ptr<Solver<T>> make_solver(const std::string& name, const SolverSettings& settings) {
-  solver_info(name);  // rejects unknown names with the list of known ones
+std::unique_ptr<Solver<T>> make_solver(const std::string& given, const SolverSettings& settings) {
+  solver_info(given);  // rejects unknown names with the list of known ones
+  const std::string name = resolve_solver(given, settings.beta);
+  if (name == "scd") return std::make_unique<PoissonScd<T>>(settings);
   if (name == "mu") return std::make_unique<MultiplicativeUpdate<T>>(settings);
   if (name == "hals") return std::make_unique<AlternatingNnls<T>>(settings, RowSolver::Hals);
   if (name == "anls") {

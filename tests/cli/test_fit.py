@@ -40,7 +40,7 @@ def relative(a, b):
 def test_fit_writes_a_model_that_matches_scikit_learn(nmfkit):
     X = data()
     np.save(nmfkit.workdir / "X.npy", X)
-    result = nmfkit.ok("fit", "X.npy", "--k", 4, "--seed", 0, "--out", "model")
+    result = nmfkit.ok("fit", "X.npy", "--k", 4, "--seed", 0, "--solver", "cd", "--out", "model")
     assert "iterations" in result.stdout and "model.json" in result.stdout
     model, W = sklearn_fit(X, n_components=4, random_state=0)
     assert relative(np.load(nmfkit.workdir / "model" / "W.npy"), W) < 1e-10
@@ -71,7 +71,8 @@ def test_fit_writes_a_model_that_matches_scikit_learn(nmfkit):
 def test_every_option_reaches_the_solver(nmfkit, flags, params):
     X = data(seed=3)
     np.save(nmfkit.workdir / "X.npy", X)
-    nmfkit.ok("fit", "X.npy", "--k", 3, "--seed", 7, "--out", "m", *flags)
+    solver = [] if "--solver" in flags else ["--solver", "cd"]  # nmfkit's default is auto
+    nmfkit.ok("fit", "X.npy", "--k", 3, "--seed", 7, *solver, "--out", "m", *flags)
     model, W = sklearn_fit(X, n_components=3, random_state=7, **params)
     assert relative(np.load(nmfkit.workdir / "m" / "W.npy"), W) < 1e-8
     assert json.loads((nmfkit.workdir / "m" / "model.json").read_text())["n_iter"] == model.n_iter_
@@ -80,7 +81,8 @@ def test_every_option_reaches_the_solver(nmfkit, flags, params):
 def test_sparse_float32_input_stays_float32(nmfkit):
     X = scipy.sparse.random(40, 25, density=0.3, format="csr", random_state=2, dtype=np.float64)
     write_mtx(nmfkit.workdir / "X.mtx", X)
-    nmfkit.ok("fit", "X.mtx", "--k", 3, "--seed", 1, "--dtype", "float32", "--out", "m")
+    nmfkit.ok("fit", "X.mtx", "--k", 3, "--seed", 1, "--dtype", "float32", "--solver", "cd",
+              "--out", "m")
     W = np.load(nmfkit.workdir / "m" / "W.npy")
     assert W.dtype == np.float32 and W.shape == (40, 3)
     assert np.load(nmfkit.workdir / "m" / "H.npy").dtype == np.float32
@@ -103,7 +105,8 @@ def test_custom_init_and_auto_components(nmfkit):
     np.save(nmfkit.workdir / "X.npy", X)
     np.save(nmfkit.workdir / "W0.npy", W0)
     np.savetxt(nmfkit.workdir / "H0.csv", H0, delimiter=",")
-    nmfkit.ok("fit", "X.npy", "--k", "auto", "--init-w", "W0.npy", "--init-h", "H0.csv", "--out", "m")
+    nmfkit.ok("fit", "X.npy", "--k", "auto", "--init-w", "W0.npy", "--init-h", "H0.csv",
+              "--solver", "cd", "--out", "m")
     model = NMF(n_components=3, init="custom")
     W = model.fit_transform(X, W=W0.copy(), H=np.loadtxt(nmfkit.workdir / "H0.csv", delimiter=","))
     assert relative(np.load(nmfkit.workdir / "m" / "W.npy"), W) < 1e-10
@@ -191,7 +194,8 @@ def test_zeros_with_non_positive_beta(nmfkit, beta):
 
 
 def test_cd_with_another_beta(nmfkit):
-    fit_fails(nmfkit, data(), "--k", 2, "--beta-loss", "kullback-leibler", mentions=["needs solver 'mu'"])
+    fit_fails(nmfkit, data(), "--k", 2, "--solver", "cd", "--beta-loss", "kullback-leibler",
+              mentions=["needs solver 'scd', 'mu' or 'auto'"])
 
 
 @pytest.mark.parametrize("k, mentions", [("0", ["--k"]), ("-3", ["--k"]), ("many", ["--k"])])

@@ -50,7 +50,7 @@ def test_impute_sparse_with_a_mask_file(nmfkit):
     [
         ([], ["--mask, --weights or --missing"]),
         (["--mask", "wrong.npy"], ["has shape (5, 4)", "(4, 5)"]),
-        (["--missing", "nan", "--solver", "cd"], ["'cd'", "hals, anls, anls-bpp, mu"]),
+        (["--missing", "nan", "--solver", "cd"], ["'cd'", "auto, hals, anls, anls-bpp, scd, mu"]),
         (["--missing", "zeros"], ["every zero"]),
     ],
 )

@@ -73,7 +73,7 @@ def test_fit_with_k_auto_runs_the_selection_first(nmfkit):
         (["--k", "5:3"], ["--k", "empty"]),
         (["--k", "2:13"], ["k = 13 is above min(rows, columns) = 12"]),
         (["--k", "2:4", "--mask", "wrong.npy"], ["--mask", "has shape (12, 20)", "(20, 12)"]),
-        (["--k", "2:4", "--solver", "cd"], ["'cd'", "hals, anls, anls-bpp, mu"]),
+        (["--k", "2:4", "--solver", "cd"], ["'cd'", "auto, hals, anls, anls-bpp, scd, mu"]),
         (["--k", "2:4", "--method", "vote"], ["--method"]),
     ],
 )
@@ -107,8 +107,8 @@ def test_fit_with_a_mask_or_nan_ignores_the_missing_values(nmfkit):
     err = (X - W[0] @ H)[mask]
     assert np.sqrt(np.mean(err ** 2)) < 0.08  # the noise is 0.05
     # cd has no masks: one clear line, nothing written
-    nmfkit.fails("fit", "junk.npy", "--mask", "mask.npy", "--k", 3, "--out", "d",
-                 mentions=["solver 'cd' does not support masks", "hals, anls, anls-bpp, mu"])
+    nmfkit.fails("fit", "junk.npy", "--mask", "mask.npy", "--k", 3, "--solver", "cd", "--out", "d",
+                 mentions=["solver 'cd' does not support masks", "auto, hals, anls, anls-bpp, scd, mu"])
     assert not (nmfkit.workdir / "d").exists()
     # NaN without --missing nan is still an error
     nmfkit.fails("fit", "nan.npy", "--k", 3, "--solver", "hals", "--out", "e", mentions=["NaN"])

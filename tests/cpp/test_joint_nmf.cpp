@@ -61,10 +61,11 @@ TEST(JointNmf, RecoversPlantedSharedTopics) {
   EXPECT_EQ(result.H[1].cols(), 20);
   for (std::size_t m = 0; m < 2; ++m)
     EXPECT_LT(result.modality_errors[m] / frobenius(data.modalities[m].counts), 1e-4) << m;
-  // The objective is the weighted sum of the per-modality divergences.
+  // The objective is the weighted sum of the per-modality divergences (to the rounding of
+  // the Gram trick, ~1e-16 of ‖X‖², as the fit is all but exact).
   const double expected =
       0.5 * (std::pow(result.modality_errors[0], 2) + std::pow(result.modality_errors[1], 2));
-  EXPECT_NEAR(result.objective, expected, 1e-12 * (1 + expected));
+  EXPECT_NEAR(result.objective, expected, 1e-10 * (1 + expected));
 }
 
 // The same start and iteration count: only the summation order of the products differs.

@@ -131,7 +131,7 @@ TEST(SelectK, BadInputIsRejected) {
                  "holdout fraction must be in (0, 0.5]");
   o = options_for(Method::CrossValidation, 2, 3);
   o.nmf.solver = "cd";
-  expect_invalid([&] { select_k(X, EntryWeights<double>(), o); }, "use one of hals");
+  expect_invalid([&] { select_k(X, EntryWeights<double>(), o); }, "use one of auto, hals");
   expect_invalid([] { parse_k_spec("5:3"); }, "empty");
   expect_invalid([] { parse_k_spec("0:3"); }, "k must be >= 1");
   expect_invalid([] { parse_k_spec("a:3"); }, "whole number");

@@ -222,7 +222,8 @@ def test_same_seed_same_result_three_runs(rng):
 def test_every_registered_solver_fits(rng):
     X = nonnegative(rng, (30, 12))
     for info in nmfkit.solvers():
-        model = nmfkit.NMF(3, solver=info["name"], random_state=0, max_iter=400)
+        loss = "kullback-leibler" if info["kl_only"] else "frobenius"
+        model = nmfkit.NMF(3, solver=info["name"], beta_loss=loss, random_state=0, max_iter=400)
         with _quiet():
             W = model.fit_transform(X)
         assert W.shape == (30, 3) and (W >= 0).all() and (model.components_ >= 0).all()
@@ -305,7 +306,8 @@ def test_n_threads_changes_nothing_but_speed(rng):
     [
         (dict(solver="nope"), "solver must be one of"),
         (dict(init="fancy"), "init must be one of"),
-        (dict(beta_loss="kullback-leibler"), "needs solver 'mu'"),
+        (dict(beta_loss="kullback-leibler"), "needs solver 'scd', 'mu' or 'auto'"),
+        (dict(solver="scd"), "handles only beta_loss = kullback-leibler"),
         (dict(tol=-1.0), "tol must be"),
         (dict(max_iter=0), "max_iter must be"),
         (dict(l1_ratio=2.0), "l1_ratio must be"),

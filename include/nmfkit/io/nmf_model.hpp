@@ -25,9 +25,13 @@ struct NmfModel {
   std::vector<std::string> warnings;
   std::string input;   // where X came from, for the record
   double seconds = 0;  // wall time of the fit
-  // hals/anls: the objective after each iteration and the solver's time to it.
+  std::string solver_used;  // the solver that ran ('auto' resolved); empty in old models
+  double init_seconds = 0;  // time of the initialisation, part of `seconds`
+  // The seam solvers: the objective after each iteration, the solver's time to it, and
+  // (scd) the KKT residual of H.
   std::vector<double> objective_history;
   std::vector<double> iteration_seconds;
+  std::vector<double> kkt_history;
 };
 
 // Writes DIR/W.npy, DIR/H.npy and DIR/model.json through a staging directory, so a

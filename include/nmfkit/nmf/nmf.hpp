@@ -25,9 +25,14 @@ struct NmfResult {
   Init init = Init::Auto;             // the initialisation actually used
   std::uint32_t random_state = 0;     // the seed used (drawn from entropy when unset)
   std::vector<std::string> warnings;  // what scikit-learn would warn about
-  // hals/anls only: the objective after each iteration and the solver's time to it.
+  std::string solver;                 // the solver that ran ('auto' resolved)
+  double init_seconds = 0;            // time the initialisation took
+  // The seam solvers (hals, anls, anls-bpp, scd): the objective after each iteration (the
+  // best so far when extrapolating) and the solver's time to it; scd also the KKT residual
+  // of H (max |H ⊙ ∇_H|).
   std::vector<double> objective_history;
   std::vector<double> iteration_seconds;
+  std::vector<double> kkt_history;
 };
 
 template <class T>

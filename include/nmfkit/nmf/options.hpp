@@ -28,7 +28,7 @@ std::string beta_loss_name(double beta);  // the name for 2, 1, 0, else the numb
 struct NmfOptions {
   std::optional<Index> n_components;          // k; unset: from custom W/H ('auto'), else n_features
   Init init = Init::Auto;                     // initialisation
-  std::string solver = "cd";                  // a name from the solver registry (cd, mu, hals, ...)
+  std::string solver = "cd";                  // a name from the solver registry (cd, mu, hals, auto, ...)
   double beta_loss = 2.0;                     // β of the β-divergence; only "mu" accepts β ≠ 2
   double tol = 1e-4;                          // stopping tolerance (meaning depends on the solver)
   int max_iter = 200;                         // iteration limit
@@ -40,6 +40,7 @@ struct NmfOptions {
   int verbose = 0;                            // > 0 prints progress
   bool shuffle = false;                       // random coordinate order in "cd"
   int n_threads = 0;                          // threads for the products and solvers; 0: all cores
+  bool extrapolate = true;                    // hals/anls/anls-bpp/scd: Ang & Gillis' extrapolation
 
   // Throws InvalidArgument naming the parameter, its value and what is allowed.
   void validate() const;

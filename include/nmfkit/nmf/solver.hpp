@@ -25,15 +25,17 @@ struct SolverSettings {
   bool shuffle = false;
   std::optional<std::uint32_t> random_state;
   int verbose = 0;
+  bool extrapolate = true;  // the seam solvers: Ang & Gillis' extrapolation
   Progress progress;
 };
 
 // What a solver reports besides the factors. The objective history is kept by the solvers
-// that compute the objective every iteration anyway (the alternating NNLS family).
+// that compute the objective every iteration anyway (the seam solvers).
 struct SolveReport {
   int n_iter = 0;
-  std::vector<double> objective;  // per iteration: ½‖X − WH‖² + penalties
+  std::vector<double> objective;  // per iteration: ½‖X − WH‖² (or D_KL) + penalties
   std::vector<double> seconds;    // per iteration: time since the solver started
+  std::vector<double> kkt;        // per iteration, where measured: max |F ⊙ ∇F| of H (scd)
 };
 
 template <class T>
@@ -94,23 +96,23 @@ class SolverFor : public Solver<T> {
 
 // Explicit instantiations of a SolverFor-based class template for both element types
 // and both storage kinds, for the solver's .cpp file.
-#define NMFKIT_INSTANTIATE_SOLVER(Class)                                             \
-  template class Class<float>;                                                       \
-  template class Class<double>;                                                      \
+#define NMFKIT_INSTANTIATE_SOLVER(Class)                                                     \
+  template class Class<float>;                                                               \
+  template class Class<double>;                                                              \
   template SolveReport Class<float>::run(const DenseMatrix<float>&, DenseMatrix<float>&,     \
-                                 DenseMatrix<float>&, bool) const;                   \
+                                         DenseMatrix<float>&, bool) const;                   \
   template SolveReport Class<float>::run(const SparseMatrix<float>&, DenseMatrix<float>&,    \
-                                 DenseMatrix<float>&, bool) const;                   \
+                                         DenseMatrix<float>&, bool) const;                   \
   template SolveReport Class<double>::run(const DenseMatrix<double>&, DenseMatrix<double>&,  \
-                                  DenseMatrix<double>&, bool) const;                 \
+                                          DenseMatrix<double>&, bool) const;                 \
   template SolveReport Class<double>::run(const SparseMatrix<double>&, DenseMatrix<double>&, \
-                                  DenseMatrix<double>&, bool) const;
+                                          DenseMatrix<double>&, bool) const;
 
 // The same for the masked entry point, Class::run_weighted, of a solver that takes masks.
-#define NMFKIT_INSTANTIATE_WEIGHTED_RUN(Class, T, Matrix)                                   \
-  template SolveReport Class<T>::run_weighted(const Matrix&, const EntryWeights<T>&,        \
+#define NMFKIT_INSTANTIATE_WEIGHTED_RUN(Class, T, Matrix)                            \
+  template SolveReport Class<T>::run_weighted(const Matrix&, const EntryWeights<T>&, \
                                               DenseMatrix<T>&, DenseMatrix<T>&, bool) const;
-#define NMFKIT_INSTANTIATE_WEIGHTED_SOLVER(Class)                 \
+#define NMFKIT_INSTANTIATE_WEIGHTED_SOLVER(Class)                     \
   NMFKIT_INSTANTIATE_WEIGHTED_RUN(Class, float, DenseMatrix<float>)   \
   NMFKIT_INSTANTIATE_WEIGHTED_RUN(Class, float, SparseMatrix<float>)  \
   NMFKIT_INSTANTIATE_WEIGHTED_RUN(Class, double, DenseMatrix<double>) \
@@ -121,9 +123,13 @@ struct SolverInfo {
   std::string description;
   bool frobenius_only;        // accepts only beta_loss = 2
   bool needs_positive_start;  // cannot move entries away from 0 (multiplicative updates)
+  bool kl_only = false;       // accepts only beta_loss = 1
 };
 
 const std::vector<SolverInfo>& solver_catalog();
+// 'auto' becomes the fastest solver for the loss: hals (Frobenius), scd (Kullback-Leibler),
+// mu (any other β); other names are returned as they are.
+std::string resolve_solver(const std::string& name, double beta_loss);
 // Throws InvalidArgument listing the known names.
 const SolverInfo& solver_info(const std::string& name);
 

@@ -1,0 +1,100 @@
+#pragma once
+// The data operator of a dense matrix (see data_operator.hpp). Xᵀ is a view, never a copy.
+
+#include <cmath>
+#include <vector>
+
+#include "nmfkit/linalg/beta_divergence.hpp"
+#include "nmfkit/linalg/data_operator.hpp"
+#include "nmfkit/linalg/products.hpp"
+#include "nmfkit/linalg/row_batches.hpp"
+
+namespace nmfkit::linalg {
+
+template <class T>
+class DenseOperator {
+ public:
+  using Scalar = T;
+
+  explicit DenseOperator(const DenseMatrix<T>& X) : X_(X) {
+    for (Index p = 0; p < X.size(); ++p) {
+      const double x = static_cast<double>(X.data()[p]);
+      squared_norm_ += x * x;
+      if (x > 0) count_offset_ += x * (std::log(x) - 1);
+    }
+  }
+
+  Index rows() const { return X_.rows(); }
+  Index cols() const { return X_.cols(); }
+  Index nonzeros() const { return X_.size(); }
+
+  void gram(const DenseMatrix<T>& F, DenseMatrix<T>& out) const { linalg::gram(F, out); }
+  void rhs(Side side, const DenseMatrix<T>& O, DenseMatrix<T>& out) const {
+    if (side == Side::Rows) {
+      multiply(X_, O, out);
+    } else {
+      multiply(X_.transpose(), O, out);
+    }
+  }
+  void solve_gram_rows(Side, const DenseMatrix<T>& G, const DenseMatrix<T>& B,
+                       const DenseMatrix<T>&, double, DenseMatrix<T>& F,
+                       const GramRowSolve<T>& solve) const {
+    solve_shared_gram_rows(G, B, F, solve);
+  }
+  // Each row's non-zeros are gathered into the thread's buffers first.
+  double solve_count_rows(Side side, const DenseMatrix<T>& O, DenseMatrix<T>& F,
+                          const CountRowSolve<T>& solve) const {
+    struct Gathered {
+      std::vector<std::int64_t> index;
+      std::vector<T> value;
+    };
+    const std::vector<double> linear = column_sums(O);
+    const Index length = side == Side::Rows ? X_.cols() : X_.rows();
+    return sum_over_rows<Gathered>(F.rows(), static_cast<double>(length * F.cols()),
+                                   [&](Index r, Gathered& g) {
+                                     g.index.clear();
+                                     g.value.clear();
+                                     for_each_nonzero(side, r, [&](Index c, T x) {
+                                       g.index.push_back(c);
+                                       g.value.push_back(x);
+                                     });
+                                     CountRow<T> row;
+                                     row.row = r;
+                                     row.size = static_cast<Index>(g.index.size());
+                                     row.index = g.index.data();
+                                     row.value = g.value.data();
+                                     row.linear = linear.data();
+                                     return solve(row, O, F.data() + r * F.cols());
+                                   });
+  }
+  template <class Visit>
+  void for_each_nonzero(Side side, Index r, Visit&& f) const {
+    if (side == Side::Rows) {
+      const T* row = X_.data() + r * X_.cols();
+      for (Index c = 0; c < X_.cols(); ++c) {
+        if (row[c] != T(0)) f(c, row[c]);
+      }
+    } else {
+      for (Index c = 0; c < X_.rows(); ++c) {
+        const T x = X_(c, r);
+        if (x != T(0)) f(c, x);
+      }
+    }
+  }
+
+  double squared_norm() const { return squared_norm_; }
+  double squared_error(const DenseMatrix<T>&, const DenseMatrix<T>&, GramTrickTerms t) const {
+    return std::max(0.0, squared_norm_ - 2 * t.data + t.grams);
+  }
+  double divergence(const DenseMatrix<T>& W, const DenseMatrix<T>& Ht, double beta) const {
+    return beta_divergence(X_, W, DenseMatrix<T>(Ht.transpose()), beta);
+  }
+  double count_offset() const { return count_offset_; }
+
+ private:
+  const DenseMatrix<T>& X_;
+  double squared_norm_ = 0;
+  double count_offset_ = 0;
+};
+
+}  // namespace nmfkit::linalg

@@ -1,0 +1,85 @@
+#pragma once
+// The data operator of a CSR matrix (see data_operator.hpp). It keeps a CSR copy of Xᵀ so
+// that both right-hand sides and both sides' count rows stream rows in order.
+
+#include <cmath>
+#include <vector>
+
+#include "nmfkit/linalg/beta_divergence.hpp"
+#include "nmfkit/linalg/data_operator.hpp"
+#include "nmfkit/linalg/products.hpp"
+#include "nmfkit/linalg/row_batches.hpp"
+
+namespace nmfkit::linalg {
+
+template <class T>
+class SparseOperator {
+ public:
+  using Scalar = T;
+
+  explicit SparseOperator(const SparseMatrix<T>& X) : X_(X), Xt_(transposed(X)) {
+    for (Index p = 0; p < X.nonZeros(); ++p) {
+      const double x = static_cast<double>(X.valuePtr()[p]);
+      squared_norm_ += x * x;
+      if (x > 0) count_offset_ += x * (std::log(x) - 1);
+    }
+  }
+
+  Index rows() const { return X_.rows(); }
+  Index cols() const { return X_.cols(); }
+  Index nonzeros() const { return X_.nonZeros(); }
+  // The rows of the given side: X's for Side::Rows, Xᵀ's for Side::Columns.
+  const SparseMatrix<T>& side_matrix(Side side) const { return side == Side::Rows ? X_ : Xt_; }
+
+  void gram(const DenseMatrix<T>& F, DenseMatrix<T>& out) const { linalg::gram(F, out); }
+  void rhs(Side side, const DenseMatrix<T>& O, DenseMatrix<T>& out) const {
+    multiply(side_matrix(side), O, out);
+  }
+  void solve_gram_rows(Side, const DenseMatrix<T>& G, const DenseMatrix<T>& B,
+                       const DenseMatrix<T>&, double, DenseMatrix<T>& F,
+                       const GramRowSolve<T>& solve) const {
+    solve_shared_gram_rows(G, B, F, solve);
+  }
+  double solve_count_rows(Side side, const DenseMatrix<T>& O, DenseMatrix<T>& F,
+                          const CountRowSolve<T>& solve) const {
+    const SparseMatrix<T>& S = side_matrix(side);
+    const std::vector<double> linear = column_sums(O);
+    const auto* outer = S.outerIndexPtr();
+    const double work = static_cast<double>(S.nonZeros()) / std::max<Index>(1, S.rows()) *
+                        static_cast<double>(F.cols());
+    return sum_over_rows<int>(S.rows(), work, [&](Index r, int&) {
+      CountRow<T> row;
+      row.row = r;
+      row.size = outer[r + 1] - outer[r];
+      row.index = S.innerIndexPtr() + outer[r];
+      row.value = S.valuePtr() + outer[r];
+      row.linear = linear.data();
+      return solve(row, O, F.data() + r * F.cols());
+    });
+  }
+  // Calls f(column, value) for the stored entries of row r of the side, in column order.
+  template <class Visit>
+  void for_each_nonzero(Side side, Index r, Visit&& f) const {
+    const SparseMatrix<T>& S = side_matrix(side);
+    for (auto p = S.outerIndexPtr()[r]; p < S.outerIndexPtr()[r + 1]; ++p) {
+      f(static_cast<Index>(S.innerIndexPtr()[p]), S.valuePtr()[p]);
+    }
+  }
+
+  double squared_norm() const { return squared_norm_; }
+  double squared_error(const DenseMatrix<T>&, const DenseMatrix<T>&, GramTrickTerms t) const {
+    return std::max(0.0, squared_norm_ - 2 * t.data + t.grams);
+  }
+  double divergence(const DenseMatrix<T>& W, const DenseMatrix<T>& Ht, double beta) const {
+    return beta_divergence(X_, W, DenseMatrix<T>(Ht.transpose()), beta);
+  }
+  double count_offset() const { return count_offset_; }
+
+ private:
+  const SparseMatrix<T>& X_;
+  SparseMatrix<T> Xt_;
+  double squared_norm_ = 0;
+  double count_offset_ = 0;
+};
+
+}  // namespace nmfkit::linalg

@@ -1,0 +1,221 @@
+#pragma once
+// The outer loop of the seam solvers: alternate a W half-step and an H half-step, with
+// Ang & Gillis' extrapolation (Ang & Gillis 2019, "Accelerating nonnegative matrix
+// factorization algorithms using extrapolation", Algorithm 3; the parameters fastTopics
+// uses). Each half-step is the solver's own (HALS/NNLS rows, Poisson coordinate descent);
+// the loop, the extrapolation, the history and the stopping rule are shared.
+//
+// With extrapolation, each half-step starts from the extrapolated point of its factor,
+// Y ← max(F_new + β·(F_new − F_previous), floor), and the objective is measured at the
+// pair the H half-step ended on (W's extrapolated point, H's new plain iterate). A step
+// whose objective is not below the previous iteration's is undone (both factors go back
+// to their last accepted plain iterates) and β shrinks; an accepted one grows β. Every
+// kResetEvery-th iteration is a plain one. The returned factors are the best pair
+// measured, and the history holds the best objective after each iteration. Without
+// extrapolation it is the objective of the current pair.
+//
+// Stopping: once the relative decrease of the best objective has stayed below tol for
+// `patience` iterations in a row (or max_iter), counting with extrapolation only the
+// iterations that reached a new best and the plain ones.
+
+#include <chrono>
+#include <cmath>
+#include <initializer_list>
+#include <limits>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "nmfkit/linalg/data_operator.hpp"
+#include "nmfkit/nmf/solver.hpp"
+
+namespace nmfkit {
+
+// How a half-step may reuse what it computed last time for the same side.
+enum class Reuse {
+  Nothing,    // the fixed factor changed
+  FixedGram,  // the fixed factor is exactly the factor the previous half-step returned
+  Products,   // the fixed factor has not changed since this side's last half-step
+};
+
+class ExtrapolationSchedule {
+ public:
+  static constexpr int kResetEvery = 20;
+
+  double beta() const { return beta_; }
+  // The first kPlainStart iterations are plain: a start (an SVD's, a random one) is far
+  // from what the first updates make of it, and extrapolating that jump overshoots.
+  static constexpr int kPlainStart = 2;
+  bool plain(int iteration) const {
+    return iteration <= kPlainStart || beta_ == 0 || iteration % kResetEvery == 0;
+  }
+  // Records the objective of an extrapolated step against the previous iteration's;
+  // true when it is accepted.
+  bool accept(double objective, double previous) {
+    if (objective < previous) {
+      beta_ = std::min(beta_max_, 1.1 * beta_);
+      beta_accepted_ = beta_;
+      beta_max_ = std::min(0.99, 1.05 * beta_max_);
+      return true;
+    }
+    beta_max_ = beta_accepted_;
+    beta_ *= 0.75;
+    return false;
+  }
+
+ private:
+  double beta_ = 0.5;
+  double beta_accepted_ = 0.5;
+  double beta_max_ = 0.99;
+};
+
+// out ← max(fresh + β·(fresh − previous), floor)
+template <class T>
+void extrapolate(const DenseMatrix<T>& fresh, const DenseMatrix<T>& previous, double beta,
+                 double floor, DenseMatrix<T>& out) {
+  out.resize(fresh.rows(), fresh.cols());
+  const T b = static_cast<T>(beta);
+  const T lowest = static_cast<T>(floor);
+  const T* f = fresh.data();
+  const T* p = previous.data();
+  T* o = out.data();
+  for (Index i = 0; i < fresh.size(); ++i) o[i] = std::max(lowest, f[i] + b * (f[i] - p[i]));
+}
+
+// W·Hᵀ is unchanged when column c of W is divided by d_c and that of H multiplied by it,
+// and extrapolating both factors lets that scale drift far (W → 0, H → ∞, seen on KL
+// fits), where the
+// solvers' floor and rounding start to bias the fit. Every kBalanceEvery iterations the
+// columns are brought to the same mean (as fastTopics does), the same d_c for every
+// pair the loop keeps. Not with penalties, which the scale changes.
+inline constexpr int kBalanceEvery = 10;
+
+template <class T>
+void balance_columns(DenseMatrix<T>& W, DenseMatrix<T>& Ht,
+                     std::initializer_list<DenseMatrix<T>*> others_W,
+                     std::initializer_list<DenseMatrix<T>*> others_Ht) {
+  const std::vector<double> w = linalg::column_sums(W);
+  const std::vector<double> h = linalg::column_sums(Ht);
+  Vector<T> scale(W.cols());
+  for (Index c = 0; c < W.cols(); ++c) {
+    const double mean_w = w[static_cast<std::size_t>(c)] / static_cast<double>(W.rows());
+    const double mean_h = h[static_cast<std::size_t>(c)] / static_cast<double>(Ht.rows());
+    const double d = mean_w > 0 && mean_h > 0 ? std::sqrt(mean_w / mean_h) : 1.0;
+    scale[c] = static_cast<T>(std::isfinite(d) ? d : 1.0);
+  }
+  const auto divide = [&](DenseMatrix<T>& F) {
+    if (F.size() > 0) F.array().rowwise() /= scale.transpose().array();
+  };
+  const auto multiply = [&](DenseMatrix<T>& F) {
+    if (F.size() > 0) F.array().rowwise() *= scale.transpose().array();
+  };
+  divide(W);
+  multiply(Ht);
+  for (auto* F : others_W) divide(*F);
+  for (auto* F : others_Ht) multiply(*F);
+}
+
+inline std::string format_objective(double value) {
+  std::ostringstream out;
+  out.precision(10);
+  out << value;
+  return out.str();
+}
+
+// Step: double update(linalg::Side side, const DenseMatrix<T>& fixed, DenseMatrix<T>& F,
+//                     Reuse reuse), returning the objective at (F, fixed); and
+//       double kkt() const, the KKT residual of the last half-step (NaN if not measured).
+// W is m × k and Ht n × k; both updated in place.
+template <class T, class Step>
+SolveReport alternate(Step& step, DenseMatrix<T>& W, DenseMatrix<T>& Ht, bool update_H,
+                      const SolverSettings& s, bool extrapolating, double floor) {
+  const Penalties& p = s.penalties;
+  using linalg::Side;
+  const auto start = std::chrono::steady_clock::now();
+  extrapolating = extrapolating && update_H;
+  const bool balance = extrapolating && p.l1_W == 0 && p.l2_W == 0 && p.l1_H == 0 && p.l2_H == 0;
+  SolveReport report;
+  ExtrapolationSchedule schedule;
+  // W and Ht hold the points the half-steps start from (the extrapolated ones),
+  // *_plain the last accepted plain iterates, *_best the best pair measured.
+  DenseMatrix<T> W_plain, Ht_plain, W_fresh, Ht_fresh, W_best, Ht_best;
+  double last_objective = std::numeric_limits<double>::infinity();
+  if (extrapolating) {
+    W_plain = W;
+    Ht_plain = Ht;
+  }
+  double best = std::numeric_limits<double>::infinity();
+  int calm = 0;
+  for (int iteration = 1; iteration <= s.max_iter; ++iteration) {
+    s.progress.check_cancelled();
+    double objective = 0;
+    bool accepted = true;
+    bool counts = true;  // whether this iteration's decrease enters the stopping rule
+    const double best_before = best;
+    if (!extrapolating) {
+      const Reuse reuse = iteration == 1 ? Reuse::Nothing
+                          : update_H     ? Reuse::FixedGram
+                                         : Reuse::Products;
+      objective = step.update(Side::Rows, Ht, W, reuse);
+      if (update_H) objective = step.update(Side::Columns, W, Ht, Reuse::FixedGram);
+      best = objective;  // monotone: the current pair is the best
+    } else {
+      const bool plain = schedule.plain(iteration);
+      W_fresh = W;
+      step.update(Side::Rows, Ht, W_fresh, Reuse::Nothing);
+      if (plain) {
+        W = W_fresh;
+      } else {
+        extrapolate(W_fresh, W_plain, schedule.beta(), floor, W);
+      }
+      Ht_fresh = Ht;
+      objective =
+          step.update(Side::Columns, W, Ht_fresh, plain ? Reuse::FixedGram : Reuse::Nothing);
+      if (objective < best) {
+        best = objective;
+        W_best = W;
+        Ht_best = Ht_fresh;
+      }
+      // An extrapolated step that did not reach a new best says nothing about
+      // convergence; a plain step does (so a run whose best stalls still stops).
+      counts = plain || best < best_before;
+      accepted = plain || schedule.accept(objective, last_objective);
+      last_objective = objective;
+      if (accepted) {
+        if (plain) {
+          Ht = Ht_fresh;
+        } else {
+          extrapolate(Ht_fresh, Ht_plain, schedule.beta(), floor, Ht);
+        }
+        std::swap(W_plain, W_fresh);
+        std::swap(Ht_plain, Ht_fresh);
+      } else {
+        W = W_plain;
+        Ht = Ht_plain;
+      }
+    }
+    report.objective.push_back(best);
+    if (const double kkt = step.kkt(); !std::isnan(kkt)) report.kkt.push_back(kkt);
+    report.seconds.push_back(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    report.n_iter = iteration;
+    if (s.verbose) {
+      s.progress.message("iteration " + std::to_string(iteration) + ", objective " +
+                         format_objective(objective) + (accepted ? "" : " (step undone)"));
+    }
+    if (balance && iteration % kBalanceEvery == 0) {
+      balance_columns(W, Ht, {&W_plain, &W_best}, {&Ht_plain, &Ht_best});
+    }
+    if (!counts) continue;
+    const double decrease = (best_before - best) / std::max(best, 1e-300);
+    calm = decrease < s.tol ? calm + 1 : 0;
+    if (best == 0 || calm >= s.patience) break;
+  }
+  if (extrapolating && W_best.size() > 0) {
+    W = std::move(W_best);
+    Ht = std::move(Ht_best);
+  }
+  return report;
+}
+
+}  // namespace nmfkit
