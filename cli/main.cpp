@@ -24,9 +24,9 @@ void keep_freed_memory_for_reuse() {
 }
 
 // With another process busy on a core, a thread that shares its core holds up every
-// barrier and static loop of the others: on 2 cores, 2 threads took 1.6-3x as long as
-// 1 (bench/README.md, "Under load"). So, unless OMP_NUM_THREADS says otherwise, use only
-// the cores that are free at start-up; --threads overrides this per command.
+// barrier and static loop of the others: on 2 cores, 2 threads took 1.7-2.3x as long
+// as 1 (bench/README.md, "Under load"). So, unless OMP_NUM_THREADS says otherwise, use
+// only the cores that are free at start-up; --threads overrides this per command.
 void leave_busy_cores_alone() {
   if (std::getenv("OMP_NUM_THREADS") != nullptr) return;
   omp_set_num_threads(nmfkit::threads_for_current_load());
