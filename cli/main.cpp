@@ -1,9 +1,12 @@
 #include <malloc.h>
+#include <omp.h>
 
+#include <cstdlib>
 #include <exception>
 #include <iostream>
 
 #include "command.hpp"
+#include "nmfkit/core/thread_count.hpp"
 #include "nmfkit/version.hpp"
 
 namespace {
@@ -20,6 +23,15 @@ void keep_freed_memory_for_reuse() {
   mallopt(M_TOP_PAD, 64 << 20);
 }
 
+// With another process busy on a core, a thread that shares its core holds up every
+// barrier and static loop of the others: on 2 cores, 2 threads took 1.7-2.3x as long
+// as 1 (bench/README.md, "Under load"). So, unless OMP_NUM_THREADS says otherwise, use
+// only the cores that are free at start-up; --threads overrides this per command.
+void leave_busy_cores_alone() {
+  if (std::getenv("OMP_NUM_THREADS") != nullptr) return;
+  omp_set_num_threads(nmfkit::threads_for_current_load());
+}
+
 int fail(int code, const std::string& message) {
   std::cerr << "nmfkit: error: " << message << '\n';
   return code;
@@ -28,6 +40,7 @@ int fail(int code, const std::string& message) {
 
 int main(int argc, char** argv) {
   keep_freed_memory_for_reuse();
+  leave_busy_cores_alone();
   CLI::App app{"nmfkit: non-negative matrix factorisation and topic models"};
   app.set_version_flag("--version", std::string("nmfkit ") + nmfkit::kVersion);
   app.require_subcommand(1);

@@ -119,7 +119,9 @@ void NmfFlags::add_to(CLI::App& command, bool k_required, bool with_k) {
                   "of the objective is below --tol")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
-  command.add_option("--threads", threads, "threads to use; 0: all cores")
+  command
+      .add_option("--threads", threads,
+                  "threads to use; 0: the cores no other work holds at start-up")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
   command

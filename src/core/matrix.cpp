@@ -50,16 +50,27 @@ Index AnyMatrix::stored() const {
 
 void AnyMatrix::convert(DType dtype) {
   if (dtype == this->dtype()) return;
-  *this = visit([&](const auto& m) -> AnyMatrix {
+  // The converted copy replaces the matrix in place: moving a SparseMatrix copies it
+  // (Eigen 3.4 has no move constructor), so it is swapped in instead.
+  const auto replace_with = [&]<class T>(const auto& m) {
     using M = std::decay_t<decltype(m)>;
     if constexpr (kIsSparse<M>) {
-      if (dtype == DType::Float32) return SparseMatrix<float>(m.template cast<float>());
-      return SparseMatrix<double>(m.template cast<double>());
+      SparseMatrix<T> converted(m.template cast<T>());
+      storage_.template emplace<SparseMatrix<T>>().swap(converted);
     } else {
-      if (dtype == DType::Float32) return DenseMatrix<float>(m.template cast<float>());
-      return DenseMatrix<double>(m.template cast<double>());
+      DenseMatrix<T> converted = m.template cast<T>();
+      storage_ = std::move(converted);
     }
-  });
+  };
+  std::visit(
+      [&](const auto& m) {
+        if (dtype == DType::Float32) {
+          replace_with.template operator()<float>(m);
+        } else {
+          replace_with.template operator()<double>(m);
+        }
+      },
+      storage_);
 }
 
 }  // namespace nmfkit

@@ -82,6 +82,15 @@ bool LineReader::refill() {
   return true;
 }
 
+void LineReader::rewind() {
+  if (gzrewind(file_) != 0) {
+    throw IoError("cannot read '" + path_ + "' again: " + system_message(errno));
+  }
+  begin_ = end_ = 0;
+  at_eof_ = false;
+  line_number_ = 0;
+}
+
 bool LineReader::next(std::string_view& line) {
   std::size_t scanned = begin_;
   while (true) {

@@ -31,6 +31,8 @@ class LineReader {
   // 1-based number of the line last returned (0 before the first).
   std::int64_t line_number() const { return line_number_; }
   const std::string& path() const { return path_; }
+  // Back to the first line, for readers that take two passes over a file.
+  void rewind();
 
  private:
   // Moves the unread bytes to the front and reads more; false when nothing more came.

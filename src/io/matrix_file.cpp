@@ -18,6 +18,22 @@ bool ends_with(const std::string& text, std::string_view suffix) {
          text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
+AnyMatrix read_any(const std::string& path, MatrixFormat format, std::optional<DType> dtype) {
+  switch (format) {
+    case MatrixFormat::MatrixMarket:
+      return read_matrix_market(path);
+    case MatrixFormat::Npy:
+      return read_npy(path);
+    case MatrixFormat::Csv:
+      return std::move(read_delimited(path, ',').matrix);
+    case MatrixFormat::Tsv:
+      return std::move(read_delimited(path, '\t').matrix);
+    case MatrixFormat::H5ad:
+      break;
+  }
+  return read_h5ad(path, dtype).X;
+}
+
 }  // namespace
 
 MatrixFormat format_from_path(const std::string& path) {
@@ -65,23 +81,9 @@ MatrixFormat output_format_from_path(const std::string& path) {
 AnyMatrix read_matrix(const std::string& path, std::optional<DType> dtype) {
   const MatrixFormat format = format_from_path(path);
   detail::require_input_file(path);
-  AnyMatrix matrix;
-  switch (format) {
-    case MatrixFormat::MatrixMarket:
-      matrix = read_matrix_market(path);
-      break;
-    case MatrixFormat::Npy:
-      matrix = read_npy(path);
-      break;
-    case MatrixFormat::Csv:
-      matrix = std::move(read_delimited(path, ',').matrix);
-      break;
-    case MatrixFormat::Tsv:
-      matrix = std::move(read_delimited(path, '\t').matrix);
-      break;
-    case MatrixFormat::H5ad:
-      return read_h5ad(path, dtype).X;
-  }
+  // Initialised, never assigned: moving an AnyMatrix that holds a sparse matrix copies
+  // it (Eigen 3.4's SparseMatrix has no move constructor).
+  AnyMatrix matrix = read_any(path, format, dtype);
   if (dtype) matrix.convert(*dtype);
   return matrix;
 }

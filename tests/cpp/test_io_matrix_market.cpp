@@ -151,6 +151,95 @@ TEST(IoMatrixMarket, DuplicatesAreSummedAsScipyDoes) {
   EXPECT_EQ(m.coeff(1, 1), 4.0);
 }
 
+// The CSR arrays themselves: rows in order, columns sorted within each row.
+void expect_csr(const SparseMatrix<double>& m, const std::vector<std::int64_t>& outer,
+                const std::vector<std::int64_t>& inner, const std::vector<double>& values) {
+  ASSERT_TRUE(m.isCompressed());
+  ASSERT_EQ(m.nonZeros(), static_cast<Index>(inner.size()));
+  EXPECT_EQ(std::vector<std::int64_t>(m.outerIndexPtr(), m.outerIndexPtr() + m.rows() + 1), outer);
+  EXPECT_EQ(std::vector<std::int64_t>(m.innerIndexPtr(), m.innerIndexPtr() + m.nonZeros()), inner);
+  EXPECT_EQ(std::vector<double>(m.valuePtr(), m.valuePtr() + m.nonZeros()), values);
+}
+
+TEST(IoMatrixMarket, DuplicatesAreSummedInFileOrder) {
+  // 1e16 + 1 rounds to 1e16, so only the file order (1e16 + 1) - 1e16 gives 0.
+  TempDir dir;
+  write_file(dir.file("m.mtx"),
+             "%%MatrixMarket matrix coordinate real general\n2 3 6\n"
+             "1 2 1e16\n2 1 5\n1 2 1\n1 1 7\n1 2 -1e16\n2 1 0\n");
+  const auto m = std::get<SparseMatrix<double>>(read_matrix_market(dir.file("m.mtx")).storage());
+  expect_csr(m, {0, 2, 3}, {0, 1, 0}, {7, 0, 5});
+}
+
+TEST(IoMatrixMarket, UnsortedEntriesBecomeSortedRows) {
+  // Column by column, as R's writeMM and 10x Genomics write.
+  TempDir dir;
+  write_file(dir.file("m.mtx"),
+             "%%MatrixMarket matrix coordinate real general\n3 4 5\n"
+             "3 1 1\n1 2 2\n3 2 3\n1 4 4\n2 3 0\n");
+  const auto m = std::get<SparseMatrix<double>>(read_matrix_market(dir.file("m.mtx")).storage());
+  expect_csr(m, {0, 2, 3, 5}, {1, 3, 2, 0, 1}, {2, 4, 0, 1, 3});  // explicit zero kept
+}
+
+TEST(IoMatrixMarket, EmptyRowsAnywhere) {
+  TempDir dir;
+  write_file(dir.file("m.mtx"),
+             "%%MatrixMarket matrix coordinate real general\n5 2 2\n4 2 1\n2 1 2\n");
+  const auto m = std::get<SparseMatrix<double>>(read_matrix_market(dir.file("m.mtx")).storage());
+  expect_csr(m, {0, 0, 1, 1, 2, 2}, {0, 1}, {2, 1});
+  write_file(dir.file("none.mtx"), "%%MatrixMarket matrix coordinate real general\n3 2 0\n");
+  const auto none =
+      std::get<SparseMatrix<double>>(read_matrix_market(dir.file("none.mtx")).storage());
+  expect_csr(none, {0, 0, 0, 0}, {}, {});
+}
+
+TEST(IoMatrixMarket, UnsortedSymmetricWithDuplicatesIsExpanded) {
+  TempDir dir;
+  write_file(dir.file("m.mtx"),
+             "%%MatrixMarket matrix coordinate real symmetric\n3 3 5\n"
+             "3 2 5\n2 2 4\n3 1 2\n1 1 1\n3 2 0.5\n");
+  const auto m = std::get<SparseMatrix<double>>(read_matrix_market(dir.file("m.mtx")).storage());
+  expect_csr(m, {0, 2, 4, 6}, {0, 2, 1, 2, 0, 1}, {1, 2, 4, 5.5, 2, 5.5});
+}
+
+TEST(IoMatrixMarket, SymmetricPatternIsExpanded) {
+  TempDir dir;
+  write_file(dir.file("m.mtx"),
+             "%%MatrixMarket matrix coordinate pattern symmetric\n2 2 2\n2 1\n2 2\n");
+  const auto m = std::get<SparseMatrix<double>>(read_matrix_market(dir.file("m.mtx")).storage());
+  expect_csr(m, {0, 1, 3}, {1, 0, 1}, {1, 1, 1});
+}
+
+TEST(IoMatrixMarket, LyingSizeLinesAreRejectedWithoutReservingMemory) {
+  // The entries are counted before anything is allocated, so a size line claiming 10^12
+  // entries or values reserves nothing and ends in the usual "found 2".
+  TempDir dir;
+  write_file(dir.file("entries.mtx"),
+             "%%MatrixMarket matrix coordinate real general\n3 3 1000000000000\n1 1 1\n2 2 2\n");
+  expect_error<FormatError>([&] { read_matrix_market(dir.file("entries.mtx")); },
+                            {"line 5", "expected 1000000000000 entries", "found 2"});
+  write_file(dir.file("values.mtx"),
+             "%%MatrixMarket matrix array real general\n1000000 1000000\n1\n2\n");
+  expect_error<FormatError>([&] { read_matrix_market(dir.file("values.mtx")); },
+                            {"line 5", "expected 1000000000000 values", "found 2"});
+  // Row pointers are needed for every row; 10^15 of them cannot be allocated.
+  write_file(dir.file("rows.mtx"),
+             "%%MatrixMarket matrix coordinate real general\n1000000000000000 3 1\n1 1 1\n");
+  expect_error<FormatError>([&] { read_matrix_market(dir.file("rows.mtx")); },
+                            {"line 2", "does not fit in memory"});
+}
+
+TEST(IoMatrixMarket, GzipTakesBothPasses) {
+  TempDir dir;
+  SparseMatrix<double> big(300, 200);
+  for (int i = 0; i < 300; ++i) {
+    for (int j = (i * 7) % 200; j < 200; j += 37) big.insert(i, j) = i + 0.25 * j;
+  }
+  big.makeCompressed();
+  const AnyMatrix back = write_and_read(dir.file("m.mtx.gz"), big);
+  expect_same_sparse(std::get<SparseMatrix<double>>(back.storage()), big);
+}
+
 TEST(IoMatrixMarket, PatternEntriesAreOne) {
   TempDir dir;
   write_file(dir.file("m.mtx"),
