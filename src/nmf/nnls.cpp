@@ -96,7 +96,7 @@ int block_pivoting(const DenseMatrix<T>& G, const T* b, T* x) {
 template <class T>
 int solve_nnls(const DenseMatrix<T>& G, const T* b, T* x, const NnlsOptions& options) {
   if (options.method == NnlsMethod::BlockPivoting) return block_pivoting(G, b, x);
-  std::vector<T> gradient(static_cast<std::size_t>(G.rows()));
+  std::vector<T> gradient(static_cast<std::size_t>(linalg::nnls_scratch_size(G.rows())));
   return linalg::active_kernels().get<T>().nnls_cd_row(G.data(), G.rows(), b, x, gradient.data(),
                                                        sweep_rules(options));
 }
@@ -118,7 +118,7 @@ void solve_nnls_rows(const DenseMatrix<T>& G, const DenseMatrix<T>& B, DenseMatr
   const linalg::NnlsSweepRules rules = sweep_rules(options);
 #pragma omp parallel if (rows * k * k > 20000)
   {
-    std::vector<T> gradient(static_cast<std::size_t>(k));  // one per thread
+    std::vector<T> gradient(static_cast<std::size_t>(linalg::nnls_scratch_size(k)));  // per thread
 #pragma omp for schedule(dynamic, 16)
     for (Index i = 0; i < rows; ++i) {
       kernel.nnls_cd_row(G.data(), k, B.data() + i * B.cols(), X.data() + i * X.cols(),

@@ -158,7 +158,8 @@ TYPED_TEST(KernelAgreement, NnlsRowEqualsPortableForEveryIsa) {
     random_problem(k, static_cast<std::uint32_t>(k), G, b);
     std::vector<T> start(static_cast<std::size_t>(k));
     for (Index r = 0; r < k; ++r) start[r] = r % 3 == 0 ? T(0) : T(0.5);  // sparse warm start
-    std::vector<T> expected = start, gradient(static_cast<std::size_t>(k));
+    std::vector<T> expected = start;
+    std::vector<T> gradient(static_cast<std::size_t>(linalg::nnls_scratch_size(k)));
     const int sweeps = portable.nnls_cd_row(G.data(), k, b.data(), expected.data(), gradient.data(), rules);
     double x_max = 1;
     for (const T v : expected) x_max = std::max(x_max, std::abs(static_cast<double>(v)));
@@ -189,7 +190,8 @@ TYPED_TEST(KernelAgreement, NnlsRowSatisfiesKkt) {
         DenseMatrix<T> G;
         std::vector<T> b;
         random_problem(k, 100 + seed, G, b);
-        std::vector<T> x(static_cast<std::size_t>(k), T(0.5)), gradient(x.size());
+        std::vector<T> x(static_cast<std::size_t>(k), T(0.5));
+        std::vector<T> gradient(static_cast<std::size_t>(linalg::nnls_scratch_size(k)));
         kernel.nnls_cd_row(G.data(), k, b.data(), x.data(), gradient.data(), rules);
         EXPECT_LT(kkt_violation(G, b, x), allowed)
             << linalg::isa_name(isa) << " k " << k << " seed " << seed;

@@ -46,6 +46,9 @@ struct NnlsSweepRules {
   double first_step_ratio = 0;
 };
 
+// Scratch elements nnls_cd_row needs: k rounded up to whole vectors of the widest ISA.
+constexpr KernelIndex nnls_scratch_size(KernelIndex k) { return (k + 15) / 16 * 16; }
+
 template <class T>
 struct KernelTable {
   // out(i,:) = Σ_p values[p]·A(inner[p],:) over the CSR row i, for rows [begin, end):
@@ -55,8 +58,8 @@ struct KernelTable {
                           const T* A, KernelIndex k, T* out, KernelIndex begin, KernelIndex end);
 
   // One NNLS problem min ½xᵀGx − bᵀx, x ≥ 0 (G symmetric row-major k×k) by coordinate
-  // descent in residual form, warm-started from x. `gradient` is k elements of scratch
-  // space. Returns the sweeps run.
+  // descent in residual form, warm-started from x. `gradient` is scratch space of
+  // nnls_scratch_size(k) elements. Returns the sweeps run.
   int (*nnls_cd_row)(const T* G, KernelIndex k, const T* b, T* x, T* gradient,
                      const NnlsSweepRules& rules);
 };

@@ -162,7 +162,9 @@ void csr_times_dense(const std::int64_t* outer, const std::int64_t* inner, const
 // ---------------------------------------------------------------------------------------
 // NNLS by coordinate descent, one row.
 
-// y += alpha·x over n elements.
+// y += alpha·x over n elements. y has room for n rounded up to whole vectors (see
+// nnls_scratch_size): its tail is written with a full store, because a masked store cannot
+// forward its data to the scalar load of g[t] that follows each step.
 template <class T>
 inline void axpy(Idx n, T alpha, const T* x, T* y) {
 #if NMFKIT_KERNEL_SIMD
@@ -170,7 +172,7 @@ inline void axpy(Idx n, T alpha, const T* x, T* y) {
   const auto a = V::broadcast(alpha);
   Idx r = 0;
   for (; r + V::lanes <= n; r += V::lanes) V::store(y + r, V::fmadd(a, V::load(x + r), V::load(y + r)));
-  if (r < n) V::store(y + r, V::fmadd(a, V::load(x + r, n - r), V::load(y + r, n - r)), n - r);
+  if (r < n) V::store(y + r, V::fmadd(a, V::load(x + r, n - r), V::load(y + r)));
 #else
   for (Idx r = 0; r < n; ++r) y[r] += alpha * x[r];
 #endif
@@ -183,6 +185,7 @@ inline void initial_gradient(const T* G, Idx k, const T* b, const T* x, T* g) {
     // G is symmetric, so Gx is a sum of G's rows: axpys that skip the zeros of x (a warm
     // start is often sparse) instead of k horizontal dot products.
     for (Idx r = 0; r < k; ++r) g[r] = -b[r];
+    for (Idx r = k; r < nnls_scratch_size(k); ++r) g[r] = T(0);  // the vector tail
     for (Idx c = 0; c < k; ++c) {
       if (x[c] != T(0)) axpy(k, x[c], G + c * k, g);
     }
