@@ -109,11 +109,16 @@ constexpr bool kVectorised = false;
 // non-zero, and its terms are added in storage order as in the portable loop.
 template <class T, int N>
 inline void csr_row_block(const std::int64_t* inner, const T* values, Idx first, Idx last,
-                          const T* A, Idx k, Idx c0, Idx tail, T* out_row) {
+                          Idx prefetch_end, const T* A, Idx k, Idx c0, Idx tail, T* out_row) {
   using V = Vec<T>;
+  constexpr Idx ahead = 16;
   typename V::type acc[N];
   for (int j = 0; j < N; ++j) acc[j] = V::zero();
   for (Idx p = first; p < last; ++p) {
+    if (p + ahead < prefetch_end) {
+      const T* next = A + inner[p + ahead] * k + c0;
+      for (int j = 0; j < N; j += 2) __builtin_prefetch(next + j * V::lanes);
+    }
     const auto x = V::broadcast(values[p]);
     const T* a = A + inner[p] * k + c0;
     for (int j = 0; j + 1 < N; ++j) acc[j] = V::fmadd(x, V::load(a + j * V::lanes), acc[j]);
@@ -138,10 +143,10 @@ void csr_times_dense(const std::int64_t* outer, const std::int64_t* inner, const
       const Idx vectors = (width + lanes - 1) / lanes;
       const Idx tail = width - (vectors - 1) * lanes;
       switch (vectors) {
-        case 1: csr_row_block<T, 1>(inner, values, outer[i], outer[i + 1], A, k, c0, tail, row); break;
-        case 2: csr_row_block<T, 2>(inner, values, outer[i], outer[i + 1], A, k, c0, tail, row); break;
-        case 3: csr_row_block<T, 3>(inner, values, outer[i], outer[i + 1], A, k, c0, tail, row); break;
-        default: csr_row_block<T, 4>(inner, values, outer[i], outer[i + 1], A, k, c0, tail, row); break;
+        case 1: csr_row_block<T, 1>(inner, values, outer[i], outer[i + 1], outer[end], A, k, c0, tail, row); break;
+        case 2: csr_row_block<T, 2>(inner, values, outer[i], outer[i + 1], outer[end], A, k, c0, tail, row); break;
+        case 3: csr_row_block<T, 3>(inner, values, outer[i], outer[i + 1], outer[end], A, k, c0, tail, row); break;
+        default: csr_row_block<T, 4>(inner, values, outer[i], outer[i + 1], outer[end], A, k, c0, tail, row); break;
       }
     }
   }
