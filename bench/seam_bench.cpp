@@ -2,6 +2,8 @@
 // named by NMFKIT_BENCH_MATRIX): X·Hᵀ and Xᵀ·W (the floor: an iteration must do both),
 // the Gram matrices, the NNLS batches and a whole hals iteration; and the machine's
 // memory bandwidth, to read the products against what moving their bytes costs.
+// The fast products and the NNLS batches run on the vector kernels of the instruction set
+// named in the output's context ("isa"); NMFKIT_ISA=portable|avx2|avx512 picks a lower one.
 //
 //   NMFKIT_BENCH_MATRIX=/tmp/nmfkit-bench/news-tfidf/X.mtx build-bench/bench/nmfkit_seam_bench
 
@@ -10,10 +12,12 @@
 #include <cstdlib>
 #include <memory>
 #include <numeric>
+#include <string>
 #include <vector>
 
 #include "nmfkit/core/random.hpp"
 #include "nmfkit/io/matrix_file.hpp"
+#include "nmfkit/linalg/kernels.hpp"
 #include "nmfkit/linalg/products.hpp"
 #include "nmfkit/nmf/nmf.hpp"
 #include "nmfkit/nmf/nnls.hpp"
@@ -41,9 +45,9 @@ const Sparse& data() {
         entries.emplace_back(i, static_cast<Index>(rng.random_sample() * cols), rng.random_sample());
       }
     }
-    Sparse X(rows, cols);
-    X.setFromTriplets(entries.begin(), entries.end());
-    return X;
+    Sparse random(rows, cols);
+    random.setFromTriplets(entries.begin(), entries.end());
+    return random;
   }();
   return X;
 }
@@ -84,6 +88,30 @@ void BM_Xt_times_W(benchmark::State& state) {
   Dense out;
   for (auto _ : state) {
     linalg::multiply(data_transposed(), W, out);
+    benchmark::DoNotOptimize(out.data());
+  }
+  state.SetBytesProcessed(
+      static_cast<std::int64_t>(state.iterations() * product_bytes(data_transposed(), k)));
+}
+
+// The same two products on the vector kernels (fast_multiply), as the fast solvers run them.
+void BM_X_times_Ht_fast(benchmark::State& state) {
+  const Index k = state.range(0);
+  const Dense Ht = random_factor(data().cols(), k);
+  Dense out;
+  for (auto _ : state) {
+    linalg::fast_multiply(data(), Ht, out);
+    benchmark::DoNotOptimize(out.data());
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * product_bytes(data(), k)));
+}
+
+void BM_Xt_times_W_fast(benchmark::State& state) {
+  const Index k = state.range(0);
+  const Dense W = random_factor(data().rows(), k);
+  Dense out;
+  for (auto _ : state) {
+    linalg::fast_multiply(data_transposed(), W, out);
     benchmark::DoNotOptimize(out.data());
   }
   state.SetBytesProcessed(
@@ -151,6 +179,8 @@ void BM_MemoryBandwidth(benchmark::State& state) {
 
 BENCHMARK(BM_X_times_Ht)->Arg(10)->Arg(20)->Arg(50)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_Xt_times_W)->Arg(10)->Arg(20)->Arg(50)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_X_times_Ht_fast)->Arg(10)->Arg(20)->Arg(50)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_Xt_times_W_fast)->Arg(10)->Arg(20)->Arg(50)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_Gram)->Arg(20)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_NnlsCoordinateDescent)->Arg(20)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_NnlsBlockPivoting)->Arg(20)->Unit(benchmark::kMillisecond)->UseRealTime();
@@ -160,4 +190,11 @@ BENCHMARK(BM_MemoryBandwidth)->Unit(benchmark::kMillisecond)->UseRealTime();
 }  // namespace
 }  // namespace nmfkit
 
-BENCHMARK_MAIN();
+int main(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::AddCustomContext("isa", std::string(nmfkit::linalg::isa_name(nmfkit::linalg::active_isa())));
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}

@@ -2,6 +2,8 @@
 
 #include <vector>
 
+#include "nmfkit/linalg/kernels.hpp"
+
 namespace nmfkit::linalg {
 
 template <class T>
@@ -42,6 +44,23 @@ void multiply(const SparseMatrix<T>& X, const DenseMatrix<T>& A, DenseMatrix<T>&
 }
 
 template <class T>
+void fast_multiply(const SparseMatrix<T>& X, const DenseMatrix<T>& A, DenseMatrix<T>& out) {
+  const Index m = X.rows();
+  const Index k = A.cols();
+  out.resize(m, k);
+  const auto& kernel = active_kernels().get<T>();
+  // Blocks of rows are handed out dynamically: row lengths vary a lot in text data.
+  constexpr Index kRows = 64;
+  const Index blocks = (m + kRows - 1) / kRows;
+#pragma omp parallel for schedule(dynamic) if (X.nonZeros() * k > 100000)
+  for (Index block = 0; block < blocks; ++block) {
+    const Index first = block * kRows;
+    kernel.csr_times_dense(X.outerIndexPtr(), X.innerIndexPtr(), X.valuePtr(), A.data(), k,
+                           out.data(), first, std::min(first + kRows, m));
+  }
+}
+
+template <class T>
 SparseMatrix<T> transposed(const SparseMatrix<T>& X) {
   SparseMatrix<T> t = X.transpose();
   return t;
@@ -52,6 +71,10 @@ template void gram(const DenseMatrix<double>&, DenseMatrix<double>&);
 template void multiply(const SparseMatrix<float>&, const DenseMatrix<float>&, DenseMatrix<float>&);
 template void multiply(const SparseMatrix<double>&, const DenseMatrix<double>&,
                        DenseMatrix<double>&);
+template void fast_multiply(const SparseMatrix<float>&, const DenseMatrix<float>&,
+                            DenseMatrix<float>&);
+template void fast_multiply(const SparseMatrix<double>&, const DenseMatrix<double>&,
+                            DenseMatrix<double>&);
 template SparseMatrix<float> transposed(const SparseMatrix<float>&);
 template SparseMatrix<double> transposed(const SparseMatrix<double>&);
 

@@ -7,50 +7,15 @@
 
 #include <Eigen/Cholesky>
 
+#include "nmfkit/linalg/kernels.hpp"
+
 namespace nmfkit {
 
 namespace {
 
-// Coordinate descent in residual form: g = Gx − b is kept up to date, so a coordinate
-// step costs one axpy with a row of G (G is symmetric) instead of a dot product.
-template <class T>
-int coordinate_descent(const DenseMatrix<T>& G, const T* b, T* x, const NnlsOptions& o) {
-  const Index k = G.rows();
-  std::vector<T> g(static_cast<std::size_t>(k));
-  for (Index r = 0; r < k; ++r) {
-    T sum = -b[r];
-    const T* row = G.data() + r * k;
-    for (Index c = 0; c < k; ++c) sum += row[c] * x[c];
-    g[r] = sum;
-  }
-  const double tol2 = o.tol * o.tol;
-  const double ratio2 = o.first_step_ratio * o.first_step_ratio;
-  double first_step2 = 0;
-  int sweep = 0;
-  while (sweep < o.max_sweeps) {
-    ++sweep;
-    double step2 = 0;
-    for (Index t = 0; t < k; ++t) {
-      const T curvature = G(t, t);
-      if (!(curvature > T(0))) continue;
-      const T updated = std::max(T(0), x[t] - g[t] / curvature);
-      const T step = updated - x[t];
-      if (step == T(0)) continue;
-      x[t] = updated;
-      const T* row = G.data() + t * k;
-      for (Index r = 0; r < k; ++r) g[r] += step * row[r];
-      step2 += static_cast<double>(step) * static_cast<double>(step);
-    }
-    if (step2 == 0) break;
-    if (sweep == 1) first_step2 = step2;
-    if (step2 <= ratio2 * first_step2) break;
-    if (tol2 > 0) {
-      double x2 = 0;
-      for (Index t = 0; t < k; ++t) x2 += static_cast<double>(x[t]) * static_cast<double>(x[t]);
-      if (step2 <= tol2 * x2) break;
-    }
-  }
-  return sweep;
+// Coordinate descent runs on the vector kernel chosen at start-up (linalg/kernels.hpp).
+linalg::NnlsSweepRules sweep_rules(const NnlsOptions& o) {
+  return {o.max_sweeps, o.tol, o.first_step_ratio};
 }
 
 // Block principal pivoting (Kim & Park, SIAM J. Sci. Comput. 2011) for one right-hand
@@ -131,7 +96,9 @@ int block_pivoting(const DenseMatrix<T>& G, const T* b, T* x) {
 template <class T>
 int solve_nnls(const DenseMatrix<T>& G, const T* b, T* x, const NnlsOptions& options) {
   if (options.method == NnlsMethod::BlockPivoting) return block_pivoting(G, b, x);
-  return coordinate_descent(G, b, x, options);
+  std::vector<T> gradient(static_cast<std::size_t>(linalg::nnls_scratch_size(G.rows())));
+  return linalg::active_kernels().get<T>().nnls_cd_row(G.data(), G.rows(), b, x, gradient.data(),
+                                                       sweep_rules(options));
 }
 
 template <class T>
@@ -139,10 +106,24 @@ void solve_nnls_rows(const DenseMatrix<T>& G, const DenseMatrix<T>& B, DenseMatr
                      const NnlsOptions& options) {
   const Index rows = X.rows();
   const Index k = X.cols();
-  // Rows differ in how many sweeps they need, so they are handed out dynamically.
+  if (options.method == NnlsMethod::BlockPivoting) {
+    // Rows differ in how many rounds they need, so they are handed out dynamically.
 #pragma omp parallel for schedule(dynamic, 16) if (rows * k * k > 20000)
-  for (Index i = 0; i < rows; ++i) {
-    solve_nnls(G, B.data() + i * B.cols(), X.data() + i * X.cols(), options);
+    for (Index i = 0; i < rows; ++i) {
+      block_pivoting(G, B.data() + i * B.cols(), X.data() + i * X.cols());
+    }
+    return;
+  }
+  const auto& kernel = linalg::active_kernels().get<T>();
+  const linalg::NnlsSweepRules rules = sweep_rules(options);
+#pragma omp parallel if (rows * k * k > 20000)
+  {
+    std::vector<T> gradient(static_cast<std::size_t>(linalg::nnls_scratch_size(k)));  // per thread
+#pragma omp for schedule(dynamic, 16)
+    for (Index i = 0; i < rows; ++i) {
+      kernel.nnls_cd_row(G.data(), k, B.data() + i * B.cols(), X.data() + i * X.cols(),
+                         gradient.data(), rules);
+    }
   }
 }
 

@@ -28,6 +28,13 @@ void gram(const DenseMatrix<T>& A, DenseMatrix<T>& out);
 template <class T>
 void multiply(const SparseMatrix<T>& X, const DenseMatrix<T>& A, DenseMatrix<T>& out);
 
+// out = X·A for the fast solvers: the same product on the vector kernels chosen at start-up
+// (linalg/kernels.hpp), with fused multiply-adds where the processor has them. Each output
+// row is one thread's ordered sum, so the result does not depend on the thread count; it
+// differs from multiply() only by rounding. The scikit-learn-exact solvers keep multiply().
+template <class T>
+void fast_multiply(const SparseMatrix<T>& X, const DenseMatrix<T>& A, DenseMatrix<T>& out);
+
 // Eigen runs a product on several threads itself once it has at least this many
 // multiply-adds; below it, Eigen's result does not depend on the thread count.
 inline constexpr double kEigenParallelWork = 100000;
@@ -49,6 +56,13 @@ void multiply(const Eigen::MatrixBase<Derived>& X, const DenseMatrix<T>& A, Dens
     const Index count = std::min(kRows, X.rows() - first);
     out.middleRows(first, count).noalias() = X.middleRows(first, count) * A;
   }
+}
+
+// Dense data has no kernel of its own: Eigen's product, as multiply() runs it.
+template <class Derived, class T>
+void fast_multiply(const Eigen::MatrixBase<Derived>& X, const DenseMatrix<T>& A,
+                   DenseMatrix<T>& out) {
+  multiply(X, A, out);
 }
 
 // The same products, returning a new matrix.
