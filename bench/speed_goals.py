@@ -290,8 +290,10 @@ def run_goals(args):
     out_path = work / ("goals-quick.json" if quick else "goals.json")
 
     def save():
-        # NumPy scalars become Python numbers.
-        out_path.write_text(json.dumps(results, indent=1, default=lambda o: o.item()))
+        # NumPy scalars become Python numbers; the rename keeps the file whole if stopped.
+        partial = out_path.with_suffix(".json.partial")
+        partial.write_text(json.dumps(results, indent=1, default=lambda o: o.item()))
+        partial.replace(out_path)
 
     def measured(name, run):
         print(f"  {name} ...", end="", flush=True)
