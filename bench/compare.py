@@ -7,10 +7,16 @@ iteration with its time, and reports the time each tool needs to reach
   - the common target: within 0.1% of the best final objective any tool reached,
 with the final relative error, iterations and peak memory (the child's maximum RSS).
 
-    /usr/bin/python3 bench/compare.py --nmfkit build/nmfkit [--suite quick|full]
+    /usr/bin/python3 bench/compare.py --nmfkit build/nmfkit [--only CASE,...] [--tools TOOL,...]
 
 Matrices are built once under --work (default /tmp/nmfkit-bench). Results are printed as
 Markdown tables and saved to WORK/compare.json.
+
+    /usr/bin/python3 bench/compare.py --goals [--quick] --nmfkit build/nmfkit ...
+
+measures instead the goal table of issue 14 (bench/speed_goals.py says how) and saves it to
+WORK/goals.json. scikit-learn runs on OpenBLAS (--blas openblas, the default) or on the
+system's libblas.so.3 (--blas system); every tool is capped at --threads threads.
 """
 
 import argparse
@@ -47,7 +53,8 @@ def newsgroups(work, nmfkit, weighting):
     folder = work / f"news-{weighting}"
     if not (folder / "X.mtx").exists():
         subprocess.run([nmfkit, "vectorize", str(DATA), "--subset", "all", "--min-df", "2",
-                        "--weighting", weighting, "--out", str(folder)], check=True,
+                        "--stop-words", "english", "--weighting", weighting,
+                        "--out", str(folder)], check=True,
                        stdout=subprocess.DEVNULL)
     return folder / "X.mtx"
 
@@ -99,21 +106,29 @@ def nmfkit_run(nmfkit, matrix, k, threads, work, solver, max_iter, tol, beta="fr
             or [(model["seconds"], model["reconstruction_error"])]}
 
 
+SKLEARN_ENV = {"OMP_NUM_THREADS": "2", "OPENBLAS_NUM_THREADS": "2"}  # set by main()
+
+
 def sklearn_run(matrix, k, solver, max_iter, tol, beta=2.0):
     command = ["/usr/bin/python3", str(HERE / "runners" / "sklearn_nmf.py"), str(matrix),
                "--k", str(k), "--solver", solver, "--max-iter", str(max_iter), "--tol", str(tol),
                "--beta-loss", str(beta)]
-    out, wall, peak = run_measured(command, env={"OMP_NUM_THREADS": "2"})
+    out, wall, peak = run_measured(command, env=SKLEARN_ENV)
     result = json.loads(out)
     return {"tool": f"sklearn {solver}", "seconds": result["seconds"], "wall": wall,
             "peak_mb": peak, "n_iter": result["n_iter"], "error": result["error"],
-            "history": result["history"]}
+            "history": result["history"], "blas": result["blas"]}
+
+
+# RcppML treats seed 0 like no seed (a random start each call), so every budget of its curve
+# would start elsewhere: any other seed fixes the start.
+RCPPML_SEED = 1
 
 
 def rcppml_run(matrix, k, threads, max_iter):
     r_matrix = str(matrix) + ".f64" if str(matrix).endswith(".npy") else str(matrix)
     command = ["Rscript", str(HERE / "runners" / "rcppml_nmf.R"), r_matrix, str(k),
-               str(threads), str(max_iter), "0"]
+               str(threads), str(max_iter), str(RCPPML_SEED)]
     out, wall, peak = run_measured(command)
     budgets = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
     last = budgets[-1]
@@ -168,7 +183,31 @@ def main():
     parser.add_argument("--only", default="", help="comma-separated case names to run")
     parser.add_argument("--tools", default="",
                         help="comma-separated tools to run (others' saved runs are kept)")
+    parser.add_argument("--blas", choices=["openblas", "system"], default="openblas",
+                        help="the BLAS scikit-learn's NumPy loads")
+    goals = parser.add_argument_group("issue 14's goal table (--goals)")
+    goals.add_argument("--goals", action="store_true", help="measure the goal table instead")
+    goals.add_argument("--quick", action="store_true",
+                       help="small settings to check the script end to end (not the goals)")
+    goals.add_argument("--quick-k", type=int, default=5)
+    goals.add_argument("--quick-docs", type=int, default=2000)
+    goals.add_argument("--quick-iterations", type=int, default=30)
+    goals.add_argument("--frobenius-solver", default="hals",
+                       help="nmfkit fit's Frobenius solver; 'default': no --solver flag")
+    goals.add_argument("--kl-solver", default="mu",
+                       help="nmfkit fit's Kullback-Leibler solver; 'default': no --solver flag")
+    goals.add_argument("--probe", default=str(HERE.parent / "build" / "bench" /
+                                                "nmfkit_bandwidth_probe"),
+                       help="the copy-loop bandwidth probe (-DNMFKIT_BUILD_BENCH=ON)")
+    goals.add_argument("--python-module", default=str(HERE.parent / "build" / "python"),
+                       help="PYTHONPATH for the Python drop-in row ('' skips it)")
     args = parser.parse_args()
+    import speed_goals
+    SKLEARN_ENV.update({**speed_goals.thread_env(args.threads),
+                        **speed_goals.blas_env(args.blas)})
+    if args.goals:
+        speed_goals.run_goals(args)
+        return
     work = Path(args.work)
     (work / "runs").mkdir(parents=True, exist_ok=True)
     nmfkit = args.nmfkit
