@@ -192,9 +192,9 @@ def main():
     goals.add_argument("--quick-k", type=int, default=5)
     goals.add_argument("--quick-docs", type=int, default=2000)
     goals.add_argument("--quick-iterations", type=int, default=30)
-    goals.add_argument("--frobenius-solver", default="hals",
+    goals.add_argument("--frobenius-solver", default="default",
                        help="nmfkit fit's Frobenius solver; 'default': no --solver flag")
-    goals.add_argument("--kl-solver", default="mu",
+    goals.add_argument("--kl-solver", default="default",
                        help="nmfkit fit's Kullback-Leibler solver; 'default': no --solver flag")
     goals.add_argument("--probe", default=str(HERE.parent / "build" / "bench" /
                                                 "nmfkit_bandwidth_probe"),

@@ -34,16 +34,6 @@ SolverSettings settings_for(const NmfOptions& options, Index n_samples, Index n_
   return s;
 }
 
-// The solvers that reproduce scikit-learn's numbers, its initialisation included.
-bool scikit_learn_exact(const std::string& solver) {
-  return solver == "cd" || solver == "mu";
-}
-
-// The fast solvers start from an NNDSVD on a randomized SVD with 2 power iterations
-// instead of scikit-learn's 7: the SVD was most of a fast fit's time, and the rougher
-// start costs them no final accuracy (bench/README.md, issue 14).
-constexpr int kFastStartPowerIterations = 2;
-
 // scikit-learn's ConvergenceWarning condition.
 bool stopped_by_max_iter(int n_iter, const NmfOptions& options) {
   return n_iter == options.max_iter && options.tol > 0;
@@ -147,8 +137,7 @@ NmfResult<T> fit_impl(const Matrix& X_given, const EntryWeights<T>* weights,
     }
     init = resolve_init(init, k, m, n);
     const auto init_start = std::chrono::steady_clock::now();
-    auto factors = initialize(X, k, init, options.random_state,
-                              scikit_learn_exact(solver) ? -1 : kFastStartPowerIterations);
+    auto factors = initialize(X, k, init, options.random_state);
     result.init_seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - init_start).count();
     result.W = std::move(factors.W);

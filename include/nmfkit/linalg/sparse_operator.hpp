@@ -33,7 +33,7 @@ class SparseOperator {
 
   void gram(const DenseMatrix<T>& F, DenseMatrix<T>& out) const { linalg::gram(F, out); }
   void rhs(Side side, const DenseMatrix<T>& O, DenseMatrix<T>& out) const {
-    multiply(side_matrix(side), O, out);
+    fast_multiply(side_matrix(side), O, out);
   }
   void solve_gram_rows(Side, const DenseMatrix<T>& G, const DenseMatrix<T>& B,
                        const DenseMatrix<T>&, double, DenseMatrix<T>& F,

@@ -20,17 +20,13 @@ Init resolve_init(Init init, Index k, Index n_samples, Index n_features);
 
 // W and H for init ∈ {random, nndsvd, nndsvda, nndsvdar} (Auto is resolved first).
 // random_state seeds NumPy's RandomState; an unset one draws from entropy.
-// svd_power_iterations: of the NNDSVD's randomized SVD; -1 is scikit-learn's rule (7 or
-// 4), fewer give a rougher, cheaper start.
 // Throws InvalidArgument when a non-random init is asked for k > min(m, n).
 template <class T>
 Factors<T> initialize(const DenseMatrix<T>& X, Index k, Init init,
-                      const std::optional<std::uint32_t>& random_state,
-                      int svd_power_iterations = -1);
+                      const std::optional<std::uint32_t>& random_state);
 template <class T>
 Factors<T> initialize(const SparseMatrix<T>& X, Index k, Init init,
-                      const std::optional<std::uint32_t>& random_state,
-                      int svd_power_iterations = -1);
+                      const std::optional<std::uint32_t>& random_state);
 
 // Checks a given factor: shape, finite and non-negative, not all zeros. `who` names it
 // in the message ("custom W", "the components H").
