@@ -1,5 +1,6 @@
 #include "nmfkit/linalg/products.hpp"
 
+#include <algorithm>
 #include <vector>
 
 #include "nmfkit/linalg/kernels.hpp"
@@ -11,8 +12,8 @@ void gram(const DenseMatrix<T>& A, DenseMatrix<T>& out) {
   constexpr Index kRows = 2048;
   const Index blocks = std::max<Index>(1, (A.rows() + kRows - 1) / kRows);
   std::vector<DenseMatrix<T>> partial(static_cast<std::size_t>(blocks));
-  const double work = static_cast<double>(A.rows()) * static_cast<double>(A.cols()) *
-                      static_cast<double>(A.cols());
+  const double work =
+      static_cast<double>(A.rows()) * static_cast<double>(A.cols()) * static_cast<double>(A.cols());
 #pragma omp parallel for schedule(dynamic) if (work >= kEigenParallelWork)
   for (Index block = 0; block < blocks; ++block) {
     const Index first = block * kRows;
@@ -75,6 +76,34 @@ template void fast_multiply(const SparseMatrix<float>&, const DenseMatrix<float>
                             DenseMatrix<float>&);
 template void fast_multiply(const SparseMatrix<double>&, const DenseMatrix<double>&,
                             DenseMatrix<double>&);
+template <class T>
+void transpose_multiply(const SparseMatrix<T>& X, const DenseMatrix<T>& A, DenseMatrix<T>& out) {
+  const Index k = A.cols();
+  out.setZero(X.cols(), k);
+  constexpr Index kColumns = 8;  // columns per block: one cache line of doubles
+  const Index blocks = (k + kColumns - 1) / kColumns;
+  const auto* outer = X.outerIndexPtr();
+  const auto* inner = X.innerIndexPtr();
+  const T* values = X.valuePtr();
+#pragma omp parallel for schedule(dynamic) if (X.nonZeros() * k > 100000)
+  for (Index block = 0; block < blocks; ++block) {
+    const Index first = block * kColumns;
+    const Index count = std::min(kColumns, k - first);
+    for (Index i = 0; i < X.rows(); ++i) {
+      const T* a = A.data() + i * k + first;
+      for (auto p = outer[i]; p < outer[i + 1]; ++p) {
+        const T x = values[p];
+        T* row = out.data() + inner[p] * k + first;
+        for (Index c = 0; c < count; ++c) row[c] += x * a[c];
+      }
+    }
+  }
+}
+
+template void transpose_multiply(const SparseMatrix<float>&, const DenseMatrix<float>&,
+                                 DenseMatrix<float>&);
+template void transpose_multiply(const SparseMatrix<double>&, const DenseMatrix<double>&,
+                                 DenseMatrix<double>&);
 template SparseMatrix<float> transposed(const SparseMatrix<float>&);
 template SparseMatrix<double> transposed(const SparseMatrix<double>&);
 

@@ -167,9 +167,12 @@ template <class T>
 Svd<T> randomized_svd(const SparseMatrix<T>& X, Index k, RandomState& rng,
                       const RandomizedSvdOptions& options) {
   check_rank(k, X.rows(), X.cols());
-  const SparseMatrix<T> Xt = transposed(X);
   const auto by_X = [&](const DenseMatrix<T>& Q) { return multiply(X, Q); };
-  const auto by_Xt = [&](const DenseMatrix<T>& Q) { return multiply(Xt, Q); };
+  const auto by_Xt = [&](const DenseMatrix<T>& Q) {
+    DenseMatrix<T> out;
+    transpose_multiply(X, Q, out);  // no copy of Xᵀ: the SVD is the peak of a fit's memory
+    return out;
+  };
   if (use_transpose(options, X.rows(), X.cols())) {
     return randomized_svd_of<T>(X.cols(), X.rows(), true, k, rng, options, by_Xt, by_X);
   }

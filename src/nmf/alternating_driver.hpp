@@ -69,6 +69,15 @@ class ExtrapolationSchedule {
   double beta_max_ = 0.99;
 };
 
+// scikit-learn's penalty of one factor: l1·ΣF + ½·l2·‖F‖².
+template <class T>
+double penalty(const DenseMatrix<T>& F, double l1, double l2) {
+  double value = 0;
+  if (l1 != 0) value += l1 * static_cast<double>(F.sum());
+  if (l2 != 0) value += 0.5 * l2 * static_cast<double>(F.squaredNorm());
+  return value;
+}
+
 // out ← max(fresh + β·(fresh − previous), floor)
 template <class T>
 void extrapolate(const DenseMatrix<T>& fresh, const DenseMatrix<T>& previous, double beta,
@@ -215,6 +224,18 @@ SolveReport alternate(Step& step, DenseMatrix<T>& W, DenseMatrix<T>& Ht, bool up
     W = std::move(W_best);
     Ht = std::move(Ht_best);
   }
+  return report;
+}
+
+// alternate() on the solver's H (k × n): it works on Hᵀ, and H's own memory is released
+// meanwhile when H is being updated (it is as large as Hᵀ).
+template <class T, class Step>
+SolveReport alternate_on(Step& step, DenseMatrix<T>& W, DenseMatrix<T>& H, bool update_H,
+                         const SolverSettings& s, double floor) {
+  DenseMatrix<T> Ht = H.transpose();
+  if (update_H) H.resize(0, 0);
+  SolveReport report = alternate<T>(step, W, Ht, update_H, s, s.extrapolate, floor);
+  if (update_H) H = Ht.transpose();
   return report;
 }
 

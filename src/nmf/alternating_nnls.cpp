@@ -12,14 +12,6 @@ namespace {
 
 using linalg::Side;
 
-template <class T>
-double penalty(const DenseMatrix<T>& F, double l1, double l2) {
-  double value = 0;
-  if (l1 != 0) value += l1 * static_cast<double>(F.sum());
-  if (l2 != 0) value += 0.5 * l2 * static_cast<double>(F.squaredNorm());
-  return value;
-}
-
 // Accelerated HALS's sweep budget (Gillis & Glineur): 1 + ½·ρ, where ρ is what forming
 // the products costs relative to one sweep over the rows.
 int hals_sweeps(double product, Index fixed_rows, Index updated_rows, Index k) {
@@ -115,10 +107,7 @@ template <class Op>
 SolveReport AlternatingNnls<T>::run(const Op& op, DenseMatrix<T>& W, DenseMatrix<T>& H,
                                     bool update_H) const {
   GramSteps<T, Op> steps(op, settings_.penalties, row_solver_, W.cols());
-  DenseMatrix<T> Ht = H.transpose();
-  SolveReport report = alternate<T>(steps, W, Ht, update_H, settings_, settings_.extrapolate, 0.0);
-  if (update_H) H = Ht.transpose();
-  return report;
+  return alternate_on<T>(steps, W, H, update_H, settings_, 0.0);
 }
 
 NMFKIT_INSTANTIATE_OPERATOR_SOLVER(AlternatingNnls)

@@ -12,7 +12,9 @@ namespace {
 // The row's data gathered once: A column by column (size × k), the weighted counts, the
 // rates A f and their inverses. One per thread, reused across rows.
 struct Workspace {
-  std::vector<double> A, counts, rate, inverse, f, start, linear;  // start: after the EM step
+  // inverse: 1/rate during a Newton sweep, counts/rate for the EM step and the gradient;
+  // start: f after the EM step.
+  std::vector<double> A, counts, rate, inverse, f, start, linear;
 };
 
 double log_rate(double y) {
@@ -36,19 +38,23 @@ void compute_rates(Workspace& w, Index size, Index k) {
   }
 }
 
-// Σ_p counts_p·a_pc / rate_p for every c: the data part of the negative gradient.
+// ratio_p = counts_p / rate_p (0 where the rate is 0), once per pass over the row.
+void compute_ratios(Workspace& w, Index size) {
+  for (Index p = 0; p < size; ++p) w.inverse[p] = w.rate[p] > 0 ? w.counts[p] / w.rate[p] : 0.0;
+}
+
+// Σ_p ratio_p·a_pc: the data part of the negative gradient in coordinate c.
 double data_gradient(const Workspace& w, Index size, Index c) {
   const double* a = w.A.data() + c * size;
   double sum = 0;
-  for (Index p = 0; p < size; ++p) {
-    if (w.rate[p] > 0) sum += w.counts[p] * a[p] / w.rate[p];
-  }
+  for (Index p = 0; p < size; ++p) sum += w.inverse[p] * a[p];
   return sum;
 }
 
-// f_c ← f_c · (Σ_p counts_p a_pc / rate_p) / (u_c + l2·f_c): the multiplicative (EM) step,
-// which never increases φ.
+// f_c ← f_c · (Σ_p counts_p a_pc / rate_p) / (u_c + l2·f_c) for every c at once: the
+// multiplicative (EM) step, which never increases φ.
 void em_step(Workspace& w, Index size, Index k, double l2, double floor) {
+  compute_ratios(w, size);
   for (Index c = 0; c < k; ++c) {
     const double denominator = w.linear[c] + l2 * w.f[c];
     if (!(denominator > 0)) continue;
@@ -57,7 +63,6 @@ void em_step(Workspace& w, Index size, Index k, double l2, double floor) {
   compute_rates(w, size, k);
 }
 
-// One sweep of projected Newton steps, coordinate by coordinate, keeping the rates exact.
 // (fastTopics adds 1e-8 to every rate and curvature instead; that moves the fixed point
 // by about 1e-8 of the curvature, which the KKT residual then shows.)
 double inverse_of(double rate) {
@@ -132,6 +137,7 @@ PoissonRowResult solve_poisson_nnls(const linalg::CountRow<T>& row, const DenseM
 
   PoissonRowResult result;
   result.objective = after;
+  compute_ratios(w, size);
   for (Index c = 0; c < k; ++c) {
     const double derivative = w.linear[c] + options.l2 * w.f[c] - data_gradient(w, size, c);
     // Complementary slackness for the bound f ≥ floor.

@@ -11,14 +11,6 @@ namespace {
 
 using linalg::Side;
 
-template <class T>
-double penalty(const DenseMatrix<T>& F, double l1, double l2) {
-  double value = 0;
-  if (l1 != 0) value += l1 * static_cast<double>(F.sum());
-  if (l2 != 0) value += 0.5 * l2 * static_cast<double>(F.squaredNorm());
-  return value;
-}
-
 template <class T, class Op>
 class PoissonSteps {
  public:
@@ -57,12 +49,7 @@ template <class Op>
 SolveReport PoissonScd<T>::run(const Op& op, DenseMatrix<T>& W, DenseMatrix<T>& H,
                                bool update_H) const {
   PoissonSteps<T, Op> steps(op, settings_.penalties);
-  DenseMatrix<T> Ht = H.transpose();
-  const PoissonNnlsOptions defaults;
-  SolveReport report =
-      alternate<T>(steps, W, Ht, update_H, settings_, settings_.extrapolate, defaults.floor);
-  if (update_H) H = Ht.transpose();
-  return report;
+  return alternate_on<T>(steps, W, H, update_H, settings_, PoissonNnlsOptions().floor);
 }
 
 NMFKIT_INSTANTIATE_OPERATOR_SOLVER(PoissonScd)

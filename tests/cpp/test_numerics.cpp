@@ -3,8 +3,10 @@
 #include <gtest/gtest.h>
 
 #include "nmfkit/core/error.hpp"
+#include "nmfkit/core/thread_count.hpp"
 #include "nmfkit/io/matrix_file.hpp"
 #include "nmfkit/linalg/numpy_arithmetic.hpp"
+#include "nmfkit/linalg/products.hpp"
 #include "nmfkit/linalg/randomized_svd.hpp"
 #include "reference_data.hpp"
 #include "test_helpers.hpp"
@@ -88,6 +90,20 @@ TEST(RandomizedSvd, RejectsImpossibleRanks) {
   RandomState rng(0);
   EXPECT_THROW(linalg::randomized_svd(X, 0, rng), InvalidArgument);
   EXPECT_THROW(linalg::randomized_svd(X, 5, rng), InvalidArgument);
+}
+
+TEST(Products, TransposeMultiplyIsBitwiseTheProductWithTheTransposedCopy) {
+  const SparseMatrix<double> X = testing::random_sparse(300, 200, 0.1, 5);
+  for (const Index k : {1, 7, 8, 9, 30}) {
+    const DenseMatrix<double> A = testing::random_nonnegative(300, k, 6);
+    const DenseMatrix<double> expected = linalg::multiply(linalg::transposed(X), A);
+    for (const int threads : {1, 2}) {
+      const ScopedThreadCount scoped(threads);
+      DenseMatrix<double> out;
+      linalg::transpose_multiply(X, A, out);
+      EXPECT_TRUE(out == expected) << "k " << k << ", threads " << threads;
+    }
+  }
 }
 
 TEST(RandomizedSvd, PermutedLowerFactorSpansTheColumnsAndIsUnitLowerAfterPermuting) {

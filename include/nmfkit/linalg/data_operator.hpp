@@ -19,6 +19,8 @@
 // Batched row solves run rows in parallel, each row by one thread in a fixed order, so
 // results do not depend on the thread count.
 
+#include <algorithm>
+#include <cmath>
 #include <concepts>
 #include <cstdint>
 #include <functional>
@@ -90,6 +92,29 @@ concept DataOperator = requires(const Op& op, Side side, const DenseMatrix<typen
   { op.divergence(F, F, beta) } -> std::convertible_to<double>;
   // Σ w·x·(log x − 1) over the observed non-zeros: D_KL = Σ rows' count objectives + this.
   { op.count_offset() } -> std::convertible_to<double>;
+};
+
+// The two sums of the stored values that the plain (unweighted) losses need, and the
+// squared error from the Gram trick's terms: shared by the dense and CSR operators.
+class PlainLossTerms {
+ public:
+  template <class T>
+  PlainLossTerms(const T* values, Index count) {
+    for (Index p = 0; p < count; ++p) {
+      const double x = static_cast<double>(values[p]);
+      squared_norm_ += x * x;
+      if (x > 0) count_offset_ += x * (std::log(x) - 1);
+    }
+  }
+  double squared_norm() const { return squared_norm_; }
+  double count_offset() const { return count_offset_; }
+  double squared_error(GramTrickTerms t) const {
+    return std::max(0.0, squared_norm_ - 2 * t.data + t.grams);
+  }
+
+ private:
+  double squared_norm_ = 0;
+  double count_offset_ = 0;
 };
 
 // Column sums of a factor (1ᵀO), the linear term of every row of a count loss, summed in

@@ -16,13 +16,7 @@ class DenseOperator {
  public:
   using Scalar = T;
 
-  explicit DenseOperator(const DenseMatrix<T>& X) : X_(X) {
-    for (Index p = 0; p < X.size(); ++p) {
-      const double x = static_cast<double>(X.data()[p]);
-      squared_norm_ += x * x;
-      if (x > 0) count_offset_ += x * (std::log(x) - 1);
-    }
-  }
+  explicit DenseOperator(const DenseMatrix<T>& X) : X_(X), loss_(X.data(), X.size()) {}
 
   Index rows() const { return X_.rows(); }
   Index cols() const { return X_.cols(); }
@@ -82,19 +76,18 @@ class DenseOperator {
     }
   }
 
-  double squared_norm() const { return squared_norm_; }
+  double squared_norm() const { return loss_.squared_norm(); }
   double squared_error(const DenseMatrix<T>&, const DenseMatrix<T>&, GramTrickTerms t) const {
-    return std::max(0.0, squared_norm_ - 2 * t.data + t.grams);
+    return loss_.squared_error(t);
   }
   double divergence(const DenseMatrix<T>& W, const DenseMatrix<T>& Ht, double beta) const {
     return beta_divergence(X_, W, DenseMatrix<T>(Ht.transpose()), beta);
   }
-  double count_offset() const { return count_offset_; }
+  double count_offset() const { return loss_.count_offset(); }
 
  private:
   const DenseMatrix<T>& X_;
-  double squared_norm_ = 0;
-  double count_offset_ = 0;
+  PlainLossTerms loss_;
 };
 
 }  // namespace nmfkit::linalg

@@ -48,8 +48,8 @@ void multiply(const Eigen::MatrixBase<Derived>& X, const DenseMatrix<T>& A, Dens
   constexpr Index kRows = 256;
   out.resize(X.rows(), A.cols());
   const Index blocks = (X.rows() + kRows - 1) / kRows;
-  const double work = static_cast<double>(X.rows()) * static_cast<double>(X.cols()) *
-                      static_cast<double>(A.cols());
+  const double work =
+      static_cast<double>(X.rows()) * static_cast<double>(X.cols()) * static_cast<double>(A.cols());
 #pragma omp parallel for schedule(dynamic) if (work >= kEigenParallelWork)
   for (Index block = 0; block < blocks; ++block) {
     const Index first = block * kRows;
@@ -82,6 +82,13 @@ DenseMatrix<T> multiply(const X& matrix, const DenseMatrix<T>& A) {
 // Xᵀ as a CSR matrix with sorted indices: lets Xᵀ·A stream rows like X·A does.
 template <class T>
 SparseMatrix<T> transposed(const SparseMatrix<T>& X);
+
+// out = Xᵀ·A (n×k) for sparse X (m×n) and dense A (m×k) without a copy of Xᵀ: threads
+// take blocks of A's columns and scatter X's rows into them. Each element sums over the
+// rows of X in order, as multiply(transposed(X), A) does, so the two are bitwise the same
+// for any thread count. For products that run a few times (an SVD's).
+template <class T>
+void transpose_multiply(const SparseMatrix<T>& X, const DenseMatrix<T>& A, DenseMatrix<T>& out);
 
 // Xᵀ in the form multiply() takes best: a CSR copy of a sparse X, a view of a dense one.
 template <class T>

@@ -17,13 +17,8 @@ class SparseOperator {
  public:
   using Scalar = T;
 
-  explicit SparseOperator(const SparseMatrix<T>& X) : X_(X), Xt_(transposed(X)) {
-    for (Index p = 0; p < X.nonZeros(); ++p) {
-      const double x = static_cast<double>(X.valuePtr()[p]);
-      squared_norm_ += x * x;
-      if (x > 0) count_offset_ += x * (std::log(x) - 1);
-    }
-  }
+  explicit SparseOperator(const SparseMatrix<T>& X)
+      : X_(X), Xt_(transposed(X)), loss_(X.valuePtr(), X.nonZeros()) {}
 
   Index rows() const { return X_.rows(); }
   Index cols() const { return X_.cols(); }
@@ -66,20 +61,19 @@ class SparseOperator {
     }
   }
 
-  double squared_norm() const { return squared_norm_; }
+  double squared_norm() const { return loss_.squared_norm(); }
   double squared_error(const DenseMatrix<T>&, const DenseMatrix<T>&, GramTrickTerms t) const {
-    return std::max(0.0, squared_norm_ - 2 * t.data + t.grams);
+    return loss_.squared_error(t);
   }
   double divergence(const DenseMatrix<T>& W, const DenseMatrix<T>& Ht, double beta) const {
     return beta_divergence(X_, W, DenseMatrix<T>(Ht.transpose()), beta);
   }
-  double count_offset() const { return count_offset_; }
+  double count_offset() const { return loss_.count_offset(); }
 
  private:
   const SparseMatrix<T>& X_;
   SparseMatrix<T> Xt_;
-  double squared_norm_ = 0;
-  double count_offset_ = 0;
+  PlainLossTerms loss_;
 };
 
 }  // namespace nmfkit::linalg

@@ -16,7 +16,7 @@
 namespace nmfkit {
 
 struct PoissonNnlsOptions {
-  int sweeps = 4;         // coordinate-descent sweeps after the EM step
+  int sweeps = 1;         // coordinate-descent sweeps after the EM step (fastTopics: 4)
   bool em_step = true;    // one multiplicative step first (cheap, fast early progress)
   double floor = 1e-10;   // lower bound of every entry, so that log((A f)_p) stays finite
   double l1 = 0, l2 = 0;  // penalties on f
