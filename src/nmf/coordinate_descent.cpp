@@ -153,7 +153,9 @@ SolveReport CoordinateDescent<T>::run(const Matrix& X, DenseMatrix<T>& W, DenseM
   }
   n_iter = std::min(n_iter, s.max_iter);
   if (update_H) H = Ht.transpose();
-  return {n_iter, {}, {}};
+  SolveReport report;
+  report.n_iter = n_iter;
+  return report;
 }
 
 NMFKIT_INSTANTIATE_SOLVER(CoordinateDescent)

@@ -275,7 +275,9 @@ SolveReport MultiplicativeUpdate<T>::run(const Matrix& X, DenseMatrix<T>& W, Den
   }
   n_iter = std::min(n_iter, s.max_iter);
   if (s.verbose && !printed_last) s.progress.message(epoch_line(n_iter, elapsed(), nullptr));
-  return {n_iter, {}, {}};
+  SolveReport report;
+  report.n_iter = n_iter;
+  return report;
 }
 
 namespace {
@@ -375,7 +377,9 @@ SolveReport MultiplicativeUpdate<T>::run_weighted(const Matrix& X_given,
     }
   }
   n_iter = std::min(n_iter, s.max_iter);
-  return {n_iter, {}, {}};
+  SolveReport report;
+  report.n_iter = n_iter;
+  return report;
 }
 
 NMFKIT_INSTANTIATE_SOLVER(MultiplicativeUpdate)
