@@ -96,7 +96,9 @@ int block_pivoting(const DenseMatrix<T>& G, const T* b, T* x) {
 template <class T>
 int solve_nnls(const DenseMatrix<T>& G, const T* b, T* x, const NnlsOptions& options) {
   if (options.method == NnlsMethod::BlockPivoting) return block_pivoting(G, b, x);
-  std::vector<T> gradient(static_cast<std::size_t>(linalg::nnls_scratch_size(G.rows())));
+  // Called once per row of every half-step: the scratch is the thread's, not allocated.
+  thread_local std::vector<T> gradient;
+  gradient.resize(static_cast<std::size_t>(linalg::nnls_scratch_size(G.rows())));
   return linalg::active_kernels().get<T>().nnls_cd_row(G.data(), G.rows(), b, x, gradient.data(),
                                                        sweep_rules(options));
 }
@@ -106,24 +108,10 @@ void solve_nnls_rows(const DenseMatrix<T>& G, const DenseMatrix<T>& B, DenseMatr
                      const NnlsOptions& options) {
   const Index rows = X.rows();
   const Index k = X.cols();
-  if (options.method == NnlsMethod::BlockPivoting) {
-    // Rows differ in how many rounds they need, so they are handed out dynamically.
+  // Rows differ in how many sweeps or rounds they need, so they are handed out dynamically.
 #pragma omp parallel for schedule(dynamic, 16) if (rows * k * k > 20000)
-    for (Index i = 0; i < rows; ++i) {
-      block_pivoting(G, B.data() + i * B.cols(), X.data() + i * X.cols());
-    }
-    return;
-  }
-  const auto& kernel = linalg::active_kernels().get<T>();
-  const linalg::NnlsSweepRules rules = sweep_rules(options);
-#pragma omp parallel if (rows * k * k > 20000)
-  {
-    std::vector<T> gradient(static_cast<std::size_t>(linalg::nnls_scratch_size(k)));  // per thread
-#pragma omp for schedule(dynamic, 16)
-    for (Index i = 0; i < rows; ++i) {
-      kernel.nnls_cd_row(G.data(), k, B.data() + i * B.cols(), X.data() + i * X.cols(),
-                         gradient.data(), rules);
-    }
+  for (Index i = 0; i < rows; ++i) {
+    solve_nnls(G, B.data() + i * B.cols(), X.data() + i * X.cols(), options);
   }
 }
 
