@@ -34,10 +34,6 @@ enum class Side {
   Columns,  // the factor with a row per column of X (Hᵀ)
 };
 
-inline Side other(Side side) {
-  return side == Side::Rows ? Side::Columns : Side::Rows;
-}
-
 // One row's problem for a count loss: minimise
 //   Σ_c linear[c]·f_c − Σ_p weight_p·value_p·log((A f)_p)
 // over f ≥ 0, where A holds the rows index[p] of the fixed factor. weight is null when
