@@ -1,10 +1,13 @@
 #include "nmfkit/linalg/randomized_svd.hpp"
 
+#include <Eigen/Cholesky>
 #include <Eigen/QR>
 #include <Eigen/SVD>
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
+#include <optional>
 #include <string>
 
 #include "nmfkit/core/error.hpp"
@@ -35,10 +38,36 @@ DenseMatrix<T> orthonormal_basis(const DenseMatrix<T>& A) {
   return Q;
 }
 
+// A·R⁻¹ with RᵀR = AᵀA (Cholesky-QR): an orthonormal basis of A's columns from one Gram
+// matrix and one product, where LU and Householder QR step through A column by column.
+// Nothing when A is too ill-conditioned for it (its columns' orthogonality would be lost).
 template <class T>
-DenseMatrix<T> normalize(const DenseMatrix<T>& A, PowerIterationNormalizer normalizer) {
+std::optional<DenseMatrix<T>> cholesky_basis(const DenseMatrix<T>& A) {
+  DenseMatrix<T> G;
+  gram(A, G);
+  const Eigen::LLT<DenseMatrix<T>> llt(G);
+  if (llt.info() != Eigen::Success) return std::nullopt;
+  const DenseMatrix<T> L = llt.matrixL();
+  const auto diagonal = L.diagonal().array();
+  // The diagonal's spread estimates A's condition number; orthogonality is lost as eps·κ².
+  const T limit = std::pow(std::numeric_limits<T>::epsilon(), T(0.25));
+  if (!(diagonal.minCoeff() > limit * diagonal.maxCoeff())) return std::nullopt;
+  const DenseMatrix<T> inverse_transpose = L.template triangularView<Eigen::Lower>()
+                                               .solve(DenseMatrix<T>::Identity(L.rows(), L.cols()))
+                                               .transpose();
+  DenseMatrix<T> Q;
+  multiply(A, inverse_transpose, Q);
+  return Q;
+}
+
+template <class T>
+DenseMatrix<T> normalize(const DenseMatrix<T>& A, PowerIterationNormalizer normalizer,
+                         SvdArithmetic arithmetic) {
   switch (normalizer) {
     case PowerIterationNormalizer::LU:
+      if (arithmetic == SvdArithmetic::Fast) {
+        if (auto basis = cholesky_basis(A)) return std::move(*basis);
+      }
       return permuted_lower_factor(A);
     case PowerIterationNormalizer::QR:
       return orthonormal_basis(A);
@@ -72,8 +101,8 @@ Svd<T> randomized_svd_of(Index a_rows, Index a_cols, bool transposed, Index k, R
   rng.fill_standard_normal(omega);
   DenseMatrix<T> Q = omega.cast<T>();
   for (int it = 0; it < n_iter; ++it) {
-    Q = normalize<T>(times(Q), normalizer);
-    Q = normalize<T>(transpose_times(Q), normalizer);
+    Q = normalize<T>(times(Q), normalizer, options.arithmetic);
+    Q = normalize<T>(transpose_times(Q), normalizer, options.arithmetic);
   }
   Q = orthonormal_basis<T>(times(Q));
 
@@ -167,10 +196,24 @@ template <class T>
 Svd<T> randomized_svd(const SparseMatrix<T>& X, Index k, RandomState& rng,
                       const RandomizedSvdOptions& options) {
   check_rank(k, X.rows(), X.cols());
-  const auto by_X = [&](const DenseMatrix<T>& Q) { return multiply(X, Q); };
+  const bool fast = options.arithmetic == SvdArithmetic::Fast;
+  // The exact products scatter Xᵀ·Q instead of copying Xᵀ: that SVD is the peak of a
+  // scikit-learn-exact fit's memory. The fast ones stream a copy, as the fast solvers do.
+  const SparseMatrix<T> Xt = fast ? transposed(X) : SparseMatrix<T>();
+  const auto by_X = [&](const DenseMatrix<T>& Q) {
+    DenseMatrix<T> out;
+    if (fast)
+      fast_multiply(X, Q, out);
+    else
+      multiply(X, Q, out);
+    return out;
+  };
   const auto by_Xt = [&](const DenseMatrix<T>& Q) {
     DenseMatrix<T> out;
-    transpose_multiply(X, Q, out);  // no copy of Xᵀ: the SVD is the peak of a fit's memory
+    if (fast)
+      fast_multiply(Xt, Q, out);
+    else
+      transpose_multiply(X, Q, out);
     return out;
   };
   if (use_transpose(options, X.rows(), X.cols())) {

@@ -39,9 +39,12 @@ double norm_of(const Vector<T>& x) {
 // scikit-learn seeds a fresh RandomState for the SVD and another for nndsvdar's fill.
 template <class T, class Matrix>
 Factors<T> nndsvd(const Matrix& X, Index k, Init init,
-                  const std::optional<std::uint32_t>& random_state) {
+                  const std::optional<std::uint32_t>& random_state,
+                  linalg::SvdArithmetic arithmetic) {
   RandomState svd_rng = RandomState::from_optional(random_state);
-  const auto svd = linalg::randomized_svd(X, k, svd_rng);
+  linalg::RandomizedSvdOptions svd_options;
+  svd_options.arithmetic = arithmetic;
+  const auto svd = linalg::randomized_svd(X, k, svd_rng, svd_options);
   const Index m = X.rows();
   const Index n = X.cols();
   Factors<T> f{DenseMatrix<T>::Zero(m, k), DenseMatrix<T>::Zero(k, n)};
@@ -105,7 +108,8 @@ Factors<T> nndsvd(const Matrix& X, Index k, Init init,
 
 template <class T, class Matrix>
 Factors<T> initialize_from(const Matrix& X, Index k, Init init,
-                           const std::optional<std::uint32_t>& random_state) {
+                           const std::optional<std::uint32_t>& random_state,
+                           linalg::SvdArithmetic svd) {
   const Index m = X.rows();
   const Index n = X.cols();
   if (init != Init::Auto && init != Init::Random && k > std::min(m, n)) {
@@ -126,7 +130,7 @@ Factors<T> initialize_from(const Matrix& X, Index k, Init init,
     DenseMatrix<T> W = scaled_normals<T>(m, k, avg, rng);
     return {std::move(W), std::move(H)};
   }
-  return nndsvd<T>(X, k, init, random_state);
+  return nndsvd<T>(X, k, init, random_state, svd);
 }
 
 }  // namespace
@@ -138,14 +142,14 @@ Init resolve_init(Init init, Index k, Index n_samples, Index n_features) {
 
 template <class T>
 Factors<T> initialize(const DenseMatrix<T>& X, Index k, Init init,
-                      const std::optional<std::uint32_t>& random_state) {
-  return initialize_from<T>(X, k, init, random_state);
+                      const std::optional<std::uint32_t>& random_state, linalg::SvdArithmetic svd) {
+  return initialize_from<T>(X, k, init, random_state, svd);
 }
 
 template <class T>
 Factors<T> initialize(const SparseMatrix<T>& X, Index k, Init init,
-                      const std::optional<std::uint32_t>& random_state) {
-  return initialize_from<T>(X, k, init, random_state);
+                      const std::optional<std::uint32_t>& random_state, linalg::SvdArithmetic svd) {
+  return initialize_from<T>(X, k, init, random_state, svd);
 }
 
 template <class T>
@@ -162,13 +166,13 @@ void check_factor(const DenseMatrix<T>& factor, Index rows, Index cols, const st
 }
 
 template Factors<float> initialize(const DenseMatrix<float>&, Index, Init,
-                                   const std::optional<std::uint32_t>&);
+                                   const std::optional<std::uint32_t>&, linalg::SvdArithmetic);
 template Factors<double> initialize(const DenseMatrix<double>&, Index, Init,
-                                    const std::optional<std::uint32_t>&);
+                                    const std::optional<std::uint32_t>&, linalg::SvdArithmetic);
 template Factors<float> initialize(const SparseMatrix<float>&, Index, Init,
-                                   const std::optional<std::uint32_t>&);
+                                   const std::optional<std::uint32_t>&, linalg::SvdArithmetic);
 template Factors<double> initialize(const SparseMatrix<double>&, Index, Init,
-                                    const std::optional<std::uint32_t>&);
+                                    const std::optional<std::uint32_t>&, linalg::SvdArithmetic);
 template void check_factor(const DenseMatrix<float>&, Index, Index, const std::string&);
 template void check_factor(const DenseMatrix<double>&, Index, Index, const std::string&);
 

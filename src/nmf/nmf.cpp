@@ -137,7 +137,9 @@ NmfResult<T> fit_impl(const Matrix& X_given, const EntryWeights<T>* weights,
     }
     init = resolve_init(init, k, m, n);
     const auto init_start = std::chrono::steady_clock::now();
-    auto factors = initialize(X, k, init, options.random_state);
+    const auto svd = solver_info(solver).scikit_learn_exact ? linalg::SvdArithmetic::ScikitLearn
+                                                            : linalg::SvdArithmetic::Fast;
+    auto factors = initialize(X, k, init, options.random_state, svd);
     result.init_seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - init_start).count();
     result.W = std::move(factors.W);

@@ -11,8 +11,9 @@ namespace nmfkit {
 
 const std::vector<SolverInfo>& solver_catalog() {
   static const std::vector<SolverInfo> catalog = {
-      {"cd", "coordinate descent (scikit-learn's fast HALS); Frobenius loss only", true, false},
-      {"mu", "multiplicative updates (Fevotte & Idier); any beta loss", false, true},
+      {"cd", "coordinate descent (scikit-learn's fast HALS); Frobenius loss only", true, false,
+       false, true},
+      {"mu", "multiplicative updates (Fevotte & Idier); any beta loss", false, true, false, true},
       {"hals", "accelerated HALS (Gillis & Glineur); Frobenius only, fast", true, false},
       {"anls", "alternating NNLS by coordinate descent to a tight tolerance; Frobenius only", true,
        false},

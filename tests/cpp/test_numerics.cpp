@@ -26,13 +26,15 @@ double relative(const DenseMatrix<T>& a, const DenseMatrix<T>& b) {
 }
 
 template <class T, class Matrix>
-void check_entry(const Matrix& X, const nlohmann::json& entry) {
+void check_entry(const Matrix& X, const nlohmann::json& entry, linalg::SvdArithmetic arithmetic) {
   // The mean seeds init='random' and fills 'nndsvda': it must be NumPy's, bit for bit.
   EXPECT_EQ(static_cast<double>(linalg::mean(X)), entry.at("mean").get<double>());
 
   RandomState rng(entry.at("seed").get<std::uint32_t>());
   const auto k = entry.at("k").get<Index>();
-  const auto svd = linalg::randomized_svd(X, k, rng);
+  linalg::RandomizedSvdOptions options;
+  options.arithmetic = arithmetic;
+  const auto svd = linalg::randomized_svd(X, k, rng, options);
   const std::string prefix = testing::reference_path(entry.at("svd_prefix").get<std::string>());
   const auto U = load_dense<T>(prefix + "-U.npy");
   const auto S = load_dense<T>(prefix + "-S.npy");
@@ -48,18 +50,22 @@ void check_entry(const Matrix& X, const nlohmann::json& entry) {
   EXPECT_LT(relative<T>(svd.U * svd.U.transpose(), U * U.transpose()), 50 * tolerance);
 }
 
+// The fast arithmetic (vector kernels, Cholesky-QR) must find the same factors to rounding.
 TEST(Numerics, MeanAndRandomizedSvdMatchNumpyAndScikitLearn) {
   const auto entries = testing::load_reference_json("numerics.json");
   ASSERT_FALSE(entries.empty());
-  for (const auto& entry : entries) {
-    SCOPED_TRACE(entry.at("svd_prefix").get<std::string>());
-    const DType dtype = parse_dtype(entry.at("dtype").get<std::string>());
-    const AnyMatrix X =
-        io::read_matrix(testing::reference_path(entry.at("input").get<std::string>()), dtype);
-    X.visit([&](const auto& m) {
-      using Scalar = typename std::decay_t<decltype(m)>::Scalar;
-      check_entry<Scalar>(m, entry);
-    });
+  for (const auto arithmetic : {linalg::SvdArithmetic::ScikitLearn, linalg::SvdArithmetic::Fast}) {
+    for (const auto& entry : entries) {
+      SCOPED_TRACE(entry.at("svd_prefix").get<std::string>() +
+                   (arithmetic == linalg::SvdArithmetic::Fast ? " (fast)" : ""));
+      const DType dtype = parse_dtype(entry.at("dtype").get<std::string>());
+      const AnyMatrix X =
+          io::read_matrix(testing::reference_path(entry.at("input").get<std::string>()), dtype);
+      X.visit([&](const auto& m) {
+        using Scalar = typename std::decay_t<decltype(m)>::Scalar;
+        check_entry<Scalar>(m, entry, arithmetic);
+      });
+    }
   }
 }
 
@@ -74,15 +80,25 @@ TEST(Numerics, NumpySumIsPairwiseWithinBlocks) {
   EXPECT_NEAR(sum, exact, exact * 1e-6);  // pairwise keeps float32 error near one ulp
 }
 
+// Rank 5 with 15 random vectors: the power iterations' blocks are singular, so the fast
+// arithmetic's Cholesky-QR must hand over to LU, dense and sparse.
 TEST(RandomizedSvd, FactorsAreOrthonormalAndReconstructALowRankMatrix) {
   const DenseMatrix<double> X = testing::planted(40, 30, 5, 3);
-  RandomState rng(0);
-  const auto svd = linalg::randomized_svd(X, 5, rng);
-  EXPECT_LT((svd.U.transpose() * svd.U - DenseMatrix<double>::Identity(5, 5)).norm(), 1e-12);
-  EXPECT_LT((svd.Vt * svd.Vt.transpose() - DenseMatrix<double>::Identity(5, 5)).norm(), 1e-12);
-  const DenseMatrix<double> reconstructed = svd.U * svd.S.asDiagonal() * svd.Vt;
-  EXPECT_LT((reconstructed - X).norm() / X.norm(), 1e-12);
-  for (Index j = 1; j < 5; ++j) EXPECT_GE(svd.S[j - 1], svd.S[j]);
+  const SparseMatrix<double> X_sparse = X.sparseView();
+  for (const auto arithmetic : {linalg::SvdArithmetic::ScikitLearn, linalg::SvdArithmetic::Fast}) {
+    linalg::RandomizedSvdOptions options;
+    options.arithmetic = arithmetic;
+    for (const bool sparse : {false, true}) {
+      RandomState rng(0);
+      const auto svd = sparse ? linalg::randomized_svd(X_sparse, 5, rng, options)
+                              : linalg::randomized_svd(X, 5, rng, options);
+      EXPECT_LT((svd.U.transpose() * svd.U - DenseMatrix<double>::Identity(5, 5)).norm(), 1e-12);
+      EXPECT_LT((svd.Vt * svd.Vt.transpose() - DenseMatrix<double>::Identity(5, 5)).norm(), 1e-12);
+      const DenseMatrix<double> reconstructed = svd.U * svd.S.asDiagonal() * svd.Vt;
+      EXPECT_LT((reconstructed - X).norm() / X.norm(), 1e-12);
+      for (Index j = 1; j < 5; ++j) EXPECT_GE(svd.S[j - 1], svd.S[j]);
+    }
+  }
 }
 
 TEST(RandomizedSvd, RejectsImpossibleRanks) {

@@ -12,6 +12,12 @@ namespace nmfkit::linalg {
 
 enum class PowerIterationNormalizer { Auto, None, LU, QR };
 
+// How the power iterations round. ScikitLearn: its products and LU normalisation, so a seed
+// gives its factors bit for bit. Fast: the vector kernels (a CSR copy of a sparse Xᵀ while
+// the SVD runs) and Cholesky-QR in place of LU (LU where the block is too ill-conditioned
+// for it): the same subspaces, so the same factors to rounding, several times sooner.
+enum class SvdArithmetic { ScikitLearn, Fast };
+
 struct RandomizedSvdOptions {
   Index n_oversamples = 10;  // random vectors beyond k; more improves accuracy
   int n_iter = -1;           // power iterations; -1: 7 if k < 0.1·min(m, n), else 4
@@ -19,6 +25,7 @@ struct RandomizedSvdOptions {
       PowerIterationNormalizer::Auto;  // Auto: None if n_iter ≤ 2, else LU
   std::optional<bool> transpose;       // work on Xᵀ; unset: when X has fewer rows than columns
   bool flip_sign = true;  // the largest-magnitude entry of each column of U is positive
+  SvdArithmetic arithmetic = SvdArithmetic::ScikitLearn;
 };
 
 template <class T>

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "nmfkit/core/matrix.hpp"
+#include "nmfkit/linalg/randomized_svd.hpp"
 #include "nmfkit/nmf/options.hpp"
 
 namespace nmfkit {
@@ -20,13 +21,16 @@ Init resolve_init(Init init, Index k, Index n_samples, Index n_features);
 
 // W and H for init ∈ {random, nndsvd, nndsvda, nndsvdar} (Auto is resolved first).
 // random_state seeds NumPy's RandomState; an unset one draws from entropy.
-// Throws InvalidArgument when a non-random init is asked for k > min(m, n).
+// Throws InvalidArgument when a non-random init is asked for k > min(m, n). `svd` is the
+// randomized SVD's arithmetic for the nndsvd family (Fast: the same start to rounding).
 template <class T>
 Factors<T> initialize(const DenseMatrix<T>& X, Index k, Init init,
-                      const std::optional<std::uint32_t>& random_state);
+                      const std::optional<std::uint32_t>& random_state,
+                      linalg::SvdArithmetic svd = linalg::SvdArithmetic::ScikitLearn);
 template <class T>
 Factors<T> initialize(const SparseMatrix<T>& X, Index k, Init init,
-                      const std::optional<std::uint32_t>& random_state);
+                      const std::optional<std::uint32_t>& random_state,
+                      linalg::SvdArithmetic svd = linalg::SvdArithmetic::ScikitLearn);
 
 // Checks a given factor: shape, finite and non-negative, not all zeros. `who` names it
 // in the message ("custom W", "the components H").

@@ -124,6 +124,9 @@ struct SolverInfo {
   bool frobenius_only;        // accepts only beta_loss = 2
   bool needs_positive_start;  // cannot move entries away from 0 (multiplicative updates)
   bool kl_only = false;       // accepts only beta_loss = 1
+  // Rounds as scikit-learn does, its start included; the others start from the same
+  // factors to rounding, computed by the fast kernels.
+  bool scikit_learn_exact = false;
 };
 
 const std::vector<SolverInfo>& solver_catalog();
