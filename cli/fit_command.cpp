@@ -8,6 +8,7 @@
 #include "common.hpp"
 #include "nmf_flags.hpp"
 #include "nmfkit/core/error.hpp"
+#include "nmfkit/dist/comm.hpp"
 #include "nmfkit/io/nmf_model.hpp"
 #include "nmfkit/nmf/nmf.hpp"
 
@@ -72,15 +73,21 @@ void print_summary(const AnyMatrix& X, double x_norm, const io::NmfModel& model,
               shape_text(model.H.rows(), model.H.cols()).c_str());
 }
 
+// Under mpirun every process reads the input and runs the same fit, each solving its share
+// of the rows (dist/distributed_operator.hpp); the first process writes the model.
 void run(const FitArgs& args) {
+  const dist::Comm& world = dist::world();
   AnyMatrix X = read_input(args.input, args.dtype);
-  const NmfOptions options = args.nmf.options();
+  NmfOptions options = args.nmf.options();
+  if (world.size() > 1) options.comm = &world;
   double x_norm = 0;
   io::NmfModel model = X.visit([&](auto& m) {
     using T = typename std::decay_t<decltype(m)>::Scalar;
     x_norm = args.missing.any() ? -1.0 : static_cast<double>(m.norm());
     return fit_model<T>(m, args, options);
   });
+  model.processes = world.size();
+  if (world.rank() != 0) return;
   io::save_nmf_model(args.out, model);
   print_warnings(model.warnings);
   print_summary(X, x_norm, model, args.out);

@@ -1,12 +1,15 @@
 #include <malloc.h>
 #include <omp.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <exception>
 #include <iostream>
+#include <thread>
 
 #include "command.hpp"
 #include "nmfkit/core/thread_count.hpp"
+#include "nmfkit/dist/comm.hpp"
 #include "nmfkit/version.hpp"
 
 namespace {
@@ -36,6 +39,19 @@ int fail(int code, const std::string& message) {
   std::cerr << "nmfkit: error: " << message << '\n';
   return code;
 }
+
+// Under mpirun a process that fails ends them all (the others may be waiting for it),
+// naming itself. Bad input fails every process alike: the others give the first one a
+// moment to end the job, so that one message is printed, not one per process.
+int fail_everywhere(int code, const std::string& message) {
+  const nmfkit::dist::Comm& world = nmfkit::dist::world();
+  if (world.size() == 1) return fail(code, message);
+  if (world.rank() != 0) std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  std::cerr << "nmfkit: error (process " << world.rank() << " of " << world.size()
+            << "): " << message << std::endl;
+  world.abort(code);
+  return code;  // not reached: abort ends the process
+}
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -59,13 +75,14 @@ int main(int argc, char** argv) {
   nmfkit::cli::add_associate_command(app);
 
   try {
+    nmfkit::dist::check_launch();
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {
     return app.exit(e);  // --help and --version
   } catch (const CLI::ParseError& e) {
-    return fail(kExitUsage, e.what());
+    return fail_everywhere(kExitUsage, e.what());
   } catch (const std::exception& e) {
-    return fail(kExitFailure, e.what());
+    return fail_everywhere(kExitFailure, e.what());
   }
   return 0;
 }

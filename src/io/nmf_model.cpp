@@ -76,6 +76,7 @@ void write_nmf_model(const StagedDirectory& staged, const NmfModel& model,
   j["seconds"] = model.seconds;
   j["solver_used"] = model.solver_used.empty() ? model.options.solver : model.solver_used;
   j["init_seconds"] = model.init_seconds;
+  j["processes"] = model.processes;
   j["history"] = {{"objective", model.objective_history},
                   {"seconds", model.iteration_seconds},
                   {"kkt_residual", model.kkt_history}};
@@ -131,6 +132,7 @@ NmfModel load_nmf_model(const std::string& directory) {
     model.seconds = j.at("seconds").get<double>();
     model.solver_used = j.value("solver_used", model.options.solver);
     model.init_seconds = j.value("init_seconds", 0.0);
+    model.processes = j.value("processes", 1);
     if (j.contains("history")) {
       const json& history = j.at("history");
       model.objective_history = history.at("objective").get<std::vector<double>>();

@@ -28,6 +28,7 @@ class AlternatingNnls final : public OperatorSolver<AlternatingNnls<T>, T> {
 
   template <class Op>
   SolveReport run(const Op& op, DenseMatrix<T>& W, DenseMatrix<T>& H, bool update_H) const;
+  const SolverSettings& settings() const { return settings_; }
 
  private:
   SolverSettings settings_;

@@ -31,6 +31,7 @@ SolverSettings settings_for(const NmfOptions& options, Index n_samples, Index n_
   s.verbose = options.verbose;
   s.extrapolate = options.extrapolate;
   s.progress = progress;
+  s.comm = options.comm;
   return s;
 }
 
@@ -118,6 +119,14 @@ NmfResult<T> fit_impl(const Matrix& X_given, const EntryWeights<T>* weights,
   const Index n = X.cols();
   const Index k = resolve_components(options, n, custom);
   const std::string solver = resolve_solver(options.solver, options.beta_loss);
+  if (options.comm && solver_info(solver).scikit_learn_exact) {
+    throw InvalidArgument("solver '" + solver +
+                          "' runs in one process only; on several, use hals, anls, anls-bpp or "
+                          "scd (or auto)");
+  }
+  if (options.comm && weights) {
+    throw InvalidArgument("masks, missing values and weights run in one process only");
+  }
 
   NmfResult<T> result;
   result.random_state = *options.random_state;

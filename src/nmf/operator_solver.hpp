@@ -1,8 +1,10 @@
 #pragma once
 // Solvers written against the data-operator seam (linalg/data_operator.hpp): every entry
-// point of Solver<T> wraps its data in the matching operator — dense, CSR or weighted —
-// and calls the one algorithm, Derived::run(op, W, H, update_H).
+// point of Solver<T> wraps its data in the matching operator — dense, CSR, weighted, or
+// spread over the processes of settings().comm — and calls the one algorithm,
+// Derived::run(op, W, H, update_H).
 
+#include "nmfkit/dist/distributed_operator.hpp"
 #include "nmfkit/linalg/dense_operator.hpp"
 #include "nmfkit/linalg/sparse_operator.hpp"
 #include "nmfkit/nmf/solver.hpp"
@@ -15,10 +17,16 @@ class OperatorSolver : public Solver<T> {
  public:
   SolveReport solve(const DenseMatrix<T>& X, DenseMatrix<T>& W, DenseMatrix<T>& H,
                     bool update_H) const override {
+    if (const dist::Comm* comm = self().settings().comm) {
+      return self().run(dist::DistributedOperator<T, DenseMatrix<T>>(X, *comm), W, H, update_H);
+    }
     return self().run(linalg::DenseOperator<T>(X), W, H, update_H);
   }
   SolveReport solve(const SparseMatrix<T>& X, DenseMatrix<T>& W, DenseMatrix<T>& H,
                     bool update_H) const override {
+    if (const dist::Comm* comm = self().settings().comm) {
+      return self().run(dist::DistributedOperator<T, SparseMatrix<T>>(X, *comm), W, H, update_H);
+    }
     return self().run(linalg::SparseOperator<T>(X), W, H, update_H);
   }
   SolveReport solve(const DenseMatrix<T>& X, const EntryWeights<T>& weights, DenseMatrix<T>& W,
@@ -43,7 +51,11 @@ class OperatorSolver : public Solver<T> {
   template SolveReport Class<T>::run(const WeightedOperator<T, DenseMatrix<T>>&, DenseMatrix<T>&,  \
                                      DenseMatrix<T>&, bool) const;                                 \
   template SolveReport Class<T>::run(const WeightedOperator<T, SparseMatrix<T>>&, DenseMatrix<T>&, \
-                                     DenseMatrix<T>&, bool) const;
+                                     DenseMatrix<T>&, bool) const;                                 \
+  template SolveReport Class<T>::run(const dist::DistributedOperator<T, DenseMatrix<T>>&,          \
+                                     DenseMatrix<T>&, DenseMatrix<T>&, bool) const;                \
+  template SolveReport Class<T>::run(const dist::DistributedOperator<T, SparseMatrix<T>>&,         \
+                                     DenseMatrix<T>&, DenseMatrix<T>&, bool) const;
 #define NMFKIT_INSTANTIATE_OPERATOR_SOLVER(Class) \
   template class Class<float>;                    \
   template class Class<double>;                   \

@@ -31,7 +31,7 @@ class PoissonSteps {
           kkt[static_cast<std::size_t>(row.row)] = result.kkt;
           return result.objective;
         });
-    kkt_ = kkt.empty() ? 0.0 : *std::max_element(kkt.begin(), kkt.end());
+    kkt_ = op_.combine_max(kkt.empty() ? 0.0 : *std::max_element(kkt.begin(), kkt.end()));
     return rows_objective + op_.count_offset() + penalty(O, other.l1, other.l2);
   }
   double kkt() const { return kkt_; }

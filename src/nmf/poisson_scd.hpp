@@ -19,6 +19,7 @@ class PoissonScd final : public OperatorSolver<PoissonScd<T>, T> {
 
   template <class Op>
   SolveReport run(const Op& op, DenseMatrix<T>& W, DenseMatrix<T>& H, bool update_H) const;
+  const SolverSettings& settings() const { return settings_; }
 
  private:
   SolverSettings settings_;

@@ -98,6 +98,7 @@ class WeightedOperator {
     return weighted_beta_divergence(X_, weights_, W, DenseMatrix<T>(Ht.transpose()), beta);
   }
   double count_offset() const { return count_offset_; }
+  double combine_max(double value) const { return value; }
 
  private:
   // A row's observed entries with x > 0, and the entries whose weight is not the default.

@@ -27,6 +27,7 @@ struct NmfModel {
   double seconds = 0;  // wall time of the fit
   std::string solver_used;  // the solver that ran ('auto' resolved); empty in old models
   double init_seconds = 0;  // time of the initialisation, part of `seconds`
+  int processes = 1;        // the processes the fit was spread over (MPI)
   // The seam solvers: the objective after each iteration, the solver's time to it, and
   // (scd) the KKT residual of H.
   std::vector<double> objective_history;

@@ -88,6 +88,8 @@ concept DataOperator = requires(const Op& op, Side side, const DenseMatrix<typen
   { op.divergence(F, F, beta) } -> std::convertible_to<double>;
   // Σ w·x·(log x − 1) over the observed non-zeros: D_KL = Σ rows' count objectives + this.
   { op.count_offset() } -> std::convertible_to<double>;
+  // The largest of the processes' values (distributed data; the value itself otherwise).
+  { op.combine_max(beta) } -> std::convertible_to<double>;
 };
 
 // The two sums of the stored values that the plain (unweighted) losses need, and the

@@ -84,6 +84,7 @@ class DenseOperator {
     return beta_divergence(X_, W, DenseMatrix<T>(Ht.transpose()), beta);
   }
   double count_offset() const { return loss_.count_offset(); }
+  double combine_max(double value) const { return value; }
 
  private:
   const DenseMatrix<T>& X_;

@@ -17,8 +17,11 @@ class SparseOperator {
  public:
   using Scalar = T;
 
-  explicit SparseOperator(const SparseMatrix<T>& X)
-      : X_(X), Xt_(transposed(X)), loss_(X.valuePtr(), X.nonZeros()) {}
+  // Without the transposed copy only Side::Rows may be used (a distributed block's rows).
+  explicit SparseOperator(const SparseMatrix<T>& X, bool with_transpose = true)
+      : X_(X),
+        Xt_(with_transpose ? transposed(X) : SparseMatrix<T>()),
+        loss_(X.valuePtr(), X.nonZeros()) {}
 
   Index rows() const { return X_.rows(); }
   Index cols() const { return X_.cols(); }
@@ -69,6 +72,7 @@ class SparseOperator {
     return beta_divergence(X_, W, DenseMatrix<T>(Ht.transpose()), beta);
   }
   double count_offset() const { return loss_.count_offset(); }
+  double combine_max(double value) const { return value; }
 
  private:
   const SparseMatrix<T>& X_;

@@ -7,6 +7,10 @@
 
 #include "nmfkit/core/matrix.hpp"
 
+namespace nmfkit::dist {
+class Comm;  // nmfkit/dist/comm.hpp
+}
+
 namespace nmfkit {
 
 enum class Init {
@@ -26,13 +30,13 @@ double parse_beta_loss(const std::string& text);
 std::string beta_loss_name(double beta);  // the name for 2, 1, 0, else the number
 
 struct NmfOptions {
-  std::optional<Index> n_components;          // k; unset: from custom W/H ('auto'), else n_features
-  Init init = Init::Auto;                     // initialisation
-  std::string solver = "cd";                  // a name from the solver registry (cd, mu, hals, auto, ...)
-  double beta_loss = 2.0;                     // β of the β-divergence; only "mu" accepts β ≠ 2
-  double tol = 1e-4;                          // stopping tolerance (meaning depends on the solver)
-  int max_iter = 200;                         // iteration limit
-  int patience = 3;                           // hals/anls: iterations in a row below tol to stop
+  std::optional<Index> n_components;  // k; unset: from custom W/H ('auto'), else n_features
+  Init init = Init::Auto;             // initialisation
+  std::string solver = "cd";          // a name from the solver registry (cd, mu, hals, auto, ...)
+  double beta_loss = 2.0;             // β of the β-divergence; only "mu" accepts β ≠ 2
+  double tol = 1e-4;                  // stopping tolerance (meaning depends on the solver)
+  int max_iter = 200;                 // iteration limit
+  int patience = 3;                   // hals/anls: iterations in a row below tol to stop
   std::optional<std::uint32_t> random_state;  // seed of NumPy's RandomState; unset: fresh entropy
   double alpha_W = 0.0;                       // regularisation strength on W
   std::optional<double> alpha_H;              // on H; unset: the same as alpha_W ("same")
@@ -41,6 +45,9 @@ struct NmfOptions {
   bool shuffle = false;                       // random coordinate order in "cd"
   int n_threads = 0;                          // threads for the products and solvers; 0: all cores
   bool extrapolate = true;                    // hals/anls/anls-bpp/scd: Ang & Gillis' extrapolation
+  // The processes to spread the fit over (hals, anls, anls-bpp, scd; every process calls fit
+  // with the same X and options and gets the same W and H); null: this process alone.
+  const dist::Comm* comm = nullptr;
 
   // Throws InvalidArgument naming the parameter, its value and what is allowed.
   void validate() const;

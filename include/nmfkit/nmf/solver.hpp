@@ -27,6 +27,9 @@ struct SolverSettings {
   int verbose = 0;
   bool extrapolate = true;  // the seam solvers: Ang & Gillis' extrapolation
   Progress progress;
+  // The seam solvers: the processes the data is spread over (dist/distributed_operator.hpp);
+  // null: this process alone.
+  const dist::Comm* comm = nullptr;
 };
 
 // What a solver reports besides the factors. The objective history is kept by the solvers

@@ -1,0 +1,77 @@
+#pragma once
+// The processes one fit is spread over. Everything distributed talks through this small
+// interface: SerialComm is one process (every operation a copy); the MPI communicator
+// (src/dist/mpi_comm.cpp, the only file that sees MPI) is built with NMFKIT_WITH_MPI.
+// Only the main thread calls it; OpenMP threads compute inside each process.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "nmfkit/core/matrix.hpp"
+
+namespace nmfkit::dist {
+
+class Comm {
+ public:
+  virtual ~Comm() = default;
+  virtual int rank() const = 0;
+  virtual int size() const = 0;
+
+  // Sums `count` values over the processes, in place, in the same order on every process.
+  virtual void sum(double* values, Index count) const = 0;
+  double sum(double value) const {
+    sum(&value, 1);
+    return value;
+  }
+  virtual double max(double value) const = 0;
+  // True on every process when `ok` is true on every process.
+  virtual bool all(bool ok) const = 0;
+
+  // `rows` is a row-major array of row_offsets.back() rows of `row_length` elements that
+  // every process holds; process p owns rows [row_offsets[p], row_offsets[p + 1]). Fills
+  // every process's copy with every owner's rows.
+  virtual void gather_rows(double* rows, const std::vector<Index>& row_offsets,
+                           Index row_length) const = 0;
+  virtual void gather_rows(float* rows, const std::vector<Index>& row_offsets,
+                           Index row_length) const = 0;
+
+  // Ends every process now with `code` (MPI_Abort): for a failure inside a fit, where the
+  // others would otherwise wait for it forever.
+  [[noreturn]] virtual void abort(int code) const = 0;
+};
+
+class SerialComm final : public Comm {
+ public:
+  int rank() const override { return 0; }
+  int size() const override { return 1; }
+  void sum(double*, Index) const override {}
+  using Comm::sum;
+  double max(double value) const override { return value; }
+  bool all(bool ok) const override { return ok; }
+  void gather_rows(double*, const std::vector<Index>&, Index) const override {}
+  void gather_rows(float*, const std::vector<Index>&, Index) const override {}
+  [[noreturn]] void abort(int code) const override;
+};
+
+// The processes this program was started on: MPI's world when this build has MPI and a
+// launcher (mpirun, srun) started it, else a SerialComm. Initialises MPI on first use and
+// finalises it at exit.
+const Comm& world();
+
+// Whether this build was compiled with MPI.
+bool built_with_mpi();
+
+// How many processes a launcher says it started (Open MPI, MPICH and srun through PMI or
+// PMIx), 1 if none.
+int launcher_size();
+
+// Throws InvalidArgument when a launcher started several processes (launcher_size) but
+// the build has no MPI to talk to them with: each would silently run the whole job.
+void check_launch(bool with_mpi, int processes);
+inline void check_launch() {
+  check_launch(built_with_mpi(), launcher_size());
+}
+
+}  // namespace nmfkit::dist

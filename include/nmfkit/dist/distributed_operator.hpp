@@ -1,0 +1,167 @@
+#pragma once
+// The data operator of a matrix spread over processes (see linalg/data_operator.hpp).
+//
+// Each process keeps two blocks of X: a block of its rows (for the W half-step) and a
+// block of its columns, stored as rows of Xᵀ (for the H half-step), balanced by non-zeros.
+// The factors W and Hᵀ are whole on every process. A half-step computes the right-hand
+// sides and solves the rows of the factor it owns, then every process gathers every
+// owner's rows. Each row's products and solve are the serial operator's, row for row, so
+// the factors are bitwise the serial ones for any process count (sparse data; dense blocks
+// may round their products differently); the count objectives add per-process partial
+// sums and differ from serial in rounding only.
+//
+// What the solvers then do with W and Hᵀ (extrapolation, the Gram of a factor, the
+// stopping rule) is the same arithmetic on the same values on every process, so the
+// processes stay in step without talking. Memory per process: 2·nnz/P of X, and the
+// factors whole.
+
+#include <type_traits>
+#include <vector>
+
+#include "nmfkit/dist/comm.hpp"
+#include "nmfkit/dist/partition.hpp"
+#include "nmfkit/linalg/dense_operator.hpp"
+#include "nmfkit/linalg/products.hpp"
+#include "nmfkit/linalg/sparse_operator.hpp"
+
+namespace nmfkit::dist {
+
+template <class T, class Matrix>
+class DistributedOperator {
+  static constexpr bool kSparse = std::is_same_v<Matrix, SparseMatrix<T>>;
+  using Local = std::conditional_t<kSparse, linalg::SparseOperator<T>, linalg::DenseOperator<T>>;
+
+ public:
+  using Scalar = T;
+  using Side = linalg::Side;
+
+  // The local operators refer to the blocks: no copies, no moves.
+  DistributedOperator(const DistributedOperator&) = delete;
+  DistributedOperator& operator=(const DistributedOperator&) = delete;
+
+  DistributedOperator(const Matrix& X, const Comm& comm)
+      : comm_(comm),
+        rows_(X.rows()),
+        cols_(X.cols()),
+        nonzeros_(nonzeros_of(X)),
+        parts_{block(X, comm), block(transpose_of(X), comm)},
+        local_{local_operator(parts_[0].data), local_operator(parts_[1].data)},
+        loss_(loss_terms(X)) {}
+
+  Index rows() const { return rows_; }
+  Index cols() const { return cols_; }
+  Index nonzeros() const { return nonzeros_; }
+  // The rows of `side`'s factor this process owns: [first, first + count).
+  Index first_row(Side side) const { return part(side).offsets[comm_.rank()]; }
+  Index row_count(Side side) const {
+    const auto& o = part(side).offsets;
+    return o[comm_.rank() + 1] - o[comm_.rank()];
+  }
+
+  void gram(const DenseMatrix<T>& F, DenseMatrix<T>& out) const { linalg::gram(F, out); }
+
+  void rhs(Side side, const DenseMatrix<T>& O, DenseMatrix<T>& out) const {
+    DenseMatrix<T> mine;
+    local(side).rhs(Side::Rows, O, mine);
+    out.resize(side == Side::Rows ? rows_ : cols_, O.cols());
+    out.middleRows(first_row(side), row_count(side)) = mine;
+    comm_.gather_rows(out.data(), part(side).offsets, out.cols());
+  }
+
+  void solve_gram_rows(Side side, const DenseMatrix<T>& G, const DenseMatrix<T>& B,
+                       const DenseMatrix<T>& O, double ridge, DenseMatrix<T>& F,
+                       const linalg::GramRowSolve<T>& solve) const {
+    const DenseMatrix<T> B_mine = B.middleRows(first_row(side), row_count(side));
+    DenseMatrix<T> F_mine = F.middleRows(first_row(side), row_count(side));
+    local(side).solve_gram_rows(Side::Rows, G, B_mine, O, ridge, F_mine, solve);
+    share(side, F_mine, F);
+  }
+
+  double solve_count_rows(Side side, const DenseMatrix<T>& O, DenseMatrix<T>& F,
+                          const linalg::CountRowSolve<T>& solve) const {
+    const Index first = first_row(side);
+    DenseMatrix<T> F_mine = F.middleRows(first, row_count(side));
+    const double mine = local(side).solve_count_rows(
+        Side::Rows, O, F_mine, [&](linalg::CountRow<T> row, const DenseMatrix<T>& fixed, T* f) {
+          row.row += first;  // the solver knows rows by their index in the whole factor
+          return solve(row, fixed, f);
+        });
+    share(side, F_mine, F);
+    return comm_.sum(mine);
+  }
+
+  double squared_norm() const { return loss_.squared_norm(); }
+  double squared_error(const DenseMatrix<T>&, const DenseMatrix<T>&,
+                       linalg::GramTrickTerms t) const {
+    return loss_.squared_error(t);
+  }
+  double divergence(const DenseMatrix<T>& W, const DenseMatrix<T>& Ht, double beta) const {
+    const DenseMatrix<T> W_mine = W.middleRows(first_row(Side::Rows), row_count(Side::Rows));
+    return comm_.sum(local_[0].divergence(W_mine, Ht, beta));
+  }
+  double count_offset() const { return loss_.count_offset(); }
+  double combine_max(double value) const { return comm_.max(value); }
+
+ private:
+  struct Part {
+    std::vector<Index> offsets;  // rows of each process, see balanced_offsets
+    Matrix data;                 // this process's rows
+  };
+
+  static Index nonzeros_of(const Matrix& X) {
+    if constexpr (kSparse) {
+      return X.nonZeros();
+    } else {
+      return X.size();
+    }
+  }
+  static auto transpose_of(const Matrix& X) {
+    if constexpr (kSparse) {
+      return linalg::transposed(X);
+    } else {
+      return DenseMatrix<T>(X.transpose());
+    }
+  }
+  static Part block(const Matrix& X, const Comm& comm) {
+    std::vector<Index> work;
+    if constexpr (kSparse) {
+      work.assign(X.outerIndexPtr(), X.outerIndexPtr() + X.rows() + 1);
+    }
+    Part p;
+    p.offsets = balanced_offsets(X.rows(), comm.size(), work);
+    const Index first = p.offsets[comm.rank()];
+    p.data = X.middleRows(first, p.offsets[comm.rank() + 1] - first);
+    return p;
+  }
+  // From the whole matrix, which every process holds, in the serial order: bitwise the
+  // serial objective's constant terms.
+  static linalg::PlainLossTerms loss_terms(const Matrix& X) {
+    if constexpr (kSparse) {
+      return linalg::PlainLossTerms(X.valuePtr(), X.nonZeros());
+    } else {
+      return linalg::PlainLossTerms(X.data(), X.size());
+    }
+  }
+  static Local local_operator(const Matrix& data) {
+    if constexpr (kSparse) {
+      return Local(data, /*with_transpose=*/false);
+    } else {
+      return Local(data);
+    }
+  }
+  const Part& part(Side side) const { return parts_[side == Side::Rows ? 0 : 1]; }
+  const Local& local(Side side) const { return local_[side == Side::Rows ? 0 : 1]; }
+  // Writes this process's solved rows into F and gathers everyone's.
+  void share(Side side, const DenseMatrix<T>& mine, DenseMatrix<T>& F) const {
+    F.middleRows(first_row(side), row_count(side)) = mine;
+    comm_.gather_rows(F.data(), part(side).offsets, F.cols());
+  }
+
+  const Comm& comm_;
+  Index rows_, cols_, nonzeros_;
+  Part parts_[2];   // [0]: rows of X, [1]: rows of Xᵀ (columns of X)
+  Local local_[2];  // operators over the two blocks, used on their Side::Rows
+  linalg::PlainLossTerms loss_;
+};
+
+}  // namespace nmfkit::dist

@@ -1,0 +1,101 @@
+// The distributed pieces that need no MPI: the row partition, and the distributed operator
+// on one process (SerialComm), which must give the serial fit bit for bit.
+
+#include <gtest/gtest.h>
+
+#include "nmfkit/core/error.hpp"
+#include "nmfkit/dist/comm.hpp"
+#include "nmfkit/dist/partition.hpp"
+#include "nmfkit/nmf/nmf.hpp"
+#include "test_helpers.hpp"
+
+namespace nmfkit {
+namespace {
+
+void expect_cover(const std::vector<Index>& offsets, Index rows, int parts) {
+  ASSERT_EQ(offsets.size(), static_cast<std::size_t>(parts) + 1);
+  EXPECT_EQ(offsets.front(), 0);
+  EXPECT_EQ(offsets.back(), rows);
+  for (int p = 0; p < parts; ++p) EXPECT_LE(offsets[p], offsets[p + 1]);
+}
+
+TEST(Partition, BlocksAreDisjointAndCoverEveryRowForAnyCount) {
+  for (const Index rows : {0, 1, 3, 7, 203}) {
+    for (const int parts : {1, 2, 3, 4, 9}) {
+      SCOPED_TRACE(std::to_string(rows) + " rows, " + std::to_string(parts) + " parts");
+      const auto even = dist::balanced_offsets(rows, parts);
+      expect_cover(even, rows, parts);
+      // Equal work: part sizes differ by at most one row.
+      for (int p = 0; p < parts; ++p) EXPECT_LE(even[p + 1] - even[p], rows / parts + 1);
+    }
+  }
+}
+
+TEST(Partition, BalancesByNonzeros) {
+  // Row 0 holds 90 of 100 non-zeros: it is a part of its own.
+  std::vector<Index> prefix = {0, 90};
+  for (int r = 1; r <= 10; ++r) prefix.push_back(90 + r);
+  const auto offsets = dist::balanced_offsets(11, 2, prefix);
+  expect_cover(offsets, 11, 2);
+  EXPECT_EQ(offsets[1], 1);
+  // No work at all: split by rows.
+  const auto empty = dist::balanced_offsets(4, 2, std::vector<Index>(5, 0));
+  EXPECT_EQ(empty[1], 2);
+  EXPECT_THROW(dist::balanced_offsets(4, 0), InvalidArgument);
+  EXPECT_THROW(dist::balanced_offsets(4, 2, {0, 1}), InvalidArgument);
+}
+
+TEST(Launch, ABuildWithoutMpiRefusesSeveralProcesses) {
+  EXPECT_THROW(dist::check_launch(false, 3), InvalidArgument);
+  EXPECT_NO_THROW(dist::check_launch(false, 1));
+  EXPECT_NO_THROW(dist::check_launch(true, 3));
+}
+
+template <class Matrix>
+void expect_same_fit(const Matrix& X, const std::string& solver, double beta) {
+  NmfOptions options;
+  options.n_components = 4;
+  options.solver = solver;
+  options.beta_loss = beta;
+  options.random_state = 3;
+  options.max_iter = 30;
+  const auto serial = fit(X, options);
+  const dist::SerialComm one;
+  options.comm = &one;
+  const auto spread = fit(X, options);
+  EXPECT_TRUE(spread.W == serial.W) << solver;
+  EXPECT_TRUE(spread.H == serial.H) << solver;
+  EXPECT_EQ(spread.n_iter, serial.n_iter);
+  EXPECT_EQ(spread.objective_history, serial.objective_history);
+}
+
+TEST(DistributedOperator, OneProcessIsBitwiseTheSerialFit) {
+  const DenseMatrix<double> dense =
+      testing::planted(40, 25, 4, 7) + testing::random_nonnegative(40, 25, 8) * 0.05;
+  const SparseMatrix<double> sparse = testing::random_sparse(40, 25, 0.3, 9);
+  for (const std::string solver : {"hals", "anls", "anls-bpp"}) {
+    expect_same_fit(dense, solver, 2.0);
+    expect_same_fit(sparse, solver, 2.0);
+  }
+  expect_same_fit(dense, "scd", 1.0);
+  expect_same_fit(sparse, "scd", 1.0);
+}
+
+TEST(DistributedOperator, ScikitLearnSolversAndMasksRefuseSeveralProcesses) {
+  const DenseMatrix<double> X = testing::random_nonnegative(10, 8, 1);
+  const dist::SerialComm one;
+  NmfOptions options;
+  options.n_components = 2;
+  options.comm = &one;
+  for (const std::string solver : {"cd", "mu"}) {
+    options.solver = solver;
+    EXPECT_THROW(fit(X, options), InvalidArgument) << solver;
+  }
+  options.solver = "hals";
+  DenseMatrix<double> mask = DenseMatrix<double>::Zero(10, 8);
+  mask(0, 0) = 1;
+  EXPECT_THROW(fit(X, EntryWeights<double>::missing(mask), options), InvalidArgument);
+}
+
+}  // namespace
+}  // namespace nmfkit

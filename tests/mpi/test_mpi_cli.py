@@ -1,0 +1,85 @@
+"""`mpirun -np P nmfkit fit` end to end: the same model as one process, and failures that
+end every process quickly with a message (run by CTest in MPI builds)."""
+
+import json
+import os
+import subprocess
+import time
+
+import numpy as np
+import pytest
+
+NMFKIT = os.environ["NMFKIT_BIN"]
+MPIRUN = os.environ["NMFKIT_MPIRUN"].split()
+
+
+def mpirun(processes, *args, timeout=120):
+    command = MPIRUN + ["-np", str(processes), NMFKIT, *map(str, args)]
+    return subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+
+
+def write_mtx(path, X):
+    rows, cols = np.nonzero(X)
+    with open(path, "w") as f:
+        f.write("%%MatrixMarket matrix coordinate real general\n")
+        f.write(f"{X.shape[0]} {X.shape[1]} {len(rows)}\n")
+        for i, j in zip(rows, cols):
+            f.write(f"{i + 1} {j + 1} {X[i, j]!r}\n")
+
+
+@pytest.fixture(scope="module")
+def inputs(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("mpi")
+    rng = np.random.default_rng(4)
+    sparse = rng.random((150, 80)) * (rng.random((150, 80)) < 0.15)
+    dense = rng.random((70, 45)) @ np.diag(rng.random(45))
+    write_mtx(folder / "sparse.mtx", sparse)
+    np.save(folder / "dense.npy", dense)
+    return folder
+
+
+def fit_both(inputs, name, processes, *flags):
+    alone = inputs / f"alone-{name}-{'-'.join(flags)}"
+    spread = inputs / f"spread{processes}-{name}-{'-'.join(flags)}"
+    subprocess.run([NMFKIT, "fit", inputs / name, "--out", alone, *flags], check=True,
+                   capture_output=True)
+    run = mpirun(processes, "fit", inputs / name, "--out", spread, *flags)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.count("wrote ") == 1  # one process writes and reports
+    return alone, spread
+
+
+@pytest.mark.parametrize("processes", [2, 3, 4])
+@pytest.mark.parametrize("name,flags", [
+    ("sparse.mtx", ("--k", "6", "--seed", "1")),
+    ("dense.npy", ("--k", "4", "--seed", "2", "--solver", "anls")),
+    ("sparse.mtx", ("--k", "5", "--seed", "3", "--beta-loss", "kullback-leibler")),
+])
+def test_spread_fit_writes_the_model_of_one_process(inputs, processes, name, flags):
+    alone, spread = fit_both(inputs, name, processes, *flags)
+    for factor in ("W.npy", "H.npy"):
+        a, s = np.load(alone / factor), np.load(spread / factor)
+        assert a.shape == s.shape and a.dtype == s.dtype
+        assert np.linalg.norm(a - s) <= 1e-10 * np.linalg.norm(a)
+    model_alone = json.loads((alone / "model.json").read_text())
+    model = json.loads((spread / "model.json").read_text())
+    assert model["processes"] == processes and model_alone["processes"] == 1
+    assert model["n_iter"] == model_alone["n_iter"]
+
+
+def test_malformed_input_ends_every_process_with_a_message(inputs):
+    bad = inputs / "bad.mtx"
+    bad.write_text("%%MatrixMarket matrix coordinate real general\n3 3 2\n1 1 0.5\n9 9 1\n")
+    start = time.monotonic()
+    run = mpirun(3, "fit", bad, "--k", "2", "--out", inputs / "bad-out", timeout=60)
+    assert run.returncode != 0
+    assert time.monotonic() - start < 60
+    assert "nmfkit: error" in run.stderr and "bad.mtx" in run.stderr
+    assert not (inputs / "bad-out").exists()
+
+
+def test_scikit_learn_solvers_refuse_several_processes(inputs):
+    run = mpirun(2, "fit", inputs / "sparse.mtx", "--k", "3", "--solver", "cd", "--out",
+                 inputs / "cd-out", timeout=60)
+    assert run.returncode != 0
+    assert "runs in one process only" in run.stderr
