@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what bench/compare.py needs beyond the test dependencies, from Debian: RcppML for
-# R, and OpenBLAS (pthreads build) for scikit-learn as its users have it. Idempotent.
+# R, and OpenBLAS (pthreads build) for scikit-learn as its users have it; and mpi4py for
+# bench/mpi_scaling.py's collective timings. Idempotent.
 #
 # Installing OpenBLAS would make it the machine's libblas.so.3 / liblapack.so.3 (it has the
 # higher alternatives priority), and so move the tests' scikit-learn oracles off the BLAS
@@ -12,7 +13,7 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 
 missing=()
-for p in r-cran-rcppml libopenblas0-pthread; do
+for p in r-cran-rcppml libopenblas0-pthread python3-mpi4py; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
     missing+=("$p")
   fi

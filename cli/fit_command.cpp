@@ -87,6 +87,15 @@ void run(const FitArgs& args) {
     return fit_model<T>(m, args, options);
   });
   model.processes = world.size();
+  if (world.size() > 1) {
+    const double init = model.init_seconds;
+    for (const auto& [phase, seconds] : {std::pair<std::string, double>{"init", init},
+                                         {"iterations", model.seconds - init},
+                                         {"fit", model.seconds}}) {
+      model.process_seconds.push_back(
+          {phase, -world.max(-seconds), world.max(seconds), world.sum(seconds) / world.size()});
+    }
+  }
   if (world.rank() != 0) return;
   io::save_nmf_model(args.out, model);
   print_warnings(model.warnings);

@@ -7,6 +7,7 @@
 #include "common.hpp"
 
 #include "nmfkit/core/error.hpp"
+#include "nmfkit/dist/comm.hpp"
 #include "nmfkit/nmf/solver.hpp"
 
 namespace nmfkit::cli {
@@ -326,11 +327,16 @@ Index choose_k(const Matrix& X, const EntryWeights<T>& weights, const NmfOptions
   select::SelectOptions options = flags.options(nmf, flags.range);
   if (!solver_supports_weights(options.nmf.solver)) options.nmf.solver = "auto";
   options.validate();
+  const bool first = dist::world().rank() == 0;  // under mpirun, one process reports
   const select::Selection selection = select::select_k(
-      X, weights, options, interruptible_progress(),
-      [](const select::KScore& score) { std::cerr << score_line(score) << std::endl; });
-  std::printf("select-k   chose k = %lld by %s in %.1f s\n",
-              static_cast<long long>(selection.chosen_k), flags.method.c_str(), selection.seconds);
+      X, weights, options, interruptible_progress(), [first](const select::KScore& score) {
+        if (first) std::cerr << score_line(score) << std::endl;
+      });
+  if (first) {
+    std::printf("select-k   chose k = %lld by %s in %.1f s\n",
+                static_cast<long long>(selection.chosen_k), flags.method.c_str(),
+                selection.seconds);
+  }
   return selection.chosen_k;
 }
 

@@ -12,6 +12,7 @@
 #include "common.hpp"
 #include "nmf_flags.hpp"
 #include "nmfkit/core/error.hpp"
+#include "nmfkit/dist/comm.hpp"
 #include "nmfkit/io/atomic_file.hpp"
 #include "nmfkit/io/text_file.hpp"
 #include "nmfkit/report/line_plot.hpp"
@@ -193,17 +194,23 @@ json summary(const SelectKArgs& args, const AnyMatrix& X, const select::SelectOp
   return j;
 }
 
+// Under mpirun the fits are spread over the processes; the first one reports and writes.
 void run(const SelectKArgs& args) {
   select::SelectOptions options = args.select.options(args.nmf.options(), args.k);
   options.validate();
+  const dist::Comm& world = dist::world();
+  if (world.size() > 1) options.nmf.comm = &world;
+  const bool first = world.rank() == 0;
   AnyMatrix X = read_input(args.input, args.dtype);
   const select::Selection selection = X.visit([&](auto& m) {
     using T = typename std::decay_t<decltype(m)>::Scalar;
     const EntryWeights<T> weights = args.missing.weights_for(m);
-    return select::select_k(
-        m, weights, options, interruptible_progress(),
-        [](const select::KScore& score) { std::cerr << score_line(score) << std::endl; });
+    return select::select_k(m, weights, options, interruptible_progress(),
+                            [first](const select::KScore& score) {
+                              if (first) std::cerr << score_line(score) << std::endl;
+                            });
   });
+  if (!first) return;
   io::StagedDirectory staged(args.out);
   io::write_text_file(staged.file("selection.tsv").string(), table(selection));
   io::write_text_file(staged.file("selection.json").string(),

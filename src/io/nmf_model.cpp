@@ -77,6 +77,13 @@ void write_nmf_model(const StagedDirectory& staged, const NmfModel& model,
   j["solver_used"] = model.solver_used.empty() ? model.options.solver : model.solver_used;
   j["init_seconds"] = model.init_seconds;
   j["processes"] = model.processes;
+  if (!model.process_seconds.empty()) {
+    json phases = json::object();
+    for (const auto& p : model.process_seconds) {
+      phases[p.phase] = {{"min", p.min}, {"max", p.max}, {"mean", p.mean}};
+    }
+    j["process_seconds"] = phases;
+  }
   j["history"] = {{"objective", model.objective_history},
                   {"seconds", model.iteration_seconds},
                   {"kkt_residual", model.kkt_history}};

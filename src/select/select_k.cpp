@@ -13,6 +13,8 @@
 
 #include "nmfkit/core/error.hpp"
 #include "nmfkit/core/thread_count.hpp"
+#include "nmfkit/dist/comm.hpp"
+#include "nmfkit/dist/partition.hpp"
 #include "nmfkit/nmf/nmf.hpp"
 #include "nmfkit/nmf/solver.hpp"
 
@@ -100,17 +102,17 @@ double stored_entries(const Matrix& X) {
   }
 }
 
-// Runs jobs 0..count−1, `parallel` at once (each fit on one thread) or one after the
+// Runs jobs [first, last), `parallel` at once (each fit on one thread) or one after the
 // other (each fit on all threads). The first exception is rethrown.
 template <class Job>
-void run_jobs(int count, int parallel, Job&& job) {
+void run_jobs(int first, int last, int parallel, Job&& job) {
   if (parallel <= 1) {
-    for (int j = 0; j < count; ++j) job(j);
+    for (int j = first; j < last; ++j) job(j);
     return;
   }
   std::exception_ptr failure;
 #pragma omp parallel for schedule(dynamic, 1) num_threads(parallel)
-  for (int j = 0; j < count; ++j) {
+  for (int j = first; j < last; ++j) {
     bool skip = false;
 #pragma omp critical(nmfkit_select_failure)
     skip = static_cast<bool>(failure);
@@ -139,6 +141,7 @@ class Scorer {
   Scorer(const Matrix& X, const EntryWeights<T>& weights, const SelectOptions& options,
          const Progress& progress, const ScoreCallback& on_score)
       : X_(X), weights_(weights), o_(options), progress_(progress), on_score_(on_score) {
+    comm_ = options.nmf.comm;
     parallel_ = options.parallel_fits;
     if (parallel_ <= 0) {
       // Small problems: fits side by side beat threads inside each fit.
@@ -156,7 +159,8 @@ class Scorer {
     const int replicates = o_.cv.replicates;
     std::vector<double> test(static_cast<std::size_t>(replicates));
     std::vector<double> train(static_cast<std::size_t>(replicates));
-    run_jobs(replicates, parallel_, [&](int r) {
+    const std::vector<Index> shares = job_shares(replicates);
+    run_jobs(my_first(shares), my_last(shares), parallel_, [&](int r) {
       SpeckledHoldout holdout;
       holdout.fraction = o_.cv.holdout_fraction;
       holdout.seed = (static_cast<std::uint64_t>(o_.seed) << 16) + static_cast<std::uint64_t>(r);
@@ -165,12 +169,15 @@ class Scorer {
       test[static_cast<std::size_t>(r)] =
           holdout_error(X_, weights_, holdout, result.W, result.H).mean_squared_error;
       const MissingSummary missing = summarize_missing(X_, training);
-      const double observed =
-          static_cast<double>(X_.rows()) * static_cast<double>(X_.cols()) -
-          static_cast<double>(missing.missing);
+      const double observed = static_cast<double>(X_.rows()) * static_cast<double>(X_.cols()) -
+                              static_cast<double>(missing.missing);
       train[static_cast<std::size_t>(r)] =
           result.reconstruction_error * result.reconstruction_error / std::max(observed, 1.0);
     });
+    if (comm_) {  // each process filled its own replicates, the rest are 0
+      comm_->sum(test.data(), replicates);
+      comm_->sum(train.data(), replicates);
+    }
     score.replicate_errors = test;
     const double mean = std::accumulate(test.begin(), test.end(), 0.0) / replicates;
     double variance = 0;
@@ -180,7 +187,8 @@ class Scorer {
         replicates > 1 ? std::sqrt(variance / (replicates - 1)) / std::sqrt(replicates) : 0.0;
     score.train_error = std::accumulate(train.begin(), train.end(), 0.0) / replicates;
     add_reconstruction_error(score);
-    score.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    score.seconds +=
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (on_score_) on_score_(score);
     return score;
   }
@@ -191,7 +199,8 @@ class Scorer {
     const auto start = std::chrono::steady_clock::now();
     const int P = o_.stability.perturbations;
     std::vector<DenseMatrix<double>> components(static_cast<std::size_t>(P));
-    run_jobs(P, parallel_, [&](int p) {
+    const std::vector<Index> shares = job_shares(P);
+    run_jobs(my_first(shares), my_last(shares), parallel_, [&](int p) {
       const std::uint64_t key = splitmix64((static_cast<std::uint64_t>(o_.seed) << 20) ^
                                            static_cast<std::uint64_t>(p + 1));
       const Matrix Xp = perturbed(X_, o_.stability.noise, key);
@@ -205,11 +214,13 @@ class Scorer {
       }
       components[static_cast<std::size_t>(p)] = std::move(H);
     });
+    if (comm_) share_components(components, shares, k);
     const auto [min_s, mean_s] = silhouettes(components, k);
     score.min_silhouette = min_s;
     score.mean_silhouette = mean_s;
     add_reconstruction_error(score);
-    score.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    score.seconds +=
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (on_score_) on_score_(score);
     return score;
   }
@@ -232,8 +243,37 @@ class Scorer {
     return found->second;
   }
 
+  // Under MPI the fits are spread over the processes, a contiguous share of each batch
+  // per process (dist::balanced_offsets); every fit runs whole in one process, with the
+  // same seed as alone, so the selection is the single-process one.
+  std::vector<Index> job_shares(int jobs) const {
+    return dist::balanced_offsets(jobs, comm_ ? comm_->size() : 1);
+  }
+  int my_first(const std::vector<Index>& shares) const {
+    return static_cast<int>(shares[comm_ ? comm_->rank() : 0]);
+  }
+  int my_last(const std::vector<Index>& shares) const {
+    return static_cast<int>(shares[comm_ ? comm_->rank() + 1 : 1]);
+  }
+  // Every process gets every process's normalised components (k rows each).
+  void share_components(std::vector<DenseMatrix<double>>& components,
+                        const std::vector<Index>& shares, Index k) const {
+    const Index n = X_.cols();
+    const auto P = static_cast<Index>(components.size());
+    DenseMatrix<double> all = DenseMatrix<double>::Zero(P * k, n);
+    for (Index p = my_first(shares); p < my_last(shares); ++p) {
+      all.middleRows(p * k, k) = components[static_cast<std::size_t>(p)];
+    }
+    std::vector<Index> row_offsets;
+    for (const Index share : shares) row_offsets.push_back(share * k);
+    comm_->gather_rows(all.data(), row_offsets, n);
+    for (Index p = 0; p < P; ++p)
+      components[static_cast<std::size_t>(p)] = all.middleRows(p * k, k);
+  }
+
   NmfOptions fit_options(Index k, std::uint32_t seed) const {
     NmfOptions options = o_.nmf;
+    options.comm = nullptr;  // each fit in one process
     options.n_components = k;
     options.random_state = seed;
     options.verbose = 0;
@@ -243,7 +283,8 @@ class Scorer {
 
   void add_reconstruction_error(KScore& score) {
     if (!std::isnan(score.reconstruction_error)) return;
-    const NmfResult<T> result = fit(X_, weights_, fit_options(score.k, o_.seed), nullptr, progress_);
+    const NmfResult<T> result =
+        fit(X_, weights_, fit_options(score.k, o_.seed), nullptr, progress_);
     score.reconstruction_error =
         observed_norm_ > 0 ? result.reconstruction_error / observed_norm_ : 0.0;
   }
@@ -255,7 +296,8 @@ class Scorer {
     const auto P = static_cast<Index>(components.size());
     const Index n = components[0].cols();
     Eigen::MatrixXd all(P * k, n);
-    for (Index p = 0; p < P; ++p) all.middleRows(p * k, k) = components[static_cast<std::size_t>(p)];
+    for (Index p = 0; p < P; ++p)
+      all.middleRows(p * k, k) = components[static_cast<std::size_t>(p)];
     const Eigen::MatrixXd S = all * all.transpose();
     // perm[p][j]: the component of run p in cluster j
     std::vector<std::vector<Index>> perm(static_cast<std::size_t>(P), std::vector<Index>(k));
@@ -332,13 +374,15 @@ class Scorer {
     std::vector<double> out(static_cast<std::size_t>(clusters));
     for (Index c = 0; c < clusters; ++c) {
       const auto size = sizes[static_cast<std::size_t>(c)];
-      out[static_cast<std::size_t>(c)] = size > 0 ? total[static_cast<std::size_t>(c)] / static_cast<double>(size) : 0.0;
+      out[static_cast<std::size_t>(c)] =
+          size > 0 ? total[static_cast<std::size_t>(c)] / static_cast<double>(size) : 0.0;
     }
     return out;
   }
 
  private:
   const Matrix& X_;
+  const dist::Comm* comm_ = nullptr;
   const EntryWeights<T>& weights_;
   const SelectOptions& o_;
   const Progress& progress_;
@@ -464,19 +508,20 @@ Selection select_impl(const Matrix& X, const EntryWeights<T>& weights, const Sel
   std::vector<std::string> parts;
   if (cv) {
     selection.cv_k = one_standard_error_k(selection.scores);
-    selection.cv_rule =
-        "the smallest k whose mean held-out error (over " + std::to_string(options.cv.replicates) +
-        " speckled holdouts of " + format(options.cv.holdout_fraction) +
-        " of the entries) is within one standard error of the lowest";
+    selection.cv_rule = "the smallest k whose mean held-out error (over " +
+                        std::to_string(options.cv.replicates) + " speckled holdouts of " +
+                        format(options.cv.holdout_fraction) +
+                        " of the entries) is within one standard error of the lowest";
   }
   if (stability) {
     selection.stability_k = largest_stable_k(selection.scores, options.stability.threshold);
-    selection.stability_rule =
-        "the largest k whose smallest cluster silhouette (" +
-        std::to_string(options.stability.perturbations) + " fits on copies with ±" +
-        format(options.stability.noise) + " multiplicative noise, components matched by the "
-        "Hungarian method) is at least " + format(options.stability.threshold) +
-        "; when none is, the k with the highest smallest silhouette";
+    selection.stability_rule = "the largest k whose smallest cluster silhouette (" +
+                               std::to_string(options.stability.perturbations) +
+                               " fits on copies with ±" + format(options.stability.noise) +
+                               " multiplicative noise, components matched by the "
+                               "Hungarian method) is at least " +
+                               format(options.stability.threshold) +
+                               "; when none is, the k with the highest smallest silhouette";
     if (!selection.stability_k) {
       double best = -2;
       for (const auto& s : selection.scores) {
@@ -497,7 +542,8 @@ Selection select_impl(const Matrix& X, const EntryWeights<T>& weights, const Sel
     selection.chosen_k = *selection.stability_k;
     selection.rule = "stability: " + selection.stability_rule;
   }
-  selection.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  selection.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return selection;
 }
 

@@ -64,6 +64,10 @@ def test_spread_fit_writes_the_model_of_one_process(inputs, processes, name, fla
     model_alone = json.loads((alone / "model.json").read_text())
     model = json.loads((spread / "model.json").read_text())
     assert model["processes"] == processes and model_alone["processes"] == 1
+    assert "process_seconds" not in model_alone
+    for phase in ("init", "iterations", "fit"):
+        times = model["process_seconds"][phase]
+        assert 0 <= times["min"] <= times["mean"] <= times["max"]
     assert model["n_iter"] == model_alone["n_iter"]
 
 
@@ -83,3 +87,22 @@ def test_scikit_learn_solvers_refuse_several_processes(inputs):
                  inputs / "cd-out", timeout=60)
     assert run.returncode != 0
     assert "runs in one process only" in run.stderr
+
+
+@pytest.mark.parametrize("method", ["cv", "stability"])
+def test_select_k_spreads_its_fits_and_chooses_as_one_process(inputs, method):
+    flags = ["--k", "2:4", "--method", method, "--seed", "5", "--replicates", "3",
+             "--perturbations", "4"]
+    alone, spread = inputs / f"select-alone-{method}", inputs / f"select-spread-{method}"
+    subprocess.run([NMFKIT, "select-k", inputs / "sparse.mtx", "--out", alone, *flags],
+                   check=True, capture_output=True)
+    run = mpirun(3, "select-k", inputs / "sparse.mtx", "--out", spread, *flags)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.count("wrote ") == 1
+    a = json.loads((alone / "selection.json").read_text())
+    s = json.loads((spread / "selection.json").read_text())
+    assert s["chosen_k"] == a["chosen_k"] and s["k_chosen"] == a["k_chosen"]
+    for score_a, score_s in zip(a["scores"], s["scores"]):
+        for key, value in score_a.items():
+            if key != "seconds":
+                assert score_s[key] == value, key

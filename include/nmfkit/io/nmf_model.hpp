@@ -23,11 +23,17 @@ struct NmfModel {
   int n_iter = 0;
   bool converged = true;
   std::vector<std::string> warnings;
-  std::string input;   // where X came from, for the record
-  double seconds = 0;  // wall time of the fit
+  std::string input;        // where X came from, for the record
+  double seconds = 0;       // wall time of the fit
   std::string solver_used;  // the solver that ran ('auto' resolved); empty in old models
   double init_seconds = 0;  // time of the initialisation, part of `seconds`
   int processes = 1;        // the processes the fit was spread over (MPI)
+  // With several processes, each phase's wall time over the processes.
+  struct PhaseSeconds {
+    std::string phase;  // "init", "iterations", "fit"
+    double min = 0, max = 0, mean = 0;
+  };
+  std::vector<PhaseSeconds> process_seconds;
   // The seam solvers: the objective after each iteration, the solver's time to it, and
   // (scd) the KKT residual of H.
   std::vector<double> objective_history;
