@@ -5,19 +5,24 @@ collective costs, and a model of the time per iteration on a cluster (docs/distr
 
 Strong scaling fits one matrix (default: the 20 newsgroups tf-idf that bench/compare.py
 writes, else a synthetic one) on P = 1, 2, 4 processes with the cores shared out (threads
-per process = cores / P, at least 1); weak scaling grows a synthetic matrix's rows with P.
-Each fit runs a fixed number of iterations (--tol 0) from the same start; the time per
-iteration is the mean over the iterations of model.json's history (the start excluded).
+per process = cores / P, at least 1; P above the cores oversubscribes them and is shown
+for completeness, not fitted). Weak scaling grows a synthetic matrix's rows with P; on a
+fixed number of cores its efficiency is the throughput (rows per second) against one
+process. Each fit runs a fixed number of iterations (--tol 0) from the same start; the
+time per iteration is the mean over the iterations of model.json's history (the start
+excluded).
 
-The model: a half-step's time is the per-process share of the row work, the work every
-process repeats (the Gram matrices and the extrapolation of the whole factors), and two
-all-gathers of the factors (W: m·k, Hᵀ: n·k doubles):
-    t(P) = C / P + R + gather(8·(m + n)·k bytes, P)
-C and R are fitted to the measured times at P = 1, 2, 4 after the measured gathers are taken
-out, then scaled to the target matrix by its work (C by nnz·k + (m + n)·k², R by (m + n)·k²).
-The cluster's gathers use a ring all-gather, (P − 1)·(latency + bytes / (P · bandwidth)),
-with --latency and --bandwidth (defaults: 2 µs and 12.5 GB/s, an HDR InfiniBand-class
-network; the ones measured here are shared memory and are printed beside them).
+The model: an iteration's time is the row work shared by all cores (the sparse products
+and the NNLS rows), the work every process repeats on its own threads (the Gram matrices
+and the extrapolation of the whole factors), and two all-gathers of the factors (W: m·k,
+Hᵀ: n·k doubles):
+    t(P, T) = C / (P·T) + R / T + gathers(8·(m + n)·k bytes, P)
+with T threads per process. C and R (one core's seconds) are solved from the runs with
+P·T ≤ cores after their measured gathers are taken out, then scaled to the target matrix
+by its work (C by nnz·k + (m + n)·k², R by (m + n)·k²) and predicted for P processes of
+one core each. The cluster's gathers use a ring all-gather, (P − 1)·(latency + bytes /
+(P·bandwidth)), with --latency and --bandwidth (defaults: 2 µs and 12.5 GB/s, an
+InfiniBand-class link; the ones measured here are shared memory and are printed beside).
 """
 
 import argparse
@@ -110,14 +115,16 @@ def main():
                         work / f"weak-{p}"))
     measured = {p: collectives(p) for p in counts if p > 1}
 
-    # Fit C and R to the strong-scaling times, the gathers taken out.
+    # Solve C and R from the runs that do not oversubscribe, their gathers taken out.
     m, n, k = strong[0]["rows"], strong[0]["cols"], args.k
     factor_bytes = 8 * (m + n) * k
     rows, times = [], []
     for run in strong:
-        p = run["processes"]
+        p, t = run["processes"], run["threads"]
+        if p * t > args.cores:
+            continue
         gathers = 0 if p == 1 else 2 * gather_seconds(measured[p]["allgather_model"], factor_bytes)
-        rows.append([1.0 / p, 1.0])
+        rows.append([1.0 / (p * t), 1.0 / t])
         times.append(max(run["per_iteration"] - gathers, 0.0))
     (C, R), *_ = np.linalg.lstsq(np.array(rows), np.array(times), rcond=None)
     C, R = max(C, 0.0), max(R, 0.0)
@@ -125,21 +132,23 @@ def main():
 
     print(f"## Strong scaling: {matrix.name}, {m} × {n}, {nnz} non-zeros, k = {k}, "
           f"{args.iterations} iterations\n")
-    print("| processes × threads | per iteration | speed-up | efficiency | fit (with start) |")
-    print("|---|---:|---:|---:|---:|")
+    print("| processes × threads | per iteration | against 1 process | fit (with start) |")
+    print("|---|---:|---:|---:|")
     base = strong[0]["per_iteration"]
     for run in strong:
-        p = run["processes"]
-        speedup = base / run["per_iteration"]
-        print(f"| {p} × {run['threads']} | {1e3 * run['per_iteration']:.1f} ms | "
-              f"{speedup:.2f}× | {100 * speedup / p:.0f} % | {run['seconds']:.2f} s |")
+        note = " (oversubscribed)" if run["processes"] * run["threads"] > args.cores else ""
+        print(f"| {run['processes']} × {run['threads']}{note} | "
+              f"{1e3 * run['per_iteration']:.1f} ms | {base / run['per_iteration']:.2f}× | "
+              f"{run['seconds']:.2f} s |")
     print(f"\n## Weak scaling: {args.weak_rows} rows × 10,000 per process, 0.2 %\n")
-    print("| processes × threads | rows | per iteration | efficiency |")
+    print("| processes × threads | rows | per iteration | throughput against 1 process |")
     print("|---|---:|---:|---:|")
     for run in weak:
-        print(f"| {run['processes']} × {run['threads']} | {run['rows']} | "
-              f"{1e3 * run['per_iteration']:.1f} ms | "
-              f"{100 * weak[0]['per_iteration'] / run['per_iteration']:.0f} % |")
+        note = " (oversubscribed)" if run["processes"] * run["threads"] > args.cores else ""
+        throughput = (run["rows"] / run["per_iteration"]) / (weak[0]["rows"] /
+                                                             weak[0]["per_iteration"])
+        print(f"| {run['processes']} × {run['threads']}{note} | {run['rows']} | "
+              f"{1e3 * run['per_iteration']:.1f} ms | {100 * throughput:.0f} % |")
     print("\n## Open MPI collectives here (shared memory)\n")
     for p, result in measured.items():
         for name in ("allgather", "allreduce"):
@@ -147,8 +156,8 @@ def main():
             bandwidth = model["bytes_per_second"]
             print(f"- {p} processes, {name}: latency {1e6 * model['alpha_seconds']:.1f} µs, "
                   f"{bandwidth / 1e9 if bandwidth else float('nan'):.2f} GB/s")
-    print(f"\nFitted: C = {1e3 * C:.1f} ms (row work, shared out), R = {1e3 * R:.2f} ms "
-          "(repeated on every process)\n")
+    print(f"\nSolved (one core): C = {1e3 * C:.1f} ms of row work per iteration, shared "
+          f"out; R = {1e3 * R:.2f} ms repeated by every process\n")
     print(f"## Model: time per iteration on a cluster (latency {1e6 * args.latency:.0f} µs, "
           f"{args.bandwidth / 1e9:.1f} GB/s per link, k = {k})\n")
     predictions = []

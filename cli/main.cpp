@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "command.hpp"
+#include "nmfkit/core/error.hpp"
 #include "nmfkit/core/thread_count.hpp"
 #include "nmfkit/dist/comm.hpp"
 #include "nmfkit/version.hpp"
@@ -52,6 +53,17 @@ int fail_everywhere(int code, const std::string& message) {
   world.abort(code);
   return code;  // not reached: abort ends the process
 }
+// Under mpirun only the commands that share their work out may run: any other would run
+// whole in every process, each writing the same files.
+void check_command_spreads(int argc, char** argv) {
+  if (argc < 2 || nmfkit::dist::world().size() == 1) return;
+  const std::string command = argv[1];
+  if (command != "fit" && command != "select-k" && command[0] != '-') {
+    throw nmfkit::InvalidArgument("'nmfkit " + command +
+                                  "' runs in one process; under mpirun only fit and select-k "
+                                  "spread over the processes");
+  }
+}
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -76,6 +88,7 @@ int main(int argc, char** argv) {
 
   try {
     nmfkit::dist::check_launch();
+    check_command_spreads(argc, argv);
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {
     return app.exit(e);  // --help and --version

@@ -38,37 +38,42 @@ DenseMatrix<T> orthonormal_basis(const DenseMatrix<T>& A) {
   return Q;
 }
 
-// A·R⁻¹ with RᵀR = AᵀA (Cholesky-QR): an orthonormal basis of A's columns from one Gram
-// matrix and one product, where LU and Householder QR step through A column by column.
-// Nothing when A is too ill-conditioned for it (its columns' orthogonality would be lost).
+// A ← A·R⁻¹ with RᵀR = AᵀA (Cholesky-QR), in place: an orthonormal basis of A's columns
+// from one Gram matrix and one pass, where LU and Householder QR step through A column by
+// column. False, with A untouched, when A is too ill-conditioned for it (its columns'
+// orthogonality would be lost).
 template <class T>
-std::optional<DenseMatrix<T>> cholesky_basis(const DenseMatrix<T>& A) {
+bool orthonormalise_by_cholesky(DenseMatrix<T>& A) {
   DenseMatrix<T> G;
   gram(A, G);
   const Eigen::LLT<DenseMatrix<T>> llt(G);
-  if (llt.info() != Eigen::Success) return std::nullopt;
+  if (llt.info() != Eigen::Success) return false;
   const DenseMatrix<T> L = llt.matrixL();
   const auto diagonal = L.diagonal().array();
   // The diagonal's spread estimates A's condition number; orthogonality is lost as eps·κ².
   const T limit = std::pow(std::numeric_limits<T>::epsilon(), T(0.25));
-  if (!(diagonal.minCoeff() > limit * diagonal.maxCoeff())) return std::nullopt;
+  if (!(diagonal.minCoeff() > limit * diagonal.maxCoeff())) return false;
   const DenseMatrix<T> inverse_transpose = L.template triangularView<Eigen::Lower>()
                                                .solve(DenseMatrix<T>::Identity(L.rows(), L.cols()))
                                                .transpose();
-  DenseMatrix<T> Q;
-  multiply(A, inverse_transpose, Q);
-  return Q;
+  // Fixed blocks of rows, each product evaluated into a temporary (Eigen assumes aliasing).
+  constexpr Index kRows = 256;
+  const Index blocks = (A.rows() + kRows - 1) / kRows;
+#pragma omp parallel for schedule(static) if (A.size() * A.cols() > 100000)
+  for (Index b = 0; b < blocks; ++b) {
+    auto rows = A.middleRows(b * kRows, std::min(kRows, A.rows() - b * kRows));
+    rows = rows * inverse_transpose;
+  }
+  return true;
 }
 
 template <class T>
-DenseMatrix<T> normalize(const DenseMatrix<T>& A, PowerIterationNormalizer normalizer,
+DenseMatrix<T> normalize(DenseMatrix<T> A, PowerIterationNormalizer normalizer,
                          SvdArithmetic arithmetic) {
   switch (normalizer) {
     case PowerIterationNormalizer::LU:
-      if (arithmetic == SvdArithmetic::Fast) {
-        if (auto basis = cholesky_basis(A)) return std::move(*basis);
-      }
-      return permuted_lower_factor(A);
+      if (arithmetic == SvdArithmetic::Fast && orthonormalise_by_cholesky(A)) return A;
+      return permuted_lower_factor(std::move(A));
     case PowerIterationNormalizer::QR:
       return orthonormal_basis(A);
     default:
@@ -97,9 +102,12 @@ Svd<T> randomized_svd_of(Index a_rows, Index a_cols, bool transposed, Index k, R
   }
 
   // Gaussian test matrix, drawn in double and cast, as NumPy does for float32 data.
-  DenseMatrix<double> omega(a_cols, n_random);
-  rng.fill_standard_normal(omega);
-  DenseMatrix<T> Q = omega.cast<T>();
+  DenseMatrix<T> Q;
+  {
+    DenseMatrix<double> omega(a_cols, n_random);
+    rng.fill_standard_normal(omega);
+    Q = omega.cast<T>();
+  }
   for (int it = 0; it < n_iter; ++it) {
     Q = normalize<T>(times(Q), normalizer, options.arithmetic);
     Q = normalize<T>(transpose_times(Q), normalizer, options.arithmetic);

@@ -89,6 +89,14 @@ def test_scikit_learn_solvers_refuse_several_processes(inputs):
     assert "runs in one process only" in run.stderr
 
 
+def test_commands_that_do_not_spread_refuse_several_processes(inputs):
+    run = mpirun(2, "svd", inputs / "sparse.mtx", "--k", "2", "--out", inputs / "svd-out",
+                 timeout=60)
+    assert run.returncode != 0
+    assert "'nmfkit svd' runs in one process" in run.stderr
+    assert not (inputs / "svd-out").exists()
+
+
 @pytest.mark.parametrize("method", ["cv", "stability"])
 def test_select_k_spreads_its_fits_and_chooses_as_one_process(inputs, method):
     flags = ["--k", "2:4", "--method", method, "--seed", "5", "--replicates", "3",
