@@ -14,8 +14,8 @@ excluded).
 
 The model: an iteration's time is the row work shared by all cores (the sparse products
 and the NNLS rows), the work every process repeats on its own threads (the Gram matrices
-and the extrapolation of the whole factors), and two all-gathers of the factors (W: m·k,
-Hᵀ: n·k doubles):
+and the extrapolation of the whole factors), and the all-gathers of the right-hand sides and
+of the solved rows (W's and Hᵀ's: 2·(m + n)·k doubles in four messages):
     t(P, T) = C / (P·T) + R / T + gathers(8·(m + n)·k bytes, P)
 with T threads per process. C and R (one core's seconds) are solved from the runs with
 P·T ≤ cores after their measured gathers are taken out, then scaled to the target matrix

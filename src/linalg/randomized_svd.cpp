@@ -210,18 +210,12 @@ Svd<T> randomized_svd(const SparseMatrix<T>& X, Index k, RandomState& rng,
   const SparseMatrix<T> Xt = fast ? transposed(X) : SparseMatrix<T>();
   const auto by_X = [&](const DenseMatrix<T>& Q) {
     DenseMatrix<T> out;
-    if (fast)
-      fast_multiply(X, Q, out);
-    else
-      multiply(X, Q, out);
+    fast ? fast_multiply(X, Q, out) : multiply(X, Q, out);
     return out;
   };
   const auto by_Xt = [&](const DenseMatrix<T>& Q) {
     DenseMatrix<T> out;
-    if (fast)
-      fast_multiply(Xt, Q, out);
-    else
-      transpose_multiply(X, Q, out);
+    fast ? fast_multiply(Xt, Q, out) : transpose_multiply(X, Q, out);
     return out;
   };
   if (use_transpose(options, X.rows(), X.cols())) {

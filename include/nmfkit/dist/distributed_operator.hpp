@@ -4,11 +4,11 @@
 // Each process keeps two blocks of X: a block of its rows (for the W half-step) and a
 // block of its columns, stored as rows of Xᵀ (for the H half-step), balanced by non-zeros.
 // The factors W and Hᵀ are whole on every process. A half-step computes the right-hand
-// sides and solves the rows of the factor it owns, then every process gathers every
-// owner's rows. Each row's products and solve are the serial operator's, row for row, so
-// the factors are bitwise the serial ones for any process count (sparse data; dense blocks
-// may round their products differently); the count objectives add per-process partial
-// sums and differ from serial in rounding only.
+// sides of the rows it owns and solves them; every process gathers every owner's rows of
+// both (the solvers' objective uses the whole right-hand sides). Each row's products and
+// solve are the serial operator's, row for row, so the factors are bitwise the serial ones
+// for any process count (sparse data; dense blocks may round their products differently);
+// the count objectives add per-process partial sums and differ in rounding only.
 //
 // What the solvers then do with W and Hᵀ (extrapolation, the Gram of a factor, the
 // stopping rule) is the same arithmetic on the same values on every process, so the
