@@ -58,6 +58,19 @@ def _emit(messages: list[str], converged: bool) -> None:
         warnings.warn(message, category, stacklevel=3)
 
 
+def _communicator_address(comm: Any) -> Optional[int]:
+    """Where an mpi4py communicator keeps its MPI_Comm, for the C++ core; None for none."""
+    if comm is None:
+        return None
+    try:
+        from mpi4py import MPI
+    except ImportError as error:
+        raise ValueError("comm needs mpi4py (Debian: python3-mpi4py)") from error
+    if not isinstance(comm, MPI.Comm):
+        raise ValueError(f"comm must be an mpi4py communicator, got {comm!r}")
+    return MPI._addressof(comm)
+
+
 class NMF(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     """Non-negative matrix factorisation, X ≈ W @ H, computed by nmfkit's C++ core.
 
@@ -105,6 +118,11 @@ class NMF(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     patience : int, default=3
         Solvers ``'hals'``, ``'anls'`` and ``'anls-bpp'``: stop once the relative decrease of
         the objective has stayed below ``tol`` for this many iterations in a row.
+    comm : mpi4py communicator, default=None
+        Spread the fit over the communicator's processes (solvers ``'hals'``, ``'anls'``,
+        ``'anls-bpp'``, ``'scd'`` and ``'auto'``; not with a mask). Every process calls
+        ``fit`` with the same X and parameters and gets the single-process W and H. Needs an
+        nmfkit built with MPI and mpi4py on the same MPI.
 
     Attributes
     ----------
@@ -157,6 +175,7 @@ class NMF(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         shuffle: bool = False,
         n_threads: int = 0,
         patience: int = 3,
+        comm: Any = None,
     ) -> None:
         self.n_components = n_components
         self.init = init
@@ -172,6 +191,7 @@ class NMF(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         self.shuffle = shuffle
         self.n_threads = n_threads
         self.patience = patience
+        self.comm = comm
 
     # -- parameters ---------------------------------------------------------------------
 
@@ -211,6 +231,7 @@ class NMF(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             "shuffle": bool(self.shuffle),
             "n_threads": check_int(self.n_threads, "n_threads"),
             "patience": check_int(self.patience, "patience"),
+            "comm_address": _communicator_address(self.comm),
         }
 
     def _log(self) -> Optional[Callable[[str], None]]:

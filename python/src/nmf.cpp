@@ -4,6 +4,7 @@
 
 #include "bindings.hpp"
 #include "nmfkit/core/thread_count.hpp"
+#include "nmfkit/dist/comm.hpp"
 #include "nmfkit/nmf/solver.hpp"
 
 namespace nmfkit::python {
@@ -21,7 +22,8 @@ NmfOptions options_from(const py::dict& d) {
   if (auto v = get("init"); !v.is_none()) o.init = parse_init(v.cast<std::string>());
   if (auto v = get("solver"); !v.is_none()) o.solver = v.cast<std::string>();
   if (auto v = get("beta_loss"); !v.is_none()) {
-    o.beta_loss = py::isinstance<py::str>(v) ? parse_beta_loss(v.cast<std::string>()) : v.cast<double>();
+    o.beta_loss =
+        py::isinstance<py::str>(v) ? parse_beta_loss(v.cast<std::string>()) : v.cast<double>();
   }
   if (auto v = get("tol"); !v.is_none()) o.tol = v.cast<double>();
   if (auto v = get("max_iter"); !v.is_none()) o.max_iter = v.cast<int>();
@@ -124,7 +126,14 @@ void bind_nmf(py::module_& m) {
       "fit",
       [](const py::object& X, const py::dict& options, const py::object& W, const py::object& H,
          const py::object& log) {
-        const NmfOptions o = options_from(options);
+        NmfOptions o = options_from(options);
+        // An mpi4py communicator, by the address of its MPI_Comm (MPI._addressof).
+        std::unique_ptr<dist::Comm> comm;
+        if (options.contains("comm_address") && !options["comm_address"].is_none()) {
+          const auto address = options["comm_address"].cast<std::uintptr_t>();
+          comm = dist::mpi_communicator(reinterpret_cast<const void*>(address));
+          o.comm = comm.get();
+        }
         if (dtype_of_input(X, "X") == DType::Float32) return fit_typed<float>(X, o, W, H, log);
         return fit_typed<double>(X, o, W, H, log);
       },
@@ -151,8 +160,8 @@ void bind_nmf(py::module_& m) {
       },
       py::arg("W"), py::arg("H"), py::arg("n_threads") = 0, "W @ H.");
   m.def(
-      "validate_options",
-      [](const py::dict& options) { options_from(options).validate(); }, py::arg("options"),
+      "validate_options", [](const py::dict& options) { options_from(options).validate(); },
+      py::arg("options"),
       "Raises ValueError (with nmfkit's message) when the options are not valid.");
   m.def("parse_beta_loss", &parse_beta_loss, py::arg("name"),
         "'frobenius' → 2, 'kullback-leibler' → 1, 'itakura-saito' → 0, or a number.");

@@ -41,7 +41,8 @@ bool launched() {
 #if defined(NMFKIT_WITH_MPI)
 class MpiComm final : public Comm {
  public:
-  MpiComm() {
+  // MPI's world, initialised here unless the program did it.
+  MpiComm() : comm_(MPI_COMM_WORLD) {
     int initialised = 0;
     MPI_Initialized(&initialised);
     if (!initialised) {
@@ -50,8 +51,13 @@ class MpiComm final : public Comm {
       MPI_Init_thread(nullptr, nullptr, MPI_THREAD_FUNNELED, &provided);
       owns_ = true;
     }
-    MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
-    MPI_Comm_size(MPI_COMM_WORLD, &size_);
+    MPI_Comm_rank(comm_, &rank_);
+    MPI_Comm_size(comm_, &size_);
+  }
+  // A communicator the program made (and initialised MPI for).
+  explicit MpiComm(MPI_Comm comm) : comm_(comm) {
+    MPI_Comm_rank(comm_, &rank_);
+    MPI_Comm_size(comm_, &size_);
   }
   ~MpiComm() override {
     int finalised = 0;
@@ -64,17 +70,16 @@ class MpiComm final : public Comm {
   int rank() const override { return rank_; }
   int size() const override { return size_; }
   void sum(double* values, Index count) const override {
-    MPI_Allreduce(MPI_IN_PLACE, values, to_int(count, "values"), MPI_DOUBLE, MPI_SUM,
-                  MPI_COMM_WORLD);
+    MPI_Allreduce(MPI_IN_PLACE, values, to_int(count, "values"), MPI_DOUBLE, MPI_SUM, comm_);
   }
   using Comm::sum;
   double max(double value) const override {
-    MPI_Allreduce(MPI_IN_PLACE, &value, 1, MPI_DOUBLE, MPI_MAX, MPI_COMM_WORLD);
+    MPI_Allreduce(MPI_IN_PLACE, &value, 1, MPI_DOUBLE, MPI_MAX, comm_);
     return value;
   }
   bool all(bool ok) const override {
     int flag = ok ? 1 : 0;
-    MPI_Allreduce(MPI_IN_PLACE, &flag, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+    MPI_Allreduce(MPI_IN_PLACE, &flag, 1, MPI_INT, MPI_MIN, comm_);
     return flag == 1;
   }
   void gather_rows(double* rows, const std::vector<Index>& offsets, Index length) const override {
@@ -84,7 +89,7 @@ class MpiComm final : public Comm {
     gather(rows, offsets, length, MPI_FLOAT);
   }
   [[noreturn]] void abort(int code) const override {
-    MPI_Abort(MPI_COMM_WORLD, code);
+    MPI_Abort(comm_, code);
     std::_Exit(code);
   }
 
@@ -110,10 +115,11 @@ class MpiComm final : public Comm {
     MPI_Type_contiguous(to_int(length, "elements per row"), element, &row);
     MPI_Type_commit(&row);
     MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, rows, counts.data(), displacements.data(),
-                   row, MPI_COMM_WORLD);
+                   row, comm_);
     MPI_Type_free(&row);
   }
 
+  MPI_Comm comm_;
   int rank_ = 0;
   int size_ = 1;
   bool owns_ = false;
@@ -121,6 +127,21 @@ class MpiComm final : public Comm {
 #endif
 
 }  // namespace
+
+std::unique_ptr<Comm> mpi_communicator(const void* mpi_comm) {
+#if defined(NMFKIT_WITH_MPI)
+  if (mpi_comm == nullptr) throw InvalidArgument("mpi_communicator: no communicator given");
+  int initialised = 0;
+  MPI_Initialized(&initialised);
+  if (!initialised) throw InvalidArgument("mpi_communicator: MPI is not initialised");
+  return std::make_unique<MpiComm>(*static_cast<const MPI_Comm*>(mpi_comm));
+#else
+  (void)mpi_comm;
+  throw InvalidArgument(
+      "this build of nmfkit has no MPI support; rebuild with "
+      "-DNMFKIT_WITH_MPI=ON (and Open MPI installed)");
+#endif
+}
 
 bool built_with_mpi() {
 #if defined(NMFKIT_WITH_MPI)

@@ -9,6 +9,7 @@
 #include "nmfkit/core/error.hpp"
 #include "nmfkit/core/random.hpp"
 #include "nmfkit/core/thread_count.hpp"
+#include "nmfkit/dist/comm.hpp"
 #include "nmfkit/linalg/beta_divergence.hpp"
 #include "nmfkit/linalg/numpy_arithmetic.hpp"
 #include "nmfkit/nmf/solver.hpp"
@@ -56,8 +57,15 @@ Index resolve_components(const NmfOptions& options, Index n_features, const Fact
 }
 
 // An unset random_state becomes a seed drawn now, so that the run can be repeated.
+// A fit spread over processes needs one seed: the largest of the ones they drew.
 NmfOptions with_seed(NmfOptions options) {
-  if (!options.random_state) options.random_state = entropy_seed();
+  if (!options.random_state) {
+    options.random_state = entropy_seed();
+    if (options.comm) {
+      options.random_state =
+          static_cast<std::uint32_t>(options.comm->max(static_cast<double>(*options.random_state)));
+    }
+  }
   return options;
 }
 

@@ -71,6 +71,19 @@ def test_spread_fit_writes_the_model_of_one_process(inputs, processes, name, fla
     assert model["n_iter"] == model_alone["n_iter"]
 
 
+def test_processes_agree_on_a_drawn_seed(inputs):
+    spread = inputs / "spread-drawn-seed"
+    run = mpirun(3, "fit", inputs / "sparse.mtx", "--k", "4", "--out", spread)
+    assert run.returncode == 0, run.stderr
+    seed = json.loads((spread / "model.json").read_text())["options"]["random_state"]
+    alone = inputs / "alone-drawn-seed"
+    subprocess.run([NMFKIT, "fit", inputs / "sparse.mtx", "--k", "4", "--seed", str(seed),
+                    "--out", alone], check=True, capture_output=True)
+    for factor in ("W.npy", "H.npy"):
+        a, s = np.load(alone / factor), np.load(spread / factor)
+        assert np.linalg.norm(a - s) <= 1e-10 * np.linalg.norm(a)
+
+
 def test_malformed_input_ends_every_process_with_a_message(inputs):
     bad = inputs / "bad.mtx"
     bad.write_text("%%MatrixMarket matrix coordinate real general\n3 3 2\n1 1 0.5\n9 9 1\n")

@@ -60,6 +60,11 @@ class SerialComm final : public Comm {
 // finalises it at exit.
 const Comm& world();
 
+// A communicator over an existing MPI communicator: `mpi_comm` points to an MPI_Comm (as
+// mpi4py's MPI._addressof(comm) gives), which must stay valid while this is used. Throws
+// InvalidArgument in builds without MPI.
+std::unique_ptr<Comm> mpi_communicator(const void* mpi_comm);
+
 // Whether this build was compiled with MPI.
 bool built_with_mpi();
 
