@@ -15,6 +15,7 @@
 // processes stay in step without talking. Memory per process: 2·nnz/P of X, and the
 // factors whole.
 
+#include <algorithm>
 #include <type_traits>
 #include <vector>
 
@@ -44,7 +45,7 @@ class DistributedOperator {
         rows_(X.rows()),
         cols_(X.cols()),
         nonzeros_(nonzeros_of(X)),
-        parts_{block(X, comm), block(transpose_of(X), comm)},
+        parts_{row_part(X, comm), column_part(X, comm)},
         local_{local_operator(parts_[0].data), local_operator(parts_[1].data)},
         loss_(loss_terms(X)) {}
 
@@ -115,14 +116,7 @@ class DistributedOperator {
       return X.size();
     }
   }
-  static auto transpose_of(const Matrix& X) {
-    if constexpr (kSparse) {
-      return linalg::transposed(X);
-    } else {
-      return DenseMatrix<T>(X.transpose());
-    }
-  }
-  static Part block(const Matrix& X, const Comm& comm) {
+  static Part row_part(const Matrix& X, const Comm& comm) {
     std::vector<Index> work;
     if constexpr (kSparse) {
       work.assign(X.outerIndexPtr(), X.outerIndexPtr() + X.rows() + 1);
@@ -131,6 +125,40 @@ class DistributedOperator {
     p.offsets = balanced_offsets(X.rows(), comm.size(), work);
     const Index first = p.offsets[comm.rank()];
     p.data = X.middleRows(first, p.offsets[comm.rank() + 1] - first);
+    return p;
+  }
+  // This process's columns of X as rows of Xᵀ, cut from X without a copy of all of Xᵀ;
+  // each row's entries in increasing column of Xᵀ, as the transpose stores them.
+  static Part column_part(const Matrix& X, const Comm& comm) {
+    Part p;
+    if constexpr (kSparse) {
+      const auto* outer = X.outerIndexPtr();
+      const auto* inner = X.innerIndexPtr();
+      std::vector<Index> before(static_cast<std::size_t>(X.cols()) + 1, 0);  // per column
+      for (Index q = 0; q < outer[X.rows()]; ++q) ++before[inner[q] + 1];
+      for (Index c = 0; c < X.cols(); ++c) before[c + 1] += before[c];
+      p.offsets = balanced_offsets(X.cols(), comm.size(), before);
+      const Index first = p.offsets[comm.rank()];
+      const Index last = p.offsets[comm.rank() + 1];
+      p.data.resize(last - first, X.rows());
+      p.data.resizeNonZeros(before[last] - before[first]);
+      std::vector<Index> next(before.begin() + first, before.begin() + last + 1);
+      for (auto& position : next) position -= before[first];
+      std::copy(next.begin(), next.end(), p.data.outerIndexPtr());
+      for (Index i = 0; i < X.rows(); ++i) {
+        for (auto q = outer[i]; q < outer[i + 1]; ++q) {
+          const Index c = inner[q];
+          if (c < first || c >= last) continue;
+          const Index at = next[c - first]++;
+          p.data.innerIndexPtr()[at] = i;
+          p.data.valuePtr()[at] = X.valuePtr()[q];
+        }
+      }
+    } else {
+      p.offsets = balanced_offsets(X.cols(), comm.size());
+      const Index first = p.offsets[comm.rank()];
+      p.data = X.middleCols(first, p.offsets[comm.rank() + 1] - first).transpose();
+    }
     return p;
   }
   // From the whole matrix, which every process holds, in the serial order: bitwise the
