@@ -52,6 +52,13 @@ AnyMatrix write_and_read(const std::string& path, const AnyMatrix& m) {
   return read_matrix_market(path);
 }
 
+// A sparse .mtx given as text, read back.
+SparseMatrix<double> read_sparse_text(const std::string& text) {
+  TempDir dir;
+  write_file(dir.file("m.mtx"), text);
+  return std::get<SparseMatrix<double>>(read_matrix_market(dir.file("m.mtx")).storage());
+}
+
 template <class T>
 class IoMatrixMarketRoundTrip : public ::testing::Test {};
 using ElementTypes = ::testing::Types<float, double>;
@@ -124,28 +131,24 @@ TEST(IoMatrixMarket, EmptyMatricesRoundTrip) {
 }
 
 TEST(IoMatrixMarket, ReadsCommentsBlankLinesCrlfAndNumberForms) {
-  TempDir dir;
-  write_file(dir.file("m.mtx"),
-             "%%MatrixMarket Matrix Coordinate Real General\r\n"
-             "% a comment\r\n"
-             "\r\n"
-             "  2   3   4  \r\n"
-             "1 1 +1.5\r\n"
-             "% a comment between entries\r\n"
-             "1\t3\t-2e-3\r\n"
-             "2 2 7\r\n"
-             "2 3 .25");  // no final newline
-  const auto m = std::get<SparseMatrix<double>>(read_matrix_market(dir.file("m.mtx")).storage());
+  const auto m = read_sparse_text(
+      "%%MatrixMarket Matrix Coordinate Real General\r\n"
+      "% a comment\r\n"
+      "\r\n"
+      "  2   3   4  \r\n"
+      "1 1 +1.5\r\n"
+      "% a comment between entries\r\n"
+      "1\t3\t-2e-3\r\n"
+      "2 2 7\r\n"
+      "2 3 .25");  // no final newline
   DenseMatrix<double> expected(2, 3);
   expected << 1.5, 0, -2e-3, 0, 7, 0.25;
   EXPECT_TRUE(DenseMatrix<double>(m) == expected);
 }
 
 TEST(IoMatrixMarket, DuplicatesAreSummedAsScipyDoes) {
-  TempDir dir;
-  write_file(dir.file("m.mtx"),
-             "%%MatrixMarket matrix coordinate real general\n2 2 3\n1 1 1\n2 2 4\n1 1 2.5\n");
-  const auto m = std::get<SparseMatrix<double>>(read_matrix_market(dir.file("m.mtx")).storage());
+  const auto m = read_sparse_text(
+      "%%MatrixMarket matrix coordinate real general\n2 2 3\n1 1 1\n2 2 4\n1 1 2.5\n");
   EXPECT_EQ(m.nonZeros(), 2);
   EXPECT_EQ(m.coeff(0, 0), 3.5);
   EXPECT_EQ(m.coeff(1, 1), 4.0);
@@ -163,50 +166,38 @@ void expect_csr(const SparseMatrix<double>& m, const std::vector<std::int64_t>& 
 
 TEST(IoMatrixMarket, DuplicatesAreSummedInFileOrder) {
   // 1e16 + 1 rounds to 1e16, so only the file order (1e16 + 1) - 1e16 gives 0.
-  TempDir dir;
-  write_file(dir.file("m.mtx"),
-             "%%MatrixMarket matrix coordinate real general\n2 3 6\n"
-             "1 2 1e16\n2 1 5\n1 2 1\n1 1 7\n1 2 -1e16\n2 1 0\n");
-  const auto m = std::get<SparseMatrix<double>>(read_matrix_market(dir.file("m.mtx")).storage());
+  const auto m = read_sparse_text(
+      "%%MatrixMarket matrix coordinate real general\n2 3 6\n"
+      "1 2 1e16\n2 1 5\n1 2 1\n1 1 7\n1 2 -1e16\n2 1 0\n");
   expect_csr(m, {0, 2, 3}, {0, 1, 0}, {7, 0, 5});
 }
 
 TEST(IoMatrixMarket, UnsortedEntriesBecomeSortedRows) {
   // Column by column, as R's writeMM and 10x Genomics write.
-  TempDir dir;
-  write_file(dir.file("m.mtx"),
-             "%%MatrixMarket matrix coordinate real general\n3 4 5\n"
-             "3 1 1\n1 2 2\n3 2 3\n1 4 4\n2 3 0\n");
-  const auto m = std::get<SparseMatrix<double>>(read_matrix_market(dir.file("m.mtx")).storage());
+  const auto m = read_sparse_text(
+      "%%MatrixMarket matrix coordinate real general\n3 4 5\n"
+      "3 1 1\n1 2 2\n3 2 3\n1 4 4\n2 3 0\n");
   expect_csr(m, {0, 2, 3, 5}, {1, 3, 2, 0, 1}, {2, 4, 0, 1, 3});  // explicit zero kept
 }
 
 TEST(IoMatrixMarket, EmptyRowsAnywhere) {
-  TempDir dir;
-  write_file(dir.file("m.mtx"),
-             "%%MatrixMarket matrix coordinate real general\n5 2 2\n4 2 1\n2 1 2\n");
-  const auto m = std::get<SparseMatrix<double>>(read_matrix_market(dir.file("m.mtx")).storage());
+  const auto m =
+      read_sparse_text("%%MatrixMarket matrix coordinate real general\n5 2 2\n4 2 1\n2 1 2\n");
   expect_csr(m, {0, 0, 1, 1, 2, 2}, {0, 1}, {2, 1});
-  write_file(dir.file("none.mtx"), "%%MatrixMarket matrix coordinate real general\n3 2 0\n");
-  const auto none =
-      std::get<SparseMatrix<double>>(read_matrix_market(dir.file("none.mtx")).storage());
+  const auto none = read_sparse_text("%%MatrixMarket matrix coordinate real general\n3 2 0\n");
   expect_csr(none, {0, 0, 0, 0}, {}, {});
 }
 
 TEST(IoMatrixMarket, UnsortedSymmetricWithDuplicatesIsExpanded) {
-  TempDir dir;
-  write_file(dir.file("m.mtx"),
-             "%%MatrixMarket matrix coordinate real symmetric\n3 3 5\n"
-             "3 2 5\n2 2 4\n3 1 2\n1 1 1\n3 2 0.5\n");
-  const auto m = std::get<SparseMatrix<double>>(read_matrix_market(dir.file("m.mtx")).storage());
+  const auto m = read_sparse_text(
+      "%%MatrixMarket matrix coordinate real symmetric\n3 3 5\n"
+      "3 2 5\n2 2 4\n3 1 2\n1 1 1\n3 2 0.5\n");
   expect_csr(m, {0, 2, 4, 6}, {0, 2, 1, 2, 0, 1}, {1, 2, 4, 5.5, 2, 5.5});
 }
 
 TEST(IoMatrixMarket, SymmetricPatternIsExpanded) {
-  TempDir dir;
-  write_file(dir.file("m.mtx"),
-             "%%MatrixMarket matrix coordinate pattern symmetric\n2 2 2\n2 1\n2 2\n");
-  const auto m = std::get<SparseMatrix<double>>(read_matrix_market(dir.file("m.mtx")).storage());
+  const auto m =
+      read_sparse_text("%%MatrixMarket matrix coordinate pattern symmetric\n2 2 2\n2 1\n2 2\n");
   expect_csr(m, {0, 1, 3}, {1, 0, 1}, {1, 1, 1});
 }
 
@@ -241,28 +232,22 @@ TEST(IoMatrixMarket, GzipTakesBothPasses) {
 }
 
 TEST(IoMatrixMarket, PatternEntriesAreOne) {
-  TempDir dir;
-  write_file(dir.file("m.mtx"),
-             "%%MatrixMarket matrix coordinate pattern general\n2 3 2\n1 3\n2 1\n");
-  const auto m = std::get<SparseMatrix<double>>(read_matrix_market(dir.file("m.mtx")).storage());
+  const auto m =
+      read_sparse_text("%%MatrixMarket matrix coordinate pattern general\n2 3 2\n1 3\n2 1\n");
   DenseMatrix<double> expected(2, 3);
   expected << 0, 0, 1, 1, 0, 0;
   EXPECT_TRUE(DenseMatrix<double>(m) == expected);
 }
 
 TEST(IoMatrixMarket, IntegerFieldReads) {
-  TempDir dir;
-  write_file(dir.file("m.mtx"),
-             "%%MatrixMarket matrix coordinate integer general\n1 2 1\n1 2 42\n");
-  const auto m = std::get<SparseMatrix<double>>(read_matrix_market(dir.file("m.mtx")).storage());
+  const auto m =
+      read_sparse_text("%%MatrixMarket matrix coordinate integer general\n1 2 1\n1 2 42\n");
   EXPECT_EQ(m.coeff(0, 1), 42.0);
 }
 
 TEST(IoMatrixMarket, SymmetricCoordinateIsExpanded) {
-  TempDir dir;
-  write_file(dir.file("m.mtx"),
-             "%%MatrixMarket matrix coordinate real symmetric\n3 3 3\n1 1 1\n3 1 2\n3 2 5\n");
-  const auto m = std::get<SparseMatrix<double>>(read_matrix_market(dir.file("m.mtx")).storage());
+  const auto m = read_sparse_text(
+      "%%MatrixMarket matrix coordinate real symmetric\n3 3 3\n1 1 1\n3 1 2\n3 2 5\n");
   DenseMatrix<double> expected(3, 3);
   expected << 1, 0, 2, 0, 0, 5, 2, 5, 0;
   EXPECT_TRUE(DenseMatrix<double>(m) == expected);
@@ -270,10 +255,8 @@ TEST(IoMatrixMarket, SymmetricCoordinateIsExpanded) {
 }
 
 TEST(IoMatrixMarket, SkewSymmetricCoordinateIsExpandedWithSign) {
-  TempDir dir;
-  write_file(dir.file("m.mtx"),
-             "%%MatrixMarket matrix coordinate real skew-symmetric\n2 2 1\n2 1 3\n");
-  const auto m = std::get<SparseMatrix<double>>(read_matrix_market(dir.file("m.mtx")).storage());
+  const auto m =
+      read_sparse_text("%%MatrixMarket matrix coordinate real skew-symmetric\n2 2 1\n2 1 3\n");
   DenseMatrix<double> expected(2, 2);
   expected << 0, -3, 3, 0;
   EXPECT_TRUE(DenseMatrix<double>(m) == expected);

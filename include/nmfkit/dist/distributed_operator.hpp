@@ -47,7 +47,7 @@ class DistributedOperator {
         nonzeros_(nonzeros_of(X)),
         parts_{row_part(X, comm), column_part(X, comm)},
         local_{local_operator(parts_[0].data), local_operator(parts_[1].data)},
-        loss_(loss_terms(X)) {}
+        loss_(linalg::plain_loss_terms(X)) {}  // of X whole, bitwise the serial sums
 
   Index rows() const { return rows_; }
   Index cols() const { return cols_; }
@@ -160,15 +160,6 @@ class DistributedOperator {
       p.data = X.middleCols(first, p.offsets[comm.rank() + 1] - first).transpose();
     }
     return p;
-  }
-  // From the whole matrix, which every process holds, in the serial order: bitwise the
-  // serial objective's constant terms.
-  static linalg::PlainLossTerms loss_terms(const Matrix& X) {
-    if constexpr (kSparse) {
-      return linalg::PlainLossTerms(X.valuePtr(), X.nonZeros());
-    } else {
-      return linalg::PlainLossTerms(X.data(), X.size());
-    }
   }
   static Local local_operator(const Matrix& data) {
     if constexpr (kSparse) {

@@ -4,25 +4,22 @@
 #include <cmath>
 #include <vector>
 
-#include "nmfkit/linalg/beta_divergence.hpp"
 #include "nmfkit/linalg/data_operator.hpp"
+#include "nmfkit/linalg/plain_operator.hpp"
 #include "nmfkit/linalg/products.hpp"
 #include "nmfkit/linalg/row_batches.hpp"
 
 namespace nmfkit::linalg {
 
 template <class T>
-class DenseOperator {
+class DenseOperator : public PlainOperator<T, DenseMatrix<T>> {
+  using Base = PlainOperator<T, DenseMatrix<T>>;
+  using Base::X_;
+
  public:
-  using Scalar = T;
+  explicit DenseOperator(const DenseMatrix<T>& X) : Base(X) {}
 
-  explicit DenseOperator(const DenseMatrix<T>& X) : X_(X), loss_(X.data(), X.size()) {}
-
-  Index rows() const { return X_.rows(); }
-  Index cols() const { return X_.cols(); }
   Index nonzeros() const { return X_.size(); }
-
-  void gram(const DenseMatrix<T>& F, DenseMatrix<T>& out) const { linalg::gram(F, out); }
   void rhs(Side side, const DenseMatrix<T>& O, DenseMatrix<T>& out) const {
     if (side == Side::Rows) {
       multiply(X_, O, out);
@@ -76,19 +73,7 @@ class DenseOperator {
     }
   }
 
-  double squared_norm() const { return loss_.squared_norm(); }
-  double squared_error(const DenseMatrix<T>&, const DenseMatrix<T>&, GramTrickTerms t) const {
-    return loss_.squared_error(t);
-  }
-  double divergence(const DenseMatrix<T>& W, const DenseMatrix<T>& Ht, double beta) const {
-    return beta_divergence(X_, W, DenseMatrix<T>(Ht.transpose()), beta);
-  }
-  double count_offset() const { return loss_.count_offset(); }
-  double combine_max(double value) const { return value; }
-
  private:
-  const DenseMatrix<T>& X_;
-  PlainLossTerms loss_;
 };
 
 }  // namespace nmfkit::linalg

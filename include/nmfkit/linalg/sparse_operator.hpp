@@ -5,31 +5,27 @@
 #include <cmath>
 #include <vector>
 
-#include "nmfkit/linalg/beta_divergence.hpp"
 #include "nmfkit/linalg/data_operator.hpp"
+#include "nmfkit/linalg/plain_operator.hpp"
 #include "nmfkit/linalg/products.hpp"
 #include "nmfkit/linalg/row_batches.hpp"
 
 namespace nmfkit::linalg {
 
 template <class T>
-class SparseOperator {
- public:
-  using Scalar = T;
+class SparseOperator : public PlainOperator<T, SparseMatrix<T>> {
+  using Base = PlainOperator<T, SparseMatrix<T>>;
+  using Base::X_;
 
+ public:
   // Without the transposed copy only Side::Rows may be used (a distributed block's rows).
   explicit SparseOperator(const SparseMatrix<T>& X, bool with_transpose = true)
-      : X_(X),
-        Xt_(with_transpose ? transposed(X) : SparseMatrix<T>()),
-        loss_(X.valuePtr(), X.nonZeros()) {}
+      : Base(X), Xt_(with_transpose ? transposed(X) : SparseMatrix<T>()) {}
 
-  Index rows() const { return X_.rows(); }
-  Index cols() const { return X_.cols(); }
   Index nonzeros() const { return X_.nonZeros(); }
   // The rows of the given side: X's for Side::Rows, Xᵀ's for Side::Columns.
   const SparseMatrix<T>& side_matrix(Side side) const { return side == Side::Rows ? X_ : Xt_; }
 
-  void gram(const DenseMatrix<T>& F, DenseMatrix<T>& out) const { linalg::gram(F, out); }
   void rhs(Side side, const DenseMatrix<T>& O, DenseMatrix<T>& out) const {
     fast_multiply(side_matrix(side), O, out);
   }
@@ -64,20 +60,8 @@ class SparseOperator {
     }
   }
 
-  double squared_norm() const { return loss_.squared_norm(); }
-  double squared_error(const DenseMatrix<T>&, const DenseMatrix<T>&, GramTrickTerms t) const {
-    return loss_.squared_error(t);
-  }
-  double divergence(const DenseMatrix<T>& W, const DenseMatrix<T>& Ht, double beta) const {
-    return beta_divergence(X_, W, DenseMatrix<T>(Ht.transpose()), beta);
-  }
-  double count_offset() const { return loss_.count_offset(); }
-  double combine_max(double value) const { return value; }
-
  private:
-  const SparseMatrix<T>& X_;
   SparseMatrix<T> Xt_;
-  PlainLossTerms loss_;
 };
 
 }  // namespace nmfkit::linalg
