@@ -27,11 +27,6 @@ class DenseOperator : public PlainOperator<T, DenseMatrix<T>> {
       multiply(X_.transpose(), O, out);
     }
   }
-  void solve_gram_rows(Side, const DenseMatrix<T>& G, const DenseMatrix<T>& B,
-                       const DenseMatrix<T>&, double, DenseMatrix<T>& F,
-                       const GramRowSolve<T>& solve) const {
-    solve_shared_gram_rows(G, B, F, solve);
-  }
   // Each row's non-zeros are gathered into the thread's buffers first.
   double solve_count_rows(Side side, const DenseMatrix<T>& O, DenseMatrix<T>& F,
                           const CountRowSolve<T>& solve) const {

@@ -1,12 +1,14 @@
 #pragma once
 // What the dense and CSR data operators (data_operator.hpp) share: X itself, Gram matrices
-// of the factors, and the unweighted losses from X's stored values.
+// of the factors, NNLS rows that all share one Gram matrix, and the unweighted losses from
+// X's stored values.
 
 #include <algorithm>
 
 #include "nmfkit/linalg/beta_divergence.hpp"
 #include "nmfkit/linalg/data_operator.hpp"
 #include "nmfkit/linalg/products.hpp"
+#include "nmfkit/linalg/row_batches.hpp"
 
 namespace nmfkit::linalg {
 
@@ -30,6 +32,11 @@ class PlainOperator {
   Index cols() const { return X_.cols(); }
 
   void gram(const DenseMatrix<T>& F, DenseMatrix<T>& out) const { linalg::gram(F, out); }
+  void solve_gram_rows(Side, const DenseMatrix<T>& G, const DenseMatrix<T>& B,
+                       const DenseMatrix<T>&, double, DenseMatrix<T>& F,
+                       const GramRowSolve<T>& solve) const {
+    solve_shared_gram_rows(G, B, F, solve);
+  }
   double squared_norm() const { return loss_.squared_norm(); }
   double squared_error(const DenseMatrix<T>&, const DenseMatrix<T>&, GramTrickTerms t) const {
     return loss_.squared_error(t);

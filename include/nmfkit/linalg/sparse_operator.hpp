@@ -29,11 +29,6 @@ class SparseOperator : public PlainOperator<T, SparseMatrix<T>> {
   void rhs(Side side, const DenseMatrix<T>& O, DenseMatrix<T>& out) const {
     fast_multiply(side_matrix(side), O, out);
   }
-  void solve_gram_rows(Side, const DenseMatrix<T>& G, const DenseMatrix<T>& B,
-                       const DenseMatrix<T>&, double, DenseMatrix<T>& F,
-                       const GramRowSolve<T>& solve) const {
-    solve_shared_gram_rows(G, B, F, solve);
-  }
   double solve_count_rows(Side side, const DenseMatrix<T>& O, DenseMatrix<T>& F,
                           const CountRowSolve<T>& solve) const {
     const SparseMatrix<T>& S = side_matrix(side);
