@@ -63,6 +63,7 @@ io::NmfModel model_of(NmfResult<T>&& result, NmfOptions options, const std::stri
   model.seconds = seconds;
   model.solver_used = std::move(result.solver);
   model.init_seconds = result.init_seconds;
+  model.grid = dist::to_string(result.grid);
   model.objective_history = std::move(result.objective_history);
   model.iteration_seconds = std::move(result.iteration_seconds);
   model.kkt_history = std::move(result.kkt_history);

@@ -22,6 +22,7 @@ struct FitArgs {
   std::string dtype = "auto";
   std::string init_W;
   std::string init_H;
+  std::string grid = "1d";
   NmfFlags nmf;
   MissingFlags missing;
   SelectFlags select;
@@ -56,6 +57,9 @@ void print_summary(const AnyMatrix& X, double x_norm, const io::NmfModel& model,
   std::printf("      solver %s, loss %s, init %s, k %lld, seed %u\n", o.solver.c_str(),
               beta_loss_name(o.beta_loss).c_str(), to_string(model.init_used).c_str(),
               static_cast<long long>(model.H.rows()), *o.random_state);
+  if (model.processes > 1) {
+    std::printf("      spread over %d processes, layout %s\n", model.processes, model.grid.c_str());
+  }
   std::printf("      %s after %d iterations in %.3f s\n",
               model.converged ? "converged" : "stopped at --max-iter", model.n_iter, model.seconds);
   if (x_norm < 0) {
@@ -80,6 +84,7 @@ void run(const FitArgs& args) {
   AnyMatrix X = read_input(args.input, args.dtype);
   NmfOptions options = args.nmf.options();
   if (world.size() > 1) options.comm = &world;
+  options.grid = dist::parse_grid(args.grid);
   double x_norm = 0;
   io::NmfModel model = X.visit([&](auto& m) {
     using T = typename std::decay_t<decltype(m)>::Scalar;
@@ -117,6 +122,11 @@ void add_fit_command(CLI::App& app) {
   args->missing.add_to(*command);
   args->select.add_to(*command, /*prefixed=*/true);
   add_dtype_flag(*command, args->dtype);
+  command
+      ->add_option("--grid", args->grid,
+                   "under mpirun: how X is laid out over the processes: 1d (a row block and a "
+                   "column block each), ROWSxCOLS (one block each, e.g. 2x2) or auto")
+      ->capture_default_str();
   command->add_option("--init-w", args->init_W, "initial W (samples × k) for --init custom");
   command->add_option("--init-h", args->init_H, "initial H (k × features) for --init custom");
   command->callback([args] { run(*args); });

@@ -54,14 +54,15 @@ class MpiComm final : public Comm {
     MPI_Comm_rank(comm_, &rank_);
     MPI_Comm_size(comm_, &size_);
   }
-  // A communicator the program made (and initialised MPI for).
-  explicit MpiComm(MPI_Comm comm) : comm_(comm) {
+  // A communicator the program made (and initialised MPI for); `owned` ones are freed here.
+  explicit MpiComm(MPI_Comm comm, bool owned = false) : comm_(comm), frees_(owned) {
     MPI_Comm_rank(comm_, &rank_);
     MPI_Comm_size(comm_, &size_);
   }
   ~MpiComm() override {
     int finalised = 0;
     MPI_Finalized(&finalised);
+    if (frees_ && !finalised) MPI_Comm_free(&comm_);
     if (owns_ && !finalised) MPI_Finalize();
   }
   MpiComm(const MpiComm&) = delete;
@@ -71,6 +72,9 @@ class MpiComm final : public Comm {
   int size() const override { return size_; }
   void sum(double* values, Index count) const override {
     MPI_Allreduce(MPI_IN_PLACE, values, to_int(count, "values"), MPI_DOUBLE, MPI_SUM, comm_);
+  }
+  void sum(float* values, Index count) const override {
+    MPI_Allreduce(MPI_IN_PLACE, values, to_int(count, "values"), MPI_FLOAT, MPI_SUM, comm_);
   }
   using Comm::sum;
   double max(double value) const override {
@@ -87,6 +91,11 @@ class MpiComm final : public Comm {
   }
   void gather_rows(float* rows, const std::vector<Index>& offsets, Index length) const override {
     gather(rows, offsets, length, MPI_FLOAT);
+  }
+  std::unique_ptr<Comm> split(int color, int key) const override {
+    MPI_Comm part;
+    MPI_Comm_split(comm_, color, key, &part);
+    return std::make_unique<MpiComm>(part, /*owned=*/true);
   }
   [[noreturn]] void abort(int code) const override {
     MPI_Abort(comm_, code);
@@ -122,7 +131,8 @@ class MpiComm final : public Comm {
   MPI_Comm comm_;
   int rank_ = 0;
   int size_ = 1;
-  bool owns_ = false;
+  bool owns_ = false;   // initialised MPI: finalises it
+  bool frees_ = false;  // made by split: frees the communicator
 };
 #endif
 

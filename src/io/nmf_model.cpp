@@ -77,6 +77,7 @@ void write_nmf_model(const StagedDirectory& staged, const NmfModel& model,
   j["solver_used"] = model.solver_used.empty() ? model.options.solver : model.solver_used;
   j["init_seconds"] = model.init_seconds;
   j["processes"] = model.processes;
+  if (model.processes > 1) j["grid"] = model.grid;
   if (!model.process_seconds.empty()) {
     json phases = json::object();
     for (const auto& p : model.process_seconds) {
@@ -140,6 +141,7 @@ NmfModel load_nmf_model(const std::string& directory) {
     model.solver_used = j.value("solver_used", model.options.solver);
     model.init_seconds = j.value("init_seconds", 0.0);
     model.processes = j.value("processes", 1);
+    model.grid = j.value("grid", std::string("1d"));
     if (j.contains("history")) {
       const json& history = j.at("history");
       model.objective_history = history.at("objective").get<std::vector<double>>();

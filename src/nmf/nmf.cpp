@@ -56,6 +56,18 @@ Index resolve_components(const NmfOptions& options, Index n_features, const Fact
   return n_features;
 }
 
+// The layout of a fit spread over processes; the count losses solve whole rows of X, which
+// only the 1-D layout keeps on every process.
+dist::Grid resolved_grid(const NmfOptions& options, const std::string& solver, Index m, Index n) {
+  const int processes = options.comm ? options.comm->size() : 1;
+  const dist::Grid grid = dist::resolve_grid(options.grid, processes, m, n);
+  if (!grid.is_one_d() && processes > 1 && solver == "scd") {
+    throw InvalidArgument("solver 'scd' runs on the 1-D layout only (whole rows of X per "
+                          "process): drop --grid " + dist::to_string(options.grid));
+  }
+  return grid;
+}
+
 // An unset random_state becomes a seed drawn now, so that the run can be repeated.
 // A fit spread over processes needs one seed: the largest of the ones they drew.
 NmfOptions with_seed(NmfOptions options) {
@@ -135,6 +147,7 @@ NmfResult<T> fit_impl(const Matrix& X_given, const EntryWeights<T>* weights,
   if (options.comm && weights) {
     throw InvalidArgument("masks, missing values and weights run in one process only");
   }
+  const dist::Grid grid = resolved_grid(options, solver, m, n);
 
   NmfResult<T> result;
   result.random_state = *options.random_state;
@@ -170,7 +183,10 @@ NmfResult<T> fit_impl(const Matrix& X_given, const EntryWeights<T>* weights,
         "You may try init='nndsvda' or init='nndsvdar' instead.");
   }
 
-  const auto run = make_solver<T>(solver, settings_for(options, m, n, progress));
+  SolverSettings settings = settings_for(options, m, n, progress);
+  settings.grid = grid;
+  result.grid = grid;
+  const auto run = make_solver<T>(solver, settings);
   SolveReport report = weights ? run->solve(X, *weights, result.W, result.H, /*update_H=*/true)
                                : run->solve(X, result.W, result.H, /*update_H=*/true);
   result.n_iter = report.n_iter;

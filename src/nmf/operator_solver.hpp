@@ -18,14 +18,16 @@ class OperatorSolver : public Solver<T> {
   SolveReport solve(const DenseMatrix<T>& X, DenseMatrix<T>& W, DenseMatrix<T>& H,
                     bool update_H) const override {
     if (const dist::Comm* comm = self().settings().comm) {
-      return self().run(dist::DistributedOperator<T, DenseMatrix<T>>(X, *comm), W, H, update_H);
+      return self().run(dist::DistributedOperator<T, DenseMatrix<T>>(X, *comm, grid()), W, H,
+                        update_H);
     }
     return self().run(linalg::DenseOperator<T>(X), W, H, update_H);
   }
   SolveReport solve(const SparseMatrix<T>& X, DenseMatrix<T>& W, DenseMatrix<T>& H,
                     bool update_H) const override {
     if (const dist::Comm* comm = self().settings().comm) {
-      return self().run(dist::DistributedOperator<T, SparseMatrix<T>>(X, *comm), W, H, update_H);
+      return self().run(dist::DistributedOperator<T, SparseMatrix<T>>(X, *comm, grid()), W, H,
+                        update_H);
     }
     return self().run(linalg::SparseOperator<T>(X), W, H, update_H);
   }
@@ -40,6 +42,7 @@ class OperatorSolver : public Solver<T> {
 
  private:
   const Derived& self() const { return static_cast<const Derived&>(*this); }
+  dist::Grid grid() const { return self().settings().grid; }
 };
 
 // Explicit instantiations of an OperatorSolver-based class template, for its .cpp file.

@@ -45,6 +45,24 @@ TEST(Partition, BalancesByNonzeros) {
   EXPECT_THROW(dist::balanced_offsets(4, 2, {0, 1}), InvalidArgument);
 }
 
+TEST(Grid, ParsesChoosesAndChecksItsSize) {
+  EXPECT_EQ(dist::parse_grid("2x3"), (dist::Grid{2, 3}));
+  EXPECT_TRUE(dist::parse_grid("1d").is_one_d());
+  EXPECT_TRUE(dist::parse_grid("auto").is_automatic());
+  for (const std::string bad : {"", "2", "0x4", "2x", "x2", "-1x2", "2x2x2", "axb"}) {
+    EXPECT_THROW(dist::parse_grid(bad), InvalidArgument) << bad;
+  }
+  // Blocks as square as the processes allow: tall matrices get more block rows.
+  EXPECT_EQ(dist::choose_grid(4, 1000, 1000), (dist::Grid{2, 2}));
+  EXPECT_EQ(dist::choose_grid(4, 100000, 100), (dist::Grid{4, 1}));
+  EXPECT_EQ(dist::choose_grid(4, 100, 100000), (dist::Grid{1, 4}));
+  EXPECT_EQ(dist::choose_grid(6, 300, 200), (dist::Grid{3, 2}));
+  EXPECT_EQ(dist::choose_grid(1, 5, 7), (dist::Grid{1, 1}));
+  EXPECT_EQ(dist::resolve_grid(dist::Grid::automatic(), 4, 10, 10), (dist::Grid{2, 2}));
+  EXPECT_THROW(dist::resolve_grid(dist::Grid{2, 2}, 3, 10, 10), InvalidArgument);
+  EXPECT_TRUE(dist::resolve_grid(dist::Grid::one_d(), 3, 10, 10).is_one_d());
+}
+
 TEST(Launch, ABuildWithoutMpiRefusesSeveralProcesses) {
   EXPECT_THROW(dist::check_launch(false, 3), InvalidArgument);
   EXPECT_NO_THROW(dist::check_launch(false, 1));
@@ -62,11 +80,15 @@ void expect_same_fit(const Matrix& X, const std::string& solver, double beta) {
   const auto serial = fit(X, options);
   const dist::SerialComm one;
   options.comm = &one;
-  const auto spread = fit(X, options);
-  EXPECT_TRUE(spread.W == serial.W) << solver;
-  EXPECT_TRUE(spread.H == serial.H) << solver;
-  EXPECT_EQ(spread.n_iter, serial.n_iter);
-  EXPECT_EQ(spread.objective_history, serial.objective_history);
+  // The 1-D layout and the 1 × 1 grid, which holds X as one block.
+  for (const dist::Grid grid : {dist::Grid::one_d(), dist::Grid{1, 1}}) {
+    options.grid = grid;
+    const auto spread = fit(X, options);
+    EXPECT_TRUE(spread.W == serial.W) << solver << " " << dist::to_string(grid);
+    EXPECT_TRUE(spread.H == serial.H) << solver << " " << dist::to_string(grid);
+    EXPECT_EQ(spread.n_iter, serial.n_iter);
+    EXPECT_EQ(spread.objective_history, serial.objective_history);
+  }
 }
 
 TEST(DistributedOperator, OneProcessIsBitwiseTheSerialFit) {

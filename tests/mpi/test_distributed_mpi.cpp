@@ -35,9 +35,11 @@ double relative(const DenseMatrix<T>& a, const DenseMatrix<T>& b) {
 // one iteration is compared, within 1e-5 (docs/distributed.md). Objectives are compared
 // against the size of their terms (½‖X‖²), which the Gram trick cancels.
 template <class T, class Matrix>
-void expect_same_as_alone(const Matrix& X, const std::string& solver, double beta, Index k) {
+void expect_same_as_alone(const Matrix& X, const std::string& solver, double beta, Index k,
+                          dist::Grid grid = dist::Grid::one_d()) {
   SCOPED_TRACE(solver + (std::is_same_v<T, float> ? ", float" : ", double") +
-               (std::is_same_v<Matrix, SparseMatrix<T>> ? ", sparse" : ", dense"));
+               (std::is_same_v<Matrix, SparseMatrix<T>> ? ", sparse" : ", dense") + ", grid " +
+               dist::to_string(grid));
   constexpr bool single = std::is_same_v<T, float>;
   NmfOptions options;
   options.n_components = k;
@@ -47,6 +49,7 @@ void expect_same_as_alone(const Matrix& X, const std::string& solver, double bet
   options.max_iter = single ? 1 : 40;
   const auto alone = fit(X, options);
   options.comm = &world();
+  options.grid = grid;
   const auto spread = fit(X, options);
   if (world().size() == 1) {
     EXPECT_TRUE(spread.W == alone.W);
@@ -91,6 +94,47 @@ TEST(DistributedFit, EqualsTheFitOfOneProcessInFloat) {
 // Fewer rows and columns than processes: some own nothing on one side or both.
 TEST(DistributedFit, ProcessesWithoutRowsTakePart) {
   check_every_solver<double>(3, 2, 2);
+}
+
+// Every grid of the processes (P × 1, 1 × P, and 2 × 2 on four): each holds one block of X.
+TEST(DistributedFit, EveryGridEqualsTheFitOfOneProcess) {
+  const DenseMatrix<double> dense =
+      testing::planted(97, 61, 4, 5) + 0.01 * testing::random_nonnegative(97, 61, 6);
+  const SparseMatrix<double> sparse = testing::random_sparse<double>(97, 61, 0.2, 7);
+  const int P = world().size();
+  for (int rows = 1; rows <= P; ++rows) {
+    if (P % rows != 0) continue;
+    const dist::Grid grid{rows, P / rows};
+    for (const std::string solver : {"hals", "anls-bpp"}) {
+      expect_same_as_alone<double>(dense, solver, 2.0, 4, grid);
+      expect_same_as_alone<double>(sparse, solver, 2.0, 4, grid);
+      expect_same_as_alone<float>(DenseMatrix<float>(dense.cast<float>()), solver, 2.0, 4, grid);
+      expect_same_as_alone<float>(SparseMatrix<float>(sparse.cast<float>()), solver, 2.0, 4,
+                                  grid);
+    }
+  }
+  // The chosen grid, and blocks without rows or columns (more processes than rows).
+  expect_same_as_alone<double>(sparse, "hals", 2.0, 4, dist::Grid::automatic());
+  expect_same_as_alone<double>(DenseMatrix<double>(dense.topLeftCorner(2, 3)), "hals", 2.0, 2,
+                               dist::Grid{P, 1});
+  expect_same_as_alone<double>(DenseMatrix<double>(dense.topLeftCorner(2, 3)), "hals", 2.0, 2,
+                               dist::Grid{1, P});
+}
+
+TEST(DistributedFit, GridsRefuseTheCountLossesAndTheWrongSize) {
+  const DenseMatrix<double> X = testing::random_nonnegative(10, 8, 1) + DenseMatrix<double>::Constant(10, 8, 0.1);
+  NmfOptions options;
+  options.n_components = 2;
+  options.comm = &world();
+  options.grid = dist::Grid{world().size() + 1, 1};
+  options.solver = "hals";
+  EXPECT_THROW(fit(X, options), InvalidArgument);
+  if (world().size() > 1) {
+    options.grid = dist::Grid{world().size(), 1};
+    options.solver = "scd";
+    options.beta_loss = 1.0;
+    EXPECT_THROW(fit(X, options), InvalidArgument);
+  }
 }
 
 TEST(DistributedFit, PlantedFactorsAreFoundAsAlone) {

@@ -38,12 +38,13 @@ def inputs(tmp_path_factory):
     return folder
 
 
-def fit_both(inputs, name, processes, *flags):
+def fit_both(inputs, name, processes, *flags, spread_flags=()):
     alone = inputs / f"alone-{name}-{'-'.join(flags)}"
-    spread = inputs / f"spread{processes}-{name}-{'-'.join(flags)}"
-    subprocess.run([NMFKIT, "fit", inputs / name, "--out", alone, *flags], check=True,
-                   capture_output=True)
-    run = mpirun(processes, "fit", inputs / name, "--out", spread, *flags)
+    spread = inputs / f"spread{processes}-{name}-{'-'.join(flags + spread_flags)}"
+    if not alone.exists():
+        subprocess.run([NMFKIT, "fit", inputs / name, "--out", alone, *flags], check=True,
+                       capture_output=True)
+    run = mpirun(processes, "fit", inputs / name, "--out", spread, *flags, *spread_flags)
     assert run.returncode == 0, run.stderr
     assert run.stdout.count("wrote ") == 1  # one process writes and reports
     return alone, spread
@@ -69,6 +70,35 @@ def test_spread_fit_writes_the_model_of_one_process(inputs, processes, name, fla
         times = model["process_seconds"][phase]
         assert 0 <= times["min"] <= times["mean"] <= times["max"]
     assert model["n_iter"] == model_alone["n_iter"]
+
+
+@pytest.mark.parametrize("grid", ["2x2", "4x1", "1x4", "auto"])
+@pytest.mark.parametrize("name", ["sparse.mtx", "dense.npy"])
+def test_a_grid_of_processes_writes_the_model_of_one_process(inputs, grid, name):
+    alone, spread = fit_both(inputs, name, 4, "--k", "4", "--seed", "6",
+                             spread_flags=("--grid", grid))
+    for factor in ("W.npy", "H.npy"):
+        a, s = np.load(alone / factor), np.load(spread / factor)
+        assert np.linalg.norm(a - s) <= 1e-10 * np.linalg.norm(a)
+    model = json.loads((spread / "model.json").read_text())
+    # auto: the 150 × 80 and 70 × 45 inputs are taller than wide, so two block rows.
+    assert model["grid"] == ("2x2" if grid == "auto" else grid)
+
+
+def test_a_grid_of_the_wrong_size_or_with_scd_refuses(inputs):
+    run = subprocess.run([NMFKIT, "fit", inputs / "sparse.mtx", "--k", "3", "--grid", "2x1",
+                          "--out", inputs / "grid-out"], capture_output=True, text=True)
+    assert run.returncode != 0
+    assert "--grid 2x1 needs 2 processes, but 1 was started" in run.stderr
+    run = mpirun(3, "fit", inputs / "sparse.mtx", "--k", "3", "--grid", "2x2", "--out",
+                 inputs / "grid-out", timeout=60)
+    assert run.returncode != 0
+    assert "--grid 2x2 needs 4 processes, but 3 were started" in run.stderr
+    run = mpirun(2, "fit", inputs / "sparse.mtx", "--k", "3", "--grid", "2x1", "--beta-loss",
+                 "kullback-leibler", "--out", inputs / "grid-out", timeout=60)
+    assert run.returncode != 0
+    assert "runs on the 1-D layout only" in run.stderr
+    assert not (inputs / "grid-out").exists()
 
 
 def test_processes_agree_on_a_drawn_seed(inputs):

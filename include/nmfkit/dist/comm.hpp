@@ -21,6 +21,7 @@ class Comm {
 
   // Sums `count` values over the processes, in place, in the same order on every process.
   virtual void sum(double* values, Index count) const = 0;
+  virtual void sum(float* values, Index count) const = 0;
   double sum(double value) const {
     sum(&value, 1);
     return value;
@@ -37,6 +38,10 @@ class Comm {
   virtual void gather_rows(float* rows, const std::vector<Index>& row_offsets,
                            Index row_length) const = 0;
 
+  // The processes with the same `color`, ranked by `key` (ties by rank): a collective call,
+  // every process takes part and gets the communicator of its own color.
+  virtual std::unique_ptr<Comm> split(int color, int key) const = 0;
+
   // Ends every process now with `code` (MPI_Abort): for a failure inside a fit, where the
   // others would otherwise wait for it forever.
   [[noreturn]] virtual void abort(int code) const = 0;
@@ -47,11 +52,13 @@ class SerialComm final : public Comm {
   int rank() const override { return 0; }
   int size() const override { return 1; }
   void sum(double*, Index) const override {}
+  void sum(float*, Index) const override {}
   using Comm::sum;
   double max(double value) const override { return value; }
   bool all(bool ok) const override { return ok; }
   void gather_rows(double*, const std::vector<Index>&, Index) const override {}
   void gather_rows(float*, const std::vector<Index>&, Index) const override {}
+  std::unique_ptr<Comm> split(int, int) const override { return std::make_unique<SerialComm>(); }
   [[noreturn]] void abort(int code) const override;
 };
 

@@ -28,6 +28,7 @@ struct NmfModel {
   std::string solver_used;  // the solver that ran ('auto' resolved); empty in old models
   double init_seconds = 0;  // time of the initialisation, part of `seconds`
   int processes = 1;        // the processes the fit was spread over (MPI)
+  std::string grid = "1d";  // their layout of X (dist/grid.hpp): "1d" or "RxC"
   // With several processes, each phase's wall time over the processes.
   struct PhaseSeconds {
     std::string phase;  // "init", "iterations", "fit"

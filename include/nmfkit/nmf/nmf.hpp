@@ -27,6 +27,7 @@ struct NmfResult {
   std::vector<std::string> warnings;  // what scikit-learn would warn about
   std::string solver;                 // the solver that ran ('auto' resolved)
   double init_seconds = 0;            // time the initialisation took
+  dist::Grid grid;                    // the layout over options.comm's processes, resolved
   // The seam solvers (hals, anls, anls-bpp, scd): the objective after each iteration (the
   // best so far when extrapolating) and the solver's time to it; scd also the KKT residual
   // of H (max |H ⊙ ∇_H|).

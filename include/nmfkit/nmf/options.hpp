@@ -6,6 +6,7 @@
 #include <string>
 
 #include "nmfkit/core/matrix.hpp"
+#include "nmfkit/dist/grid.hpp"
 
 namespace nmfkit::dist {
 class Comm;  // nmfkit/dist/comm.hpp
@@ -48,6 +49,8 @@ struct NmfOptions {
   // The processes to spread the fit over (hals, anls, anls-bpp, scd; every process calls fit
   // with the same X and options and gets the same W and H); null: this process alone.
   const dist::Comm* comm = nullptr;
+  // How X is laid out over those processes (dist/grid.hpp): 1-D, a grid, or automatic.
+  dist::Grid grid = dist::Grid::one_d();
 
   // Throws InvalidArgument naming the parameter, its value and what is allowed.
   void validate() const;

@@ -30,6 +30,7 @@ struct SolverSettings {
   // The seam solvers: the processes the data is spread over (dist/distributed_operator.hpp);
   // null: this process alone.
   const dist::Comm* comm = nullptr;
+  dist::Grid grid = dist::Grid::one_d();  // resolved: 1-D or rows × cols = comm's size
 };
 
 // What a solver reports besides the factors. The objective history is kept by the solvers
