@@ -1,16 +1,17 @@
 """nmfkit: non-negative matrix factorisation and topic models over a C++ core.
 
-``nmfkit.NMF`` is a drop-in replacement for ``sklearn.decomposition.NMF``;
+``nmfkit.NMF`` and ``nmfkit.MiniBatchNMF`` are drop-in replacements for scikit-learn's;
 ``nmfkit.text`` holds the vectorisers, corpus reader and topic helpers.
 """
 
 from . import _nmfkit
 from ._compat import ConvergenceWarning
 from .decomposition import NMF, solvers
+from .minibatch import MiniBatchNMF
 
 __version__: str = _nmfkit.__version__
 
-__all__ = ["NMF", "ConvergenceWarning", "solvers", "text", "__version__"]
+__all__ = ["NMF", "MiniBatchNMF", "ConvergenceWarning", "solvers", "text", "__version__"]
 
 
 def __getattr__(name: str):

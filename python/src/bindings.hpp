@@ -15,12 +15,21 @@
 #include "nmfkit/core/matrix.hpp"
 #include "nmfkit/core/progress.hpp"
 
+namespace nmfkit {
+struct NmfOptions;
+}
+
 namespace nmfkit::python {
 
 namespace py = pybind11;
 
 void bind_nmf(py::module_& m);
+void bind_minibatch(py::module_& m);
 void bind_text(py::module_& m);
+
+// The NMF options as the Python layer passes them: a dict with scikit-learn's parameter
+// names, values already in C++ terms (beta_loss a number, alpha_H None for 'same').
+NmfOptions options_from(const py::dict& d);
 
 // The element type of a NumPy array: Float32 or Float64; anything else is a ValueError
 // (the Python layer converts other types before it calls in).

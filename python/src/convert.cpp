@@ -6,8 +6,9 @@
 namespace nmfkit::python {
 
 DType dtype_of_array(const py::array& a, const char* what) {
-  if (a.dtype().is(py::dtype::of<float>())) return DType::Float32;
-  if (a.dtype().is(py::dtype::of<double>())) return DType::Float64;
+  // Equivalence, not identity: an unpickled array's dtype is another object.
+  if (py::array_t<float>::check_(a)) return DType::Float32;
+  if (py::array_t<double>::check_(a)) return DType::Float64;
   throw InvalidArgument(std::string(what) + " must be float32 or float64, got " +
                         py::str(a.dtype()).cast<std::string>());
 }

@@ -41,5 +41,6 @@ PYBIND11_MODULE(_nmfkit, m) {
       py::arg("kind"), py::arg("message") = "");
 
   python::bind_nmf(m);
+  python::bind_minibatch(m);
   python::bind_text(m);
 }

@@ -9,10 +9,6 @@
 
 namespace nmfkit::python {
 
-namespace {
-
-// The options as the Python layer passes them: a dict with scikit-learn's parameter names,
-// values already in C++ terms (beta_loss a number, alpha_H None for 'same').
 NmfOptions options_from(const py::dict& d) {
   NmfOptions o;
   auto get = [&](const char* key) -> py::object {
@@ -38,6 +34,8 @@ NmfOptions options_from(const py::dict& d) {
   if (auto v = get("extrapolate"); !v.is_none()) o.extrapolate = v.cast<bool>();
   return o;
 }
+
+namespace {
 
 template <class T>
 py::dict fit_result(NmfResult<T>&& r) {

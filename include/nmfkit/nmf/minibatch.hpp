@@ -1,0 +1,107 @@
+#pragma once
+// scikit-learn 1.2's MiniBatchNMF (online NMF, Lefèvre, Bach & Févotte 2011, with
+// scikit-learn's early stopping): W's rows of one batch of samples at a time by the
+// multiplicative update, H by the update whose numerator and denominator are running sums
+// that forget old batches by ρ = forget_factor^(batch_size / n_samples). The same numbers
+// as scikit-learn for the same options and seed; partial_fit for data that arrives in
+// pieces.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "nmfkit/core/matrix.hpp"
+#include "nmfkit/core/progress.hpp"
+#include "nmfkit/nmf/init.hpp"
+#include "nmfkit/nmf/options.hpp"
+
+namespace nmfkit {
+
+// MiniBatchNMF's own parameters, with its defaults (the rest are NmfOptions; its solver is
+// ignored, every β is allowed).
+struct MiniBatchOptions {
+  Index batch_size = 1024;
+  std::optional<int> max_no_improvement = 10;  // batches without a better smoothed cost; unset: None
+  double forget_factor = 0.7;
+  bool fresh_restarts = false;       // solve W fully for each batch (and at the end)
+  int fresh_restarts_max_iter = 30;  // iterations of those solves
+  std::optional<int> transform_max_iter;  // transform's iterations; unset: max_iter
+
+  // Throws InvalidArgument naming the parameter.
+  void validate() const;
+};
+
+template <class T>
+struct MiniBatchResult {
+  DenseMatrix<T> W;
+  DenseMatrix<T> H;
+  double reconstruction_error = 0;  // sqrt(2·D_β(X ‖ WH)) over all of X
+  int n_iter = 0;                   // passes over the data started
+  int n_steps = 0;                  // batches processed
+  bool converged = true;            // false when max_iter passes ran with tol > 0
+  Init init = Init::Auto;           // the initialisation used
+  std::uint32_t random_state = 0;
+  std::vector<std::string> warnings;
+  std::vector<double> batch_costs;  // per batch: the mean cost scikit-learn's verbose prints
+};
+
+// What a model carries from one partial_fit to the next (to save and restore it).
+template <class T>
+struct MiniBatchState {
+  DenseMatrix<T> H, numerator, denominator;  // the components and H's running sums
+  Index batch_size = 0;
+  double rho = 1;
+  int n_steps = 0;
+};
+
+// One model, kept between partial_fit calls as scikit-learn's estimator keeps it.
+template <class T>
+class MiniBatchNmf {
+ public:
+  MiniBatchNmf(NmfOptions options, MiniBatchOptions batch);
+
+  // Fits from scratch (init on all of X, then batches in order, cycling). `custom` gives
+  // W and H for init = custom.
+  template <class Matrix>
+  MiniBatchResult<T> fit_transform(const Matrix& X, const Factors<T>* custom = nullptr,
+                                   const Progress& progress = {});
+  // One step on X as one batch; the first call initialises H from X (and its shape sets
+  // the batch size and ρ, as in scikit-learn).
+  template <class Matrix>
+  void partial_fit(const Matrix& X, const Factors<T>* custom = nullptr);
+  // W for new samples with the components fixed.
+  template <class Matrix>
+  DenseMatrix<T> transform(const Matrix& X) const;
+
+  bool fitted() const { return H_.size() > 0; }
+  const DenseMatrix<T>& components() const { return H_; }
+  int n_steps() const { return n_steps_; }
+  std::uint32_t random_state() const { return *options_.random_state; }
+  MiniBatchState<T> state() const { return {H_, numerator_, denominator_, batch_size_, rho_, n_steps_}; }
+  // Continues a saved model; throws InvalidArgument when the state is inconsistent.
+  void restore(MiniBatchState<T> state);
+
+ private:
+  struct Smoothing;  // the early-stopping state of one fit
+  template <class Matrix>
+  void start(const Matrix& X, const Factors<T>* custom);
+  template <class Matrix>
+  double step(const Matrix& X, DenseMatrix<T>* W);
+  template <class Matrix>
+  DenseMatrix<T> solve_W(const Matrix& X, int max_iter) const;
+  bool converged(Smoothing& smoothing, double cost, Index batch_rows, Index n_samples,
+                 long long step, const DenseMatrix<T>& previous_H) const;
+
+  NmfOptions options_;
+  MiniBatchOptions batch_;
+  Index batch_size_ = 0;  // min(batch_size, n_samples) of the first data seen
+  double rho_ = 1;
+  double gamma_ = 1;
+  Init init_used_ = Init::Auto;
+  DenseMatrix<T> H_;
+  DenseMatrix<T> numerator_, denominator_;  // the running sums of H's update
+  int n_steps_ = 0;
+  DenseMatrix<T> W_start_;  // the initial W, until fit_transform takes it
+};
+
+}  // namespace nmfkit
