@@ -30,6 +30,7 @@ struct FitArgs {
 
 template <class T, class Matrix>
 io::NmfModel fit_model(Matrix& X, const FitArgs& args, NmfOptions options) {
+  args.nmf.check_batch_size(X.rows());
   const EntryWeights<T> weights = args.missing.weights_for(X);
   std::optional<Factors<T>> custom;
   if (!args.init_W.empty() || !args.init_H.empty()) {
@@ -119,6 +120,7 @@ void add_fit_command(CLI::App& app) {
       ->required();
   command->add_option("--out", args->out, "directory for W.npy, H.npy and model.json")->required();
   args->nmf.add_to(*command, /*k_required=*/true);
+  args->nmf.add_minibatch_to(*command);
   args->missing.add_to(*command);
   args->select.add_to(*command, /*prefixed=*/true);
   add_dtype_flag(*command, args->dtype);

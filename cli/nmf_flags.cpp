@@ -151,6 +151,26 @@ void NmfFlags::add_to(CLI::App& command, bool k_required, bool with_k) {
                    "print progress while fitting; repeat for more (default: off)");
 }
 
+void NmfFlags::add_minibatch_to(CLI::App& command) {
+  command
+      .add_option("--batch-size", batch_size,
+                  "solver minibatch: samples per batch (default: 1024, or all samples if fewer)")
+      ->check(CLI::PositiveNumber);
+  command
+      .add_option("--forget-factor", forget_factor,
+                  "solver minibatch: how much of past batches H keeps (1: all, 0: none)")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
+  command
+      .add_option("--max-no-improvement", max_no_improvement,
+                  "solver minibatch: stop after this many batches without a better smoothed "
+                  "cost (0: never)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  command.add_flag("--fresh-restarts", fresh_restarts,
+                   "solver minibatch: solve W fully for every batch (default: off)");
+}
+
 NmfOptions NmfFlags::options() const {
   NmfOptions o;
   const Index k = parse_components(components);
@@ -169,7 +189,22 @@ NmfOptions NmfFlags::options() const {
   o.extrapolate = !no_extrapolate;
   o.shuffle = shuffle;
   o.verbose = verbose;
+  if (batch_size) o.minibatch.batch_size = *batch_size;
+  o.minibatch.forget_factor = forget_factor;
+  if (max_no_improvement > 0) {
+    o.minibatch.max_no_improvement = max_no_improvement;
+  } else {
+    o.minibatch.max_no_improvement.reset();
+  }
+  o.minibatch.fresh_restarts = fresh_restarts;
   return o;
+}
+
+void NmfFlags::check_batch_size(Index samples) const {
+  if (batch_size && *batch_size > samples) {
+    throw InvalidArgument("--batch-size " + std::to_string(*batch_size) + " is larger than the " +
+                          std::to_string(samples) + " samples of the input");
+  }
 }
 
 void MissingFlags::add_to(CLI::App& command) {

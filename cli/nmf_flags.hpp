@@ -30,14 +30,22 @@ struct NmfFlags {
   bool shuffle = false;
   bool no_extrapolate = false;
   int verbose = 0;
+  std::optional<Index> batch_size;  // solver minibatch; unset: 1024 (at most the samples)
+  double forget_factor = 0.7;
+  int max_no_improvement = 10;  // 0: none
+  bool fresh_restarts = false;
 
   // Registers the flags; --k is required unless a default is given (with_k = false leaves
   // --k to the command).
   void add_to(CLI::App& command, bool k_required, bool with_k = true);
+  // --batch-size, --forget-factor, --max-no-improvement, --fresh-restarts (solver minibatch).
+  void add_minibatch_to(CLI::App& command);
   // --k auto without custom factors: the number of components is to be chosen by select-k.
   bool k_auto() const { return components == "auto"; }
   // The options the flags describe (values were validated while parsing).
   NmfOptions options() const;
+  // Throws InvalidArgument for a --batch-size larger than the samples.
+  void check_batch_size(Index samples) const;
 };
 
 // Missing entries and weights: --mask, --weights, --missing.

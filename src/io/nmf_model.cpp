@@ -33,6 +33,14 @@ json options_to_json(const NmfOptions& o) {
   j["l1_ratio"] = o.l1_ratio;
   j["shuffle"] = o.shuffle;
   j["verbose"] = o.verbose;
+  if (o.solver == "minibatch") {
+    const auto& b = o.minibatch;
+    j["minibatch"] = {{"batch_size", b.batch_size},
+                      {"forget_factor", b.forget_factor},
+                      {"max_no_improvement",
+                       b.max_no_improvement ? json(*b.max_no_improvement) : json(nullptr)},
+                      {"fresh_restarts", b.fresh_restarts}};
+  }
   return j;
 }
 
@@ -51,6 +59,17 @@ NmfOptions options_from_json(const json& j) {
   o.l1_ratio = j.at("l1_ratio").get<double>();
   o.shuffle = j.at("shuffle").get<bool>();
   o.verbose = j.at("verbose").get<int>();
+  if (j.contains("minibatch")) {
+    const json& b = j.at("minibatch");
+    o.minibatch.batch_size = b.at("batch_size").get<Index>();
+    o.minibatch.forget_factor = b.at("forget_factor").get<double>();
+    if (b.at("max_no_improvement").is_null()) {
+      o.minibatch.max_no_improvement.reset();
+    } else {
+      o.minibatch.max_no_improvement = b.at("max_no_improvement").get<int>();
+    }
+    o.minibatch.fresh_restarts = b.at("fresh_restarts").get<bool>();
+  }
   return o;
 }
 

@@ -90,15 +90,30 @@ MiniBatchNmf<T>::MiniBatchNmf(NmfOptions options, MiniBatchOptions batch)
   gamma_ = mu::exponent_gamma(beta);
 }
 
-// _check_params and _check_w_h: the batch size and ρ from this X's samples, and the
-// initial H (W of the init is what fit_transform starts from).
+// _check_params: the batch size and ρ from this X's samples.
 template <class T>
 template <class Matrix>
-void MiniBatchNmf<T>::start(const Matrix& X, const Factors<T>* custom) {
+void MiniBatchNmf<T>::prepare(const Matrix& X) {
   check_nmf_input(X, options_.beta_loss);
-  const Index m = X.rows(), n = X.cols();
+  const Index m = X.rows();
   batch_size_ = std::min(batch_.batch_size, m);
   rho_ = std::pow(batch_.forget_factor, static_cast<double>(batch_size_) / static_cast<double>(m));
+}
+
+// H and its running sums from the start of a fit.
+template <class T>
+void MiniBatchNmf<T>::set_components(DenseMatrix<T> H) {
+  H_ = std::move(H);
+  numerator_ = H_;
+  denominator_ = DenseMatrix<T>::Ones(H_.rows(), H_.cols());
+}
+
+// _check_params and _check_w_h: prepare, then the initial factors (H kept, W returned).
+template <class T>
+template <class Matrix>
+DenseMatrix<T> MiniBatchNmf<T>::start(const Matrix& X, const Factors<T>* custom) {
+  prepare(X);
+  const Index m = X.rows(), n = X.cols();
   const Index k = options_.n_components.value_or(n);
   Init init = options_.init;
   if (custom && init == Init::Auto) init = Init::Custom;
@@ -113,10 +128,8 @@ void MiniBatchNmf<T>::start(const Matrix& X, const Factors<T>* custom) {
     factors = initialize(X, k, init, options_.random_state);
   }
   init_used_ = init;
-  H_ = std::move(factors.H);
-  numerator_ = H_;
-  denominator_ = DenseMatrix<T>::Ones(H_.rows(), H_.cols());
-  W_start_ = std::move(factors.W);
+  set_components(std::move(factors.H));
+  return std::move(factors.W);
 }
 
 // _solve_W: W from a constant start by the multiplicative update with H fixed, until its
@@ -222,8 +235,26 @@ template <class Matrix>
 MiniBatchResult<T> MiniBatchNmf<T>::fit_transform(const Matrix& X, const Factors<T>* custom,
                                                   const Progress& progress) {
   const ScopedThreadCount threads(options_.n_threads);
-  start(X, custom);
-  DenseMatrix<T> W = std::move(W_start_);
+  DenseMatrix<T> W = start(X, custom);
+  return run(X, std::move(W), progress);
+}
+
+template <class T>
+template <class Matrix>
+MiniBatchResult<T> MiniBatchNmf<T>::fit_from(const Matrix& X, DenseMatrix<T> W, DenseMatrix<T> H,
+                                             const Progress& progress) {
+  prepare(X);
+  init_used_ = Init::Custom;
+  set_components(std::move(H));
+  return run(X, std::move(W), progress);
+}
+
+// _fit_transform's loop: the batches in order, cycling, until a stopping rule or max_iter
+// passes; with fresh restarts, W is solved for all of X at the end.
+template <class T>
+template <class Matrix>
+MiniBatchResult<T> MiniBatchNmf<T>::run(const Matrix& X, DenseMatrix<T> W,
+                                        const Progress& progress) {
   const Index m = X.rows();
   const Index steps_per_pass = (m + batch_size_ - 1) / batch_size_;
   const long long total_steps = static_cast<long long>(options_.max_iter) * steps_per_pass;
@@ -268,7 +299,6 @@ void MiniBatchNmf<T>::partial_fit(const Matrix& X, const Factors<T>* custom) {
   const ScopedThreadCount threads(options_.n_threads);
   if (!fitted()) {
     start(X, custom);
-    W_start_.resize(0, 0);
     n_steps_ = 0;
   } else {
     if (X.cols() != H_.cols()) {
@@ -315,6 +345,8 @@ void MiniBatchNmf<T>::restore(MiniBatchState<T> s) {
   template MiniBatchResult<T> MiniBatchNmf<T>::fit_transform(const Matrix&, const Factors<T>*, \
                                                              const Progress&);               \
   template void MiniBatchNmf<T>::partial_fit(const Matrix&, const Factors<T>*);             \
+  template MiniBatchResult<T> MiniBatchNmf<T>::fit_from(const Matrix&, DenseMatrix<T>,         \
+                                                        DenseMatrix<T>, const Progress&);     \
   template DenseMatrix<T> MiniBatchNmf<T>::transform(const Matrix&) const;
 template class MiniBatchNmf<float>;
 template class MiniBatchNmf<double>;

@@ -33,6 +33,7 @@ SolverSettings settings_for(const NmfOptions& options, Index n_samples, Index n_
   s.extrapolate = options.extrapolate;
   s.progress = progress;
   s.comm = options.comm;
+  s.fit_options = options;
   return s;
 }
 

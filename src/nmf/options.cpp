@@ -97,6 +97,7 @@ void NmfOptions::validate() const {
   require(l1_ratio >= 0 && l1_ratio <= 1, "l1_ratio", format_number(l1_ratio), "in [0, 1]");
   require(verbose >= 0, "verbose", std::to_string(verbose), ">= 0");
   require(n_threads >= 0, "n_threads", std::to_string(n_threads), ">= 0 (0: all cores)");
+  minibatch.validate();
 }
 
 Penalties scaled_penalties(const NmfOptions& options, Index n_samples, Index n_features) {

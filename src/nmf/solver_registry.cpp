@@ -2,6 +2,7 @@
 
 #include "alternating_nnls.hpp"
 #include "coordinate_descent.hpp"
+#include "minibatch_solver.hpp"
 #include "multiplicative_update.hpp"
 #include "nmfkit/core/error.hpp"
 #include "nmfkit/nmf/solver.hpp"
@@ -22,6 +23,10 @@ const std::vector<SolverInfo>& solver_catalog() {
       {"scd",
        "sequential coordinate descent for Kullback-Leibler (fastTopics), extrapolated; KL only",
        false, false, true},
+      {"minibatch",
+       "scikit-learn's MiniBatchNMF: multiplicative updates by batches of samples; any beta "
+       "loss",
+       false, true, false, true},
       {"auto", "the fastest solver for the loss: hals (Frobenius), scd (KL), mu (other)", false,
        false},
   };
@@ -85,6 +90,7 @@ std::unique_ptr<Solver<T>> make_solver(const std::string& given, const SolverSet
   const std::string name = resolve_solver(given, settings.beta);
   if (name == "scd") return std::make_unique<PoissonScd<T>>(settings);
   if (name == "mu") return std::make_unique<MultiplicativeUpdate<T>>(settings);
+  if (name == "minibatch") return std::make_unique<MiniBatchSolver<T>>(settings);
   if (name == "hals") return std::make_unique<AlternatingNnls<T>>(settings, RowSolver::Hals);
   if (name == "anls") {
     return std::make_unique<AlternatingNnls<T>>(settings, RowSolver::CoordinateDescent);

@@ -17,20 +17,6 @@
 
 namespace nmfkit {
 
-// MiniBatchNMF's own parameters, with its defaults (the rest are NmfOptions; its solver is
-// ignored, every β is allowed).
-struct MiniBatchOptions {
-  Index batch_size = 1024;
-  std::optional<int> max_no_improvement = 10;  // batches without a better smoothed cost; unset: None
-  double forget_factor = 0.7;
-  bool fresh_restarts = false;       // solve W fully for each batch (and at the end)
-  int fresh_restarts_max_iter = 30;  // iterations of those solves
-  std::optional<int> transform_max_iter;  // transform's iterations; unset: max_iter
-
-  // Throws InvalidArgument naming the parameter.
-  void validate() const;
-};
-
 template <class T>
 struct MiniBatchResult {
   DenseMatrix<T> W;
@@ -65,6 +51,10 @@ class MiniBatchNmf {
   template <class Matrix>
   MiniBatchResult<T> fit_transform(const Matrix& X, const Factors<T>* custom = nullptr,
                                    const Progress& progress = {});
+  // The same from given W and H (the solver registry's entry, after fit()'s init).
+  template <class Matrix>
+  MiniBatchResult<T> fit_from(const Matrix& X, DenseMatrix<T> W, DenseMatrix<T> H,
+                              const Progress& progress = {});
   // One step on X as one batch; the first call initialises H from X (and its shape sets
   // the batch size and ρ, as in scikit-learn).
   template <class Matrix>
@@ -84,7 +74,12 @@ class MiniBatchNmf {
  private:
   struct Smoothing;  // the early-stopping state of one fit
   template <class Matrix>
-  void start(const Matrix& X, const Factors<T>* custom);
+  void prepare(const Matrix& X);
+  void set_components(DenseMatrix<T> H);
+  template <class Matrix>
+  DenseMatrix<T> start(const Matrix& X, const Factors<T>* custom);
+  template <class Matrix>
+  MiniBatchResult<T> run(const Matrix& X, DenseMatrix<T> W, const Progress& progress);
   template <class Matrix>
   double step(const Matrix& X, DenseMatrix<T>* W);
   template <class Matrix>
@@ -101,7 +96,6 @@ class MiniBatchNmf {
   DenseMatrix<T> H_;
   DenseMatrix<T> numerator_, denominator_;  // the running sums of H's update
   int n_steps_ = 0;
-  DenseMatrix<T> W_start_;  // the initial W, until fit_transform takes it
 };
 
 }  // namespace nmfkit

@@ -7,6 +7,7 @@
 
 #include "nmfkit/core/matrix.hpp"
 #include "nmfkit/dist/grid.hpp"
+#include "nmfkit/nmf/minibatch_options.hpp"
 
 namespace nmfkit::dist {
 class Comm;  // nmfkit/dist/comm.hpp
@@ -46,6 +47,7 @@ struct NmfOptions {
   bool shuffle = false;                       // random coordinate order in "cd"
   int n_threads = 0;                          // threads for the products and solvers; 0: all cores
   bool extrapolate = true;                    // hals/anls/anls-bpp/scd: Ang & Gillis' extrapolation
+  MiniBatchOptions minibatch;                 // solver 'minibatch': batches, forgetting
   // The processes to spread the fit over (hals, anls, anls-bpp, scd; every process calls fit
   // with the same X and options and gets the same W and H); null: this process alone.
   const dist::Comm* comm = nullptr;

@@ -31,6 +31,9 @@ struct SolverSettings {
   // null: this process alone.
   const dist::Comm* comm = nullptr;
   dist::Grid grid = dist::Grid::one_d();  // resolved: 1-D or rows × cols = comm's size
+  // The options fit() was given, seed drawn ('minibatch' scales its penalties by each
+  // batch's samples, as scikit-learn does, so it needs the unscaled ones).
+  NmfOptions fit_options;
 };
 
 // What a solver reports besides the factors. The objective history is kept by the solvers
