@@ -9,6 +9,7 @@ namespace nmfkit::cli {
 
 void add_fit_command(CLI::App& app);
 void add_transform_command(CLI::App& app);
+void add_update_command(CLI::App& app);
 void add_info_command(CLI::App& app);
 void add_convert_command(CLI::App& app);
 void add_demo_command(CLI::App& app);

@@ -74,6 +74,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   nmfkit::cli::add_fit_command(app);
   nmfkit::cli::add_transform_command(app);
+  nmfkit::cli::add_update_command(app);
   nmfkit::cli::add_info_command(app);
   nmfkit::cli::add_convert_command(app);
   nmfkit::cli::add_demo_command(app);

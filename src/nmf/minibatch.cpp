@@ -341,13 +341,48 @@ void MiniBatchNmf<T>::restore(MiniBatchState<T> s) {
   n_steps_ = s.n_steps;
 }
 
+template <class T, class Matrix>
+MiniBatchResult<T> online_update(const Matrix& X, DenseMatrix<T> H, const NmfOptions& options,
+                                 int passes, const Progress& progress) {
+  if (passes < 1) throw InvalidArgument("passes must be >= 1, got " + std::to_string(passes));
+  if (X.cols() != H.cols()) {
+    throw InvalidArgument("the new data has " + std::to_string(X.cols()) +
+                          " features, but the model has " + std::to_string(H.cols()));
+  }
+  check_nmf_input(X, options.beta_loss);
+  MiniBatchNmf<T> model(options, options.minibatch);
+  const Index batch = std::min(options.minibatch.batch_size, X.rows());
+  const double rho = std::pow(options.minibatch.forget_factor,
+                              static_cast<double>(batch) / static_cast<double>(X.rows()));
+  const DenseMatrix<T> ones = DenseMatrix<T>::Ones(H.rows(), H.cols());
+  model.restore({H, H, ones, batch, rho, 0});
+  for (int pass = 0; pass < passes; ++pass) {
+    for (Index first = 0; first < X.rows(); first += batch) {
+      progress.check_cancelled();
+      model.partial_fit(rows_of(X, first, std::min(batch, X.rows() - first)));
+    }
+  }
+  MiniBatchResult<T> result;
+  result.H = model.components();
+  result.W = model.transform(X);
+  result.n_steps = model.n_steps();
+  result.n_iter = passes;
+  result.reconstruction_error =
+      linalg::divergence_to_error(linalg::beta_divergence(X, result.W, result.H, options.beta_loss));
+  result.init = Init::Custom;
+  result.random_state = model.random_state();
+  return result;
+}
+
 #define NMFKIT_MINIBATCH(T, Matrix)                                                         \
   template MiniBatchResult<T> MiniBatchNmf<T>::fit_transform(const Matrix&, const Factors<T>*, \
                                                              const Progress&);               \
   template void MiniBatchNmf<T>::partial_fit(const Matrix&, const Factors<T>*);             \
   template MiniBatchResult<T> MiniBatchNmf<T>::fit_from(const Matrix&, DenseMatrix<T>,         \
                                                         DenseMatrix<T>, const Progress&);     \
-  template DenseMatrix<T> MiniBatchNmf<T>::transform(const Matrix&) const;
+  template DenseMatrix<T> MiniBatchNmf<T>::transform(const Matrix&) const;                  \
+  template MiniBatchResult<T> online_update(const Matrix&, DenseMatrix<T>, const NmfOptions&,  \
+                                            int, const Progress&);
 template class MiniBatchNmf<float>;
 template class MiniBatchNmf<double>;
 NMFKIT_MINIBATCH(float, DenseMatrix<float>)

@@ -60,3 +60,46 @@ def test_a_batch_larger_than_the_data_is_refused(nmfkit):
     nmfkit.fails("fit", "X.npy", "--k", "2", "--solver", "minibatch", "--batch-size", "0",
                  "--out", "model", mentions=["--batch-size"])
     assert nmfkit.files() == ["X.npy"]
+
+
+def sklearn_update(X, H, batch_size, passes, seed):
+    """scikit-learn's partial_fit steps over X's batches from components H, with the running
+    sums restarted from H and ρ from all of X (the oracle of `nmfkit update`)."""
+    model = MiniBatchNMF(H.shape[0], batch_size=batch_size, init="custom", random_state=seed)
+    model._check_params(X)
+    model._components_numerator = H.copy()
+    model._components_denominator = np.ones(H.shape)
+    model.components_, model.n_components_, model.n_features_in_ = H.copy(), H.shape[0], H.shape[1]
+    for _ in range(passes):
+        for start in range(0, X.shape[0], model._batch_size):
+            model._minibatch_step(X[start:start + model._batch_size], None, model.components_,
+                                  update_H=True)
+    return model.components_, model.transform(X)
+
+
+@pytest.mark.parametrize("solver", ["minibatch", "hals"])
+def test_update_continues_a_model_with_new_samples(nmfkit, solver):
+    X = data((400, 30), seed=4)
+    np.save(nmfkit.workdir / "old.npy", X[:250])
+    np.save(nmfkit.workdir / "new.npy", X[250:])
+    nmfkit.ok("fit", "old.npy", "--k", "4", "--solver", solver, "--seed", "2", "--out", "model")
+    run = nmfkit.ok("update", "model", "new.npy", "--passes", "2", "--batch-size", "40",
+                    "--out", "updated")
+    assert "wrote updated" in run.stdout
+    H_old = np.load(nmfkit.workdir / "model" / "H.npy")
+    H, W = sklearn_update(X[250:], H_old, 40, 2, 2)
+    np.testing.assert_allclose(np.load(nmfkit.workdir / "updated" / "H.npy"), H, atol=1e-8)
+    np.testing.assert_allclose(np.load(nmfkit.workdir / "updated" / "W.npy"), W, atol=1e-8)
+    model = json.loads((nmfkit.workdir / "updated" / "model.json").read_text())
+    assert model["input"] == "new.npy" and model["solver_used"] == "minibatch"
+
+
+def test_update_refuses_other_features_and_big_batches(nmfkit):
+    np.save(nmfkit.workdir / "old.npy", data((50, 8)))
+    np.save(nmfkit.workdir / "wide.npy", data((20, 9)))
+    nmfkit.ok("fit", "old.npy", "--k", "2", "--seed", "0", "--out", "model")
+    nmfkit.fails("update", "model", "wide.npy", "--out", "updated",
+                 mentions=["9 features", "model has 8"])
+    nmfkit.fails("update", "model", "old.npy", "--batch-size", "51", "--out", "updated",
+                 mentions=["--batch-size 51", "50 samples"])
+    assert "updated" not in nmfkit.files()

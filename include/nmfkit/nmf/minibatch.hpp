@@ -98,4 +98,13 @@ class MiniBatchNmf {
   int n_steps_ = 0;
 };
 
+// Continues a fitted model with new samples, as gensim's Nmf.update does for topic models:
+// the components H (k × features) take `passes` passes of MiniBatchNMF's partial_fit over
+// X's batches (options.minibatch.batch_size, at most X's rows), with H's running sums
+// restarted from H (a model keeps only H); W is then X's codes with the new H fixed.
+// Throws InvalidArgument when X's features differ from H's or passes < 1.
+template <class T, class Matrix>
+MiniBatchResult<T> online_update(const Matrix& X, DenseMatrix<T> H, const NmfOptions& options,
+                                 int passes, const Progress& progress = {});
+
 }  // namespace nmfkit
