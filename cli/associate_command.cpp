@@ -140,6 +140,7 @@ json summary(const AssociateArgs& args, const Loadings& target, const Loadings& 
                          {"max_iterations", o.max_iterations},
                          {"min_weight", o.min_weight},
                          {"restarts", o.restarts},
+                         {"single_slack", o.single_slack},
                          {"seed", o.seed}});
   }
   j["table"] = {{"rows", rows}};
@@ -150,13 +151,15 @@ json summary(const AssociateArgs& args, const Loadings& target, const Loadings& 
   }
   j["targets_without_source"] = names_of(result.targets_without_source, target);
   j["targets_without_signal"] = names_of(result.targets_without_signal, target);
-  Index converged = 0, iterations = 0;
+  Index converged = 0, iterations = 0, single = 0;
   for (const auto& fit : result.fits) {
     converged += fit.converged;
     iterations += fit.iterations;
+    single += fit.single_source;
   }
   if (o.mode == multimodal::AssociationMode::Corrected) {
     j["converged_targets"] = converged;
+    j["single_source_targets"] = single;
   }
   j["iterations"] = iterations;
   j["seconds"] = result.seconds;
@@ -271,6 +274,11 @@ void add_associate_command(CLI::App& app) {
                    "corrected: sources with a smaller share are pruned (0: none)")
       ->capture_default_str();
   command->add_option("--restarts", o.restarts, "corrected: random starts per target")
+      ->capture_default_str();
+  command
+      ->add_option("--single-slack", o.single_slack,
+                   "corrected: report the best single source alone when its KL exceeds the "
+                   "best mixture's by at most this (nats)")
       ->capture_default_str();
   command->add_flag("--no-normalize", args->no_normalize,
                     "do not divide each topic's loadings (rows) by their sum");

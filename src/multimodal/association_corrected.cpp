@@ -3,6 +3,10 @@
 // allowed sources' profiles, x on the simplex, minimising KL(â ‖ B̂x). EM (the classic
 // update for mixture proportions) decreases the divergence at every step and needs no step
 // size; sources whose share falls below min_weight are pruned and the rest refitted.
+// Before any mixing, every source alone is scored by its own divergence: a single source
+// that explains the target as well as the best mixture (within single_slack) is the
+// sparsest explanation and is reported alone, so an exactly proportional source is never
+// lost among the many mixtures that reach the same divergence.
 
 #include <algorithm>
 #include <cmath>
@@ -121,6 +125,26 @@ TargetFit CorrectedSolver::run(Index T, Index n) {
   return fit;
 }
 
+double CorrectedSolver::best_single(Index T, Index k, Index* best) const {
+  double lowest = std::numeric_limits<double>::infinity();
+  *best = 0;
+  for (Index i = 0; i < k; ++i) {
+    double kl = 0;
+    for (Index t = 0; t < T; ++t) {
+      if (a_[t] <= 0) continue;
+      const double b = B_[t * k + i];
+      // A topic the target loads and the source does not: no multiple of this source alone
+      // reproduces the target.
+      kl = b > 0 ? kl + a_[t] * std::log(a_[t] / b) : std::numeric_limits<double>::infinity();
+    }
+    if (kl < lowest) {
+      lowest = kl;
+      *best = i;
+    }
+  }
+  return std::max(lowest, 0.0);
+}
+
 TargetFit CorrectedSolver::solve(const double* a_data, const double* B, Index T, Index n,
                                  Index target, double* x_out) {
   reserve(T, n);
@@ -143,6 +167,21 @@ TargetFit CorrectedSolver::solve(const double* a_data, const double* B, Index T,
   RowBlock profiles(B_.data(), T, k);
   for (Index i = 0; i < k; ++i) {
     profiles.col(i) = block.col(columns_[i]) / block.col(columns_[i]).sum();
+  }
+
+  // The sparsest explanation first: the best single source. When it reproduces the target
+  // (within single_slack of 0, the lowest divergence any mixture can reach) no mixture can
+  // explain the target better, and the mixture fit is skipped.
+  Index single = 0;
+  const double single_kl = best_single(T, k, &single);
+  if (single_kl <= options_.single_slack) {
+    x_out[columns_[single]] = 1.0;
+    TargetFit fit;
+    fit.converged = true;
+    fit.loss = single_kl;
+    fit.n_sources = 1;
+    fit.single_source = true;
+    return fit;
   }
 
   TargetFit best;
@@ -168,6 +207,15 @@ TargetFit CorrectedSolver::solve(const double* a_data, const double* B, Index T,
       std::copy(x_.begin(), x_.begin() + best_size, best_x_.begin());
       std::copy(active_.begin(), active_.begin() + best_size, best_active_.begin());
     }
+  }
+  // A mixture is kept only when it explains the target better than its best single source
+  // by more than single_slack.
+  if (single_kl <= best.loss + options_.single_slack) {
+    x_out[columns_[single]] = 1.0;
+    best.loss = single_kl;
+    best.n_sources = 1;
+    best.single_source = true;
+    return best;
   }
   for (Index i = 0; i < best_size; ++i) x_out[columns_[best_active_[i]]] = best_x_[i];
   return best;

@@ -38,6 +38,8 @@ void AssociationOptions::validate() const {
   require(std::isfinite(tolerance) && tolerance > 0, "tolerance", tolerance, "a finite number > 0");
   require(max_iterations >= 1, "max_iterations", max_iterations, "at least 1");
   require(min_weight >= 0 && min_weight < 1, "min_weight", min_weight, "in [0, 1)");
+  require(std::isfinite(single_slack) && single_slack >= 0, "single_slack", single_slack,
+          "a finite number >= 0");
   require(restarts >= 1, "restarts", restarts, "at least 1");
 }
 

@@ -38,6 +38,8 @@ class CorrectedSolver {
   // One start from x_ (already set over the n columns of the block B_); returns the fit and
   // leaves the weights in x_ with their source positions in active_.
   TargetFit run(Index T, Index n);
+  // KL(â ‖ b̂_i) of the best single source among the k profiles in B_; its index in *best.
+  double best_single(Index T, Index k, Index* best) const;
   const AssociationOptions& options_;
   std::vector<double> a_, B_, work_, x_, f_, m_, best_x_;
   std::vector<Index> active_, best_active_, columns_;

@@ -46,6 +46,26 @@ DenseMatrix<double> normalized_rows(const DenseMatrix<double>& M, const std::str
   return out;
 }
 
+// The corrected mode's normalisation: each topic row of A and of B divided by one shared
+// factor, the topic's total over both. A joint model's loadings have one scale ambiguity per
+// topic shared by every modality (W·D, D⁻¹·H_m); one factor per topic removes it without
+// changing the ratio of A's to B's loadings, so a target whose raw loadings are proportional
+// to a source's stays proportional to it, and a target's profile does not depend on which
+// other targets A holds. (Rows that already sum to 1 in both, as mTopic's E[β], are
+// unchanged up to a constant, to which the profiles are blind.)
+void normalize_shared_rows(DenseMatrix<double>& A, DenseMatrix<double>& B) {
+  const Eigen::VectorXd sums = A.rowwise().sum() + B.rowwise().sum();
+  for (Index t = 0; t < A.rows(); ++t) {
+    if (!(sums[t] > 0)) {
+      throw InvalidArgument("topic " + std::to_string(t) + " (row " + std::to_string(t) +
+                            ") sums to 0 in both A and B and cannot be normalised; drop the "
+                            "topic or turn normalisation off");
+    }
+  }
+  A = sums.cwiseInverse().asDiagonal() * A;
+  B = sums.cwiseInverse().asDiagonal() * B;
+}
+
 }  // namespace
 
 Associations associate(const DenseMatrix<double>& A_in, const DenseMatrix<double>& B_in,
@@ -80,8 +100,13 @@ Associations associate(const DenseMatrix<double>& A_in, const DenseMatrix<double
     selected[g] = 1;
   }
   const Index n_selected = std::count(selected.begin(), selected.end(), char{1});
-  const DenseMatrix<double> A = options.normalize ? normalized_rows(A_in, "A (targets)") : A_in;
-  const DenseMatrix<double> B = options.normalize ? normalized_rows(B_in, "B (sources)") : B_in;
+  DenseMatrix<double> A = A_in, B = B_in;
+  if (options.normalize && options.mode == AssociationMode::Faithful) {
+    A = normalized_rows(A_in, "A (targets)");
+    B = normalized_rows(B_in, "B (sources)");
+  } else if (options.normalize) {
+    normalize_shared_rows(A, B);
+  }
 
   // The allowed sources of each target, ascending: a mask row per target.
   SparseMatrix<double> allowed;

@@ -211,6 +211,66 @@ TEST(Associations, ExactlyProportionalSourceRanksFirstOnlyInCorrectedMode) {
   }
 }
 
+// Sparse topic profiles (Dirichlet(0.05) over 20 topics, most mass on one or two topics),
+// 60 targets each proportional to one of 400 sources, with the default normalisation. Two
+// things used to lose the planted source (ranked first for 35 to 53 of 60): dividing A's
+// rows by A's own sums and B's by B's changed the targets' profiles by a different factor
+// per topic than their sources' (60 target columns do not sum like 400 source columns), and
+// then many mixtures of nearly pure sources fit the target better than its source. Now one
+// factor per topic divides both, and single sources are scored before mixing: the planted
+// source is reported alone, with weight 1 and divergence 0.
+TEST(AssociationsCorrected, ExactlyProportionalSourceRanksFirstAmongSparseProfiles) {
+  const Index T = 20, P = 400, G = 60;
+  RandomState rng(61);
+  DenseMatrix<double> B(T, P);
+  for (Index p = 0; p < P; ++p) {
+    const double mass = std::exp(1.5 * rng.standard_normal());
+    Eigen::VectorXd draw(T);
+    for (Index t = 0; t < T; ++t) draw[t] = gamma_draw(rng, 0.05);
+    B.col(p) = mass * draw / draw.sum();
+  }
+  B = B.rowwise().sum().cwiseInverse().asDiagonal() * B;
+  std::vector<Index> planted(G);
+  DenseMatrix<double> A(T, G);
+  for (Index g = 0; g < G; ++g) {
+    planted[g] = static_cast<Index>(rng.random_interval(P - 1));
+    A.col(g) = std::exp(rng.standard_normal()) * B.col(planted[g]);
+  }
+  const Associations result = associate(A, B, nullptr, AssociationOptions{});
+  Index first = 0;
+  for (Index g = 0; g < G; ++g) {
+    first += rank_of(result, g, planted[g]) == 1;
+    EXPECT_LT(result.fits[g].loss, 1e-9);
+    // The sparsest explanation: the source alone, not a mixture that also reaches 0.
+    EXPECT_TRUE(result.fits[g].single_source);
+    EXPECT_EQ(result.fits[g].n_sources, 1);
+  }
+  std::cout << "[ sparse profiles ] proportional source ranked first for " << first << " of "
+            << G << " targets\n";
+  EXPECT_GE(first, 57);  // >= 95 %
+}
+
+// A target that only a mixture explains keeps its mixture: the best single source is worse
+// by more than single_slack. Fewer sources than topics, so the mixture is the only exact one.
+TEST(AssociationsCorrected, TargetsThatNeedAMixtureKeepIt) {
+  const Index T = 20, P = 12;
+  const DenseMatrix<double> B = planted_sources(T, P, 71);
+  DenseMatrix<double> A(T, 1);
+  A.col(0) = 0.6 * profile(B, 3) + 0.4 * profile(B, 8);
+  AssociationOptions options;
+  options.normalize = false;
+  const Associations result = associate(A, B, nullptr, options);
+  EXPECT_FALSE(result.fits[0].single_source);
+  EXPECT_EQ(result.fits[0].n_sources, 2);
+  EXPECT_NEAR(result.weights.coeff(3, 0), 0.6, 1e-3);
+  EXPECT_NEAR(result.weights.coeff(8, 0), 0.4, 1e-3);
+  // Only a much larger slack prefers the single source to the exact mixture.
+  options.single_slack = 10;
+  const Associations loose = associate(A, B, nullptr, options);
+  EXPECT_TRUE(loose.fits[0].single_source);
+  EXPECT_EQ(loose.weights.nonZeros(), 1);
+}
+
 // Each target a mixture of 5 sources in its window of 50 (as a gene and the peaks near
 // it), with 10% multiplicative noise. Precision at 5 = planted sources among the top 5.
 TEST(Associations, PrecisionAtFiveOnPlantedMixtures) {
@@ -347,7 +407,13 @@ TEST(Associations, RejectsBadInput) {
   expect_invalid([&] { associate(A, bad, nullptr, ok); }, "non-finite");
   DenseMatrix<double> zero_topic = A;
   zero_topic.row(1).setZero();
-  expect_invalid([&] { associate(zero_topic, B, nullptr, ok); }, "topic 1 (row 1) of A");
+  expect_invalid([&] { associate(zero_topic, B, nullptr, faithful(20)); }, "topic 1 (row 1) of A");
+  // Corrected mode divides both by their joint sums: only a topic zero in both is an error.
+  EXPECT_NO_THROW(associate(zero_topic, B, nullptr, ok));
+  DenseMatrix<double> zero_source_topic = B;
+  zero_source_topic.row(1).setZero();
+  expect_invalid([&] { associate(zero_topic, zero_source_topic, nullptr, ok); },
+                 "topic 1 (row 1) sums to 0 in both A and B");
   AssociationOptions options;
   options.temperature = 0;
   expect_invalid([&] { associate(A, B, nullptr, options); }, "temperature must be");
@@ -357,6 +423,9 @@ TEST(Associations, RejectsBadInput) {
   options = ok;
   options.min_weight = 1;
   expect_invalid([&] { options.validate(); }, "min_weight");
+  options = AssociationOptions{};
+  options.single_slack = -1;
+  expect_invalid([&] { options.validate(); }, "single_slack");
   options = ok;
   options.lambda_spread = -1;
   expect_invalid([&] { options.validate(); }, "lambda_spread");

@@ -8,7 +8,9 @@
 //   regularisers, Adam for a fixed number of steps), computed in parallel over targets with
 //   the closed-form gradient.
 // - Corrected: a proper KL divergence between topic profiles, minimised by EM to
-//   convergence, with a minimum-weight rule for sparsity and seeded random starts.
+//   convergence, with a minimum-weight rule for sparsity and seeded random starts; a single
+//   source that explains the target as well as any mixture is preferred (the sparsest
+//   explanation).
 
 #include <cstdint>
 #include <optional>
@@ -32,13 +34,16 @@ struct AssociationOptions {
   double lambda_entropy = 1e-3;  // faithful: weight of +H(x) (sharpening)
   double lambda_spread = 0.05;   // faithful: weight of −H(x) (spreading)
   double temperature = 0.2;      // faithful: softmax temperature τ, x = softmax(z/τ)
-  bool normalize = true;         // both: divide A's and B's rows (topics) by their sums
+  bool normalize = true;         // faithful: divide A's and B's rows (topics) by their own
+                                 // sums (mTopic); corrected: both by their joint sums
   std::uint64_t seed = 1898;     // corrected: keys the random starts (faithful has none)
   int n_threads = 0;             // threads over targets; 0: all cores
   double tolerance = 1e-8;       // corrected: stop EM when cross-entropy falls less (relative)
   int max_iterations = 20000;    // corrected: EM iterations per start, over all pruning rounds
   double min_weight = 0.02;      // corrected: sources below this share are pruned (0: none)
   int restarts = 3;              // corrected: seeded random starts; the lowest KL is kept
+  double single_slack = 1e-6;    // corrected: the best single source is reported alone when its
+                                 // KL exceeds the best mixture's by at most this (nats)
   std::vector<Index> targets;    // both: solve only these target columns (after the
                                  // normalisation over all); empty: every target
 
@@ -52,6 +57,8 @@ struct TargetFit {
   bool converged = false;  // corrected: the tolerance was met; faithful: always false
   double loss = 0;         // faithful: mTopic's loss; corrected: KL(target ‖ fitted profile)
   Index n_sources = 0;     // sources with a non-zero weight
+  bool single_source = false;  // corrected: one source explained the target as well as any
+                               // mixture (within single_slack) and is reported alone
 };
 
 struct Associations {
@@ -71,7 +78,8 @@ struct Associations {
 // A: topics × targets, B: topics × sources, both non-negative and finite with the same
 // number of topics. mask: sources × targets, a stored non-zero entry allows the pair;
 // nullptr allows every pair. Throws InvalidArgument for a shape mismatch, negative or
-// non-finite values, a topic row summing to 0 under `normalize`, and bad options; Cancelled
+// non-finite values, a topic row summing to 0 under `normalize` (in corrected mode: in both
+// A and B), and bad options; Cancelled
 // when progress asks.
 Associations associate(const DenseMatrix<double>& A, const DenseMatrix<double>& B,
                        const SparseMatrix<double>* mask, const AssociationOptions& options,
