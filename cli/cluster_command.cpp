@@ -3,6 +3,7 @@
 // shared pieces behind `nmfkit topics --cluster` (cluster_flags.hpp).
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -41,6 +42,12 @@ void ClusterFlags::add_to(CLI::App& command) {
   command.add_option("--resolutions", resolutions,
                      "Leiden resolutions tried (default 20 log-spaced from 0.05 to 5)")
       ->delimiter(',');
+  command.add_option("--partition-loss", criterion,
+                     "what chooses the resolution: both (the masked-kernel loss plus the leave-one-out "
+                     "cluster-mean loss), kernel or centroid alone; auto: both, or kernel when the "
+                     "data are the embedding itself")
+      ->check(CLI::IsMember({"auto", "both", "kernel", "centroid"}))
+      ->capture_default_str();
   command.add_option("--seeds", seeds, "Leiden runs per resolution")->capture_default_str();
   command.add_option("--seed", seed, "seed of the first Leiden run (runs use seed, seed+1, ...)")
       ->capture_default_str();
@@ -64,6 +71,8 @@ cluster::ClusterOptions ClusterFlags::options() const {
   o.max_steps = steps;
   o.symmetrize_kernel = symmetrize_kernel;
   o.resolutions = resolutions;
+  // auto: resolved by the caller, which knows whether the data are the embedding itself.
+  o.criterion = cluster::parse_partition_criterion(criterion == "auto" ? "both" : criterion);
   o.seeds = seeds;
   o.seed = seed;
   o.beta = beta;
@@ -109,8 +118,21 @@ ClusterRun run_clustering(const DenseMatrix<double>& W, const SparseMatrix<doubl
                           std::to_string(W.rows()) + " samples");
   }
   ClusterRun run;
-  run.result = cluster::cluster_samples(W, Y, options);
+  cluster::ClusterOptions with_partitions = options;
+  with_partitions.keep_partitions = !labels.empty();
+  run.result = cluster::cluster_samples(W, Y, with_partitions);
   const auto& r = run.result;
+  if (!labels.empty()) {
+    std::vector<int> kept_labels;
+    for (std::size_t i = 0; i < labels.size(); ++i) {
+      if (!std::binary_search(r.dropped.begin(), r.dropped.end(), static_cast<Index>(i)))
+        kept_labels.push_back(labels[i]);
+    }
+    for (auto& score : run.result.resolution_grid) {
+      run.run_label_nmi.push_back(cluster::normalized_mutual_information(kept_labels, score.membership));
+      score.membership = {};
+    }
+  }
 
   std::vector<int> neighbor_grid;
   for (const auto& s : r.neighbor_grid) {
@@ -145,6 +167,8 @@ ClusterRun run_clustering(const DenseMatrix<double>& W, const SparseMatrix<doubl
   s["loss"] = {{"knn_kernel", r.knn_loss.loss},
                {"partition_kernel", r.partition_loss},
                {"partition_kernel_mean_over_seeds", r.mean_partition_loss},
+               {"criterion", cluster::to_string(options.criterion)},
+               {"criterion_mean_over_seeds", r.mean_criterion},
                {"predict_zero", r.knn_loss.baseline},
                {"knn_kernel_r2", r.knn_loss.r2},
                {"scored_rows", r.knn_loss.rows_used}};
@@ -179,9 +203,10 @@ ClusterRun run_clustering(const DenseMatrix<double>& W, const SparseMatrix<doubl
   out << line;
   std::snprintf(line, sizeof line,
                 "leiden     resolution %.4g (of %zu, %d seeds each): %d clusters, modularity %.4f, "
-                "masked-kernel loss %.6g; seeds agree NMI %.3f, ARI %.3f; in %.2f s\n",
+                "%s loss %.6g (masked kernel %.6g); seeds agree NMI %.3f, ARI %.3f; in %.2f s\n",
                 r.resolution, resolution_grid.size(), options.seeds, r.clusters, r.modularity,
-                r.partition_loss, r.seed_nmi, r.seed_ari, r.leiden_seconds);
+                cluster::to_string(options.criterion).c_str(), r.mean_criterion, r.partition_loss,
+                r.seed_nmi, r.seed_ari, r.leiden_seconds);
   out << line;
   out << "sizes     ";
   for (std::size_t c = 0; c < r.sizes.size() && c < 30; ++c) out << " " << r.sizes[c];
@@ -210,18 +235,20 @@ std::string clusters_table(const ClusterRun& run, const std::vector<std::string>
 std::string tuning_table(const ClusterRun& run) {
   std::string out =
       "stage\tneighbors\tsteps\tresolution\tseed\tclusters\tloss\tpredict_zero\tr2\tcentroid_loss\t"
-      "modularity\tisolated\trounds\n";
+      "criterion\tmodularity\tisolated\trounds\tlabel_nmi\n";
   const auto& r = run.result;
   for (const auto& s : r.neighbor_grid) {
     out += "neighbors\t" + std::to_string(s.neighbors) + "\t" + std::to_string(s.steps) + "\tNA\tNA\tNA\t" +
-           number(s.loss.loss) + "\t" + number(s.loss.baseline) + "\t" + number(s.loss.r2) + "\tNA\tNA\t" +
-           std::to_string(s.loss.empty_rows) + "\tNA\n";
+           number(s.loss.loss) + "\t" + number(s.loss.baseline) + "\t" + number(s.loss.r2) + "\tNA\tNA\tNA\t" +
+           std::to_string(s.loss.empty_rows) + "\tNA\tNA\n";
   }
-  for (const auto& s : r.resolution_grid) {
+  for (std::size_t g = 0; g < r.resolution_grid.size(); ++g) {
+    const auto& s = r.resolution_grid[g];
     out += "resolution\t" + std::to_string(r.neighbors) + "\t" + std::to_string(r.steps) + "\t" +
            number(s.resolution) + "\t" + std::to_string(s.seed) + "\t" + std::to_string(s.clusters) + "\t" +
            number(s.loss) + "\t" + number(r.knn_loss.baseline) + "\tNA\t" + number(s.centroid_loss) + "\t" +
-           number(s.modularity) + "\t" + std::to_string(s.isolated) + "\t" + std::to_string(s.rounds) + "\n";
+           number(s.criterion) + "\t" + number(s.modularity) + "\t" + std::to_string(s.isolated) + "\t" + std::to_string(s.rounds) + "\t" +
+           (run.run_label_nmi.empty() ? std::string("NA") : number(run.run_label_nmi[g])) + "\n";
   }
   return out;
 }
@@ -244,15 +271,19 @@ std::string loss_svg(const ClusterRun& run) {
   top_options.y_label = "loss";
 
   report::PlotSeries mean{"partition-masked kernel, mean over seeds", {}, {}, true, ""};
+  report::PlotSeries centroid{"leave-one-out cluster mean, mean over seeds", {}, {}, true, "#cc6600"};
   report::PlotSeries knn{"kNN kernel without the partition", {}, {}, false, "#888888"};
-  std::map<double, std::pair<double, int>> sums;
+  std::map<double, std::array<double, 3>> sums;
   for (const auto& s : r.resolution_grid) {
-    sums[s.resolution].first += s.loss;
-    sums[s.resolution].second += 1;
+    sums[s.resolution][0] += s.loss;
+    sums[s.resolution][1] += s.centroid_loss;
+    sums[s.resolution][2] += 1;
   }
   for (const auto& [gamma, sum] : sums) {
     mean.x.push_back(std::log10(gamma));
-    mean.y.push_back(sum.first / sum.second);
+    mean.y.push_back(sum[0] / sum[2]);
+    centroid.x.push_back(std::log10(gamma));
+    centroid.y.push_back(sum[1] / sum[2]);
     knn.x.push_back(std::log10(gamma));
     knn.y.push_back(r.knn_loss.loss);
   }
@@ -271,7 +302,7 @@ std::string loss_svg(const ClusterRun& run) {
   svg += "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"" + std::to_string(width) +
          "\" height=\"" + std::to_string(2 * height) + "\">\n";
   svg += "<g>\n" + body(report::line_plot_svg(top, top_options)) + "</g>\n";
-  std::string second = body(report::line_plot_svg({mean, knn}, bottom_options));
+  std::string second = body(report::line_plot_svg({mean, centroid, knn}, bottom_options));
   second.insert(4, " y=\"" + std::to_string(height) + "\"");
   svg += "<g>\n" + second + "</g>\n</svg>\n";
   return svg;
@@ -400,6 +431,12 @@ void run(const ClusterArgs& args) {
 
   cluster::ClusterOptions o = options;
   o.column_scale = column_scale;
+  // The leave-one-out cluster mean is a held-out prediction only when the partition does not
+  // follow the very values it predicts. When the data are the embedding, Leiden groups the
+  // samples by those values, every cut lowers the within-cluster scatter by construction, and
+  // the centroid loss falls to the finest partition: only the masked kernel scores there.
+  const bool data_is_embedding = !X || (args.embedding.empty() && !fs::is_directory(args.input));
+  if (args.flags.criterion == "auto" && data_is_embedding) o.criterion = cluster::PartitionCriterion::Kernel;
   const SparseMatrix<double> Y = cluster::stabilize(X ? as_sparse(*X) : SparseMatrix<double>(W.sparseView()), stabilize);
   ClusterRun result = run_clustering(W, Y, o, label_ids(labels), sources);
 

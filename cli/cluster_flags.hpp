@@ -22,6 +22,7 @@ struct ClusterFlags {
   int steps = 1;
   bool symmetrize_kernel = false;
   std::vector<double> resolutions; // empty: 20 log-spaced in [0.05, 5]
+  std::string criterion = "auto";  // both, or kernel when the data are the embedding itself
   int seeds = 3;
   std::uint64_t seed = 0;
   double beta = 0.01;
@@ -38,6 +39,9 @@ struct ClusterRun {
   cluster::ClusterResult result;
   nlohmann::json summary;
   std::string report;  // printed once everything is written
+  // With labels: each Leiden run's NMI with them (tuning.tsv's label_nmi), for reading the
+  // curves only; empty without labels.
+  std::vector<double> run_label_nmi;
 };
 
 // W: samples × topics; Y: the stabilised data (W's rows again when there are no data);

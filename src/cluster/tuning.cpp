@@ -60,6 +60,22 @@ SparseMatrix<double> rows_of(const SparseMatrix<double>& Y, const std::vector<In
 
 }  // namespace
 
+std::string to_string(PartitionCriterion criterion) {
+  switch (criterion) {
+    case PartitionCriterion::Both: return "both";
+    case PartitionCriterion::Kernel: return "kernel";
+    case PartitionCriterion::Centroid: return "centroid";
+  }
+  return "?";
+}
+
+PartitionCriterion parse_partition_criterion(const std::string& name) {
+  if (name == "both") return PartitionCriterion::Both;
+  if (name == "kernel") return PartitionCriterion::Kernel;
+  if (name == "centroid") return PartitionCriterion::Centroid;
+  throw InvalidArgument("partition criterion '" + name + "' is not one of both, kernel, centroid");
+}
+
 std::vector<int> default_neighbor_grid(Index n) {
   std::vector<int> grid;
   for (const int k : {5, 7, 10, 15, 20, 30, 50, 75, 100}) {
@@ -173,6 +189,7 @@ ClusterResult cluster_samples(const DenseMatrix<double>& W, const SparseMatrix<d
   const Graph graph(symmetrize(A));
   std::vector<std::vector<std::vector<int>>> partitions(resolutions.size());
   std::vector<double> mean_loss(resolutions.size(), 0.0);
+  std::vector<double> mean_criterion(resolutions.size(), 0.0);
   for (std::size_t g = 0; g < resolutions.size(); ++g) {
     for (int s = 0; s < options.seeds; ++s) {
       LeidenOptions leiden_options;
@@ -195,17 +212,25 @@ ClusterResult cluster_samples(const DenseMatrix<double>& W, const SparseMatrix<d
       score.isolated = isolated;
       score.loss = noise2self_loss(Yk, T).loss;
       score.centroid_loss = centroid_loss(Yk, run.membership);
+      switch (options.criterion) {
+        case PartitionCriterion::Both: score.criterion = score.loss + score.centroid_loss; break;
+        case PartitionCriterion::Kernel: score.criterion = score.loss; break;
+        case PartitionCriterion::Centroid: score.criterion = score.centroid_loss; break;
+      }
       mean_loss[g] += score.loss / options.seeds;
-      result.resolution_grid.push_back(score);
+      mean_criterion[g] += score.criterion / options.seeds;
+      if (options.keep_partitions) score.membership = run.membership;
+      result.resolution_grid.push_back(std::move(score));
       partitions[g].push_back(std::move(run.membership));
     }
   }
   std::size_t chosen = 0;
   for (std::size_t g = 1; g < resolutions.size(); ++g) {
-    if (mean_loss[g] < mean_loss[chosen]) chosen = g;
+    if (mean_criterion[g] < mean_criterion[chosen]) chosen = g;
   }
   result.resolution = resolutions[chosen];
   result.mean_partition_loss = mean_loss[chosen];
+  result.mean_criterion = mean_criterion[chosen];
 
   // 4. The seed with the highest modularity at γ*; its agreement with the other seeds.
   std::size_t keep = 0;

@@ -73,11 +73,19 @@ def test_recovers_planted_clusters_without_labels(nmfkit):
     assert len(resolution_rows) == 20 * 3
     best = min(neighbor_rows, key=lambda r: float(r["loss"]))
     assert int(best["neighbors"]) == chosen["neighbors"]
+    # With data beside the embedding, γ is chosen by both partition losses summed.
+    assert summary["loss"]["criterion"] == "both"
     means = {}
     for r in resolution_rows:
-        means.setdefault(float(r["resolution"]), []).append(float(r["loss"]))
+        assert float(r["criterion"]) == pytest.approx(float(r["loss"]) + float(r["centroid_loss"]))
+        means.setdefault(float(r["resolution"]), []).append(float(r["criterion"]))
     best_gamma = min(means, key=lambda g: (np.mean(means[g]), g))
     assert best_gamma == pytest.approx(chosen["resolution"], rel=1e-8)
+    # With labels, every Leiden run's NMI with them (for reading the curves, never for choosing).
+    kept = [r for r in resolution_rows if float(r["resolution"]) == pytest.approx(chosen["resolution"])
+            and int(r["seed"]) == chosen["kept_seed"]]
+    assert float(kept[0]["label_nmi"]) == pytest.approx(summary["label_scores"]["nmi"], abs=1e-6)
+    assert all(r["label_nmi"] == "NA" for r in neighbor_rows)
 
     svg = ElementTree.parse(out / "loss.svg").getroot()
     assert svg.tag.endswith("svg")
@@ -117,6 +125,8 @@ def test_model_directory_from_fit(nmfkit):
     summary = json.loads((nmfkit.workdir / "out" / "summary.json").read_text())
     assert "row sums of H" in summary["sources"]["embedding"]
     assert summary["sources"]["data"] == "the embedding itself"  # no X.mtx in a fit model
+    # The cluster means of the embedding would fall with every cut: the masked kernel alone.
+    assert summary["loss"]["criterion"] == "kernel"
     assert summary["label_scores"]["ari"] > 0.9
 
 

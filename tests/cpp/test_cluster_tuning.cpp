@@ -109,6 +109,37 @@ TEST(ClusterTuning, DiffusionStepsAreScoredWhenAsked) {
   EXPECT_NE(result.neighbor_grid[0].loss.loss, result.neighbor_grid[1].loss.loss);
 }
 
+// What chooses γ: by default both partition losses summed; each alone when asked. Every
+// criterion recovers well-separated planted groups from their counts.
+TEST(ClusterTuning, ResolutionCriterionIsTheSumOfBothPartitionLossesOrEitherAlone) {
+  const auto planted = testing::planted_clusters(4, 30, 200, 150, 27);
+  for (const auto criterion :
+       {PartitionCriterion::Both, PartitionCriterion::Kernel, PartitionCriterion::Centroid}) {
+    ClusterOptions options;
+    options.neighbors = {20};
+    options.resolutions = {0.3, 1, 3};
+    options.seeds = 2;
+    options.criterion = criterion;
+    const ClusterResult result = cluster_samples(planted.W, data_of(planted), options);
+    double lowest = 1e300;
+    for (std::size_t g = 0; g < result.resolution_grid.size(); g += 2) {
+      for (std::size_t s = g; s < g + 2; ++s) {
+        const auto& score = result.resolution_grid[s];
+        const double expected = criterion == PartitionCriterion::Both ? score.loss + score.centroid_loss
+                                : criterion == PartitionCriterion::Kernel ? score.loss
+                                                                          : score.centroid_loss;
+        EXPECT_DOUBLE_EQ(score.criterion, expected);
+      }
+      lowest = std::min(lowest, (result.resolution_grid[g].criterion +
+                                 result.resolution_grid[g + 1].criterion) / 2);
+    }
+    EXPECT_DOUBLE_EQ(result.mean_criterion, lowest) << to_string(criterion);
+    EXPECT_GT(adjusted_rand_index(planted.group, result.membership), 0.95) << to_string(criterion);
+  }
+  EXPECT_EQ(parse_partition_criterion("both"), PartitionCriterion::Both);
+  EXPECT_THROW(parse_partition_criterion("modularity"), InvalidArgument);
+}
+
 TEST(ClusterTuning, BadInputIsRejected) {
   const auto planted = testing::planted_clusters(3, 10, 50, 50, 26);
   const SparseMatrix<double> Y = data_of(planted);

@@ -4,8 +4,13 @@
 //  2. the neighbour count κ (and diffusion steps t) minimising the noise2self loss of the
 //     kernel R(A_κ) (DEWAKSS's grid);
 //  3. Leiden on the symmetrised κ-graph for each resolution γ and seed; γ chosen by the
-//     loss of the partition-masked kernel R(A_κ ⊙ [c_i = c_j]), averaged over the seeds
-//     (DeePWAK's partitioned kernel);
+//     partition's two noise2self losses (DeePWAK's two partitioned kernels), averaged over
+//     the seeds: the partition-masked kernel R(A_κ ⊙ [c_i = c_j]) (neighbours inside the
+//     cluster predict) plus the leave-one-out cluster mean R([c_i = c_j]) (the whole cluster
+//     predicts). Alone, the first only rises as the graph is cut (on noisy data such as text
+//     it picks one cluster) and the second only falls (it picks the finest partition); their
+//     sum asks a partition to be both a good summary and a cut that parts no close
+//     neighbours (docs/clustering.md has the measurements);
 //  4. at that γ, the seed whose partition has the highest modularity.
 // Samples whose embedding row is all zero carry no position: they are left out of the graph
 // and get cluster −1 (reported in `dropped`).
@@ -25,6 +30,11 @@ std::vector<int> default_neighbor_grid(Index n);  // {5,7,10,15,20,30,50,75,100}
 std::vector<double> log_grid(double low, double high, int count);
 inline std::vector<double> default_resolution_grid() { return log_grid(0.05, 5.0, 20); }
 
+// What chooses γ: both partition losses summed (the default), or one of them alone.
+enum class PartitionCriterion { Both, Kernel, Centroid };
+std::string to_string(PartitionCriterion criterion);
+PartitionCriterion parse_partition_criterion(const std::string& name);  // both|kernel|centroid
+
 struct ClusterOptions {
   Metric metric = Metric::Cosine;         // how rows of W are compared
   std::vector<double> column_scale;       // optional per-topic scale (row sums of H)
@@ -33,11 +43,13 @@ struct ClusterOptions {
   int max_steps = 1;                      // diffusion steps tried, 1 .. max_steps (≤ 3)
   bool symmetrize_kernel = false;         // score the symmetrised graph instead of A
   std::vector<double> resolutions;        // γ grid; empty: default_resolution_grid()
+  PartitionCriterion criterion = PartitionCriterion::Both;  // what γ is chosen by
   int seeds = 3;                          // Leiden runs per γ
   std::uint64_t seed = 0;                 // the runs use seed, seed + 1, ...
   double beta = 0.01;                     // Leiden's refinement randomness
   int max_rounds = 50;                    // Leiden rounds until the partition is stable
   KnnOptions knn;                         // exact or HNSW search
+  bool keep_partitions = false;           // keep every Leiden run's membership (for reports)
   // Throws InvalidArgument naming the parameter; n is the number of samples.
   void validate(Index n) const;
 };
@@ -54,9 +66,11 @@ struct ResolutionScore {
   int clusters = 0;
   double loss = 0;           // noise2self loss of the partition-masked kernel
   double centroid_loss = 0;  // leave-one-out cluster mean loss
+  double criterion = 0;      // what γ is chosen by (loss + centroid_loss by default)
   double modularity = 0;
   Index isolated = 0;        // samples with no neighbour left in their own cluster
   int rounds = 0;            // Leiden rounds until stable
+  std::vector<int> membership;  // with keep_partitions: the run's partition of the kept rows
 };
 
 struct ClusterResult {
@@ -73,7 +87,8 @@ struct ClusterResult {
   double seed_ari = 1;
   LossStats knn_loss;           // the chosen kernel R(A_κ)
   double partition_loss = 0;    // the kept partition's masked-kernel loss
-  double mean_partition_loss = 0;  // its mean over the seeds (the criterion)
+  double mean_partition_loss = 0;  // its mean over the seeds
+  double mean_criterion = 0;       // the criterion at γ*, mean over the seeds
   std::vector<NeighborScore> neighbor_grid;
   std::vector<ResolutionScore> resolution_grid;
   double knn_seconds = 0;
