@@ -277,8 +277,8 @@ void add_associate_command(CLI::App& app) {
       ->capture_default_str();
   command
       ->add_option("--single-slack", o.single_slack,
-                   "corrected: report the best single source alone when its KL exceeds the "
-                   "best mixture's by at most this (nats)")
+                   "corrected: report the best single source alone when its KL is at most this "
+                   "(nats): it reproduces the target")
       ->capture_default_str();
   command->add_flag("--no-normalize", args->no_normalize,
                     "do not divide each topic's loadings (rows) by their sum");

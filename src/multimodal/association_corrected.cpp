@@ -4,9 +4,9 @@
 // update for mixture proportions) decreases the divergence at every step and needs no step
 // size; sources whose share falls below min_weight are pruned and the rest refitted.
 // Before any mixing, every source alone is scored by its own divergence: a single source
-// that explains the target as well as the best mixture (within single_slack) is the
-// sparsest explanation and is reported alone, so an exactly proportional source is never
-// lost among the many mixtures that reach the same divergence.
+// that reproduces the target (divergence within single_slack of 0, the least any mixture
+// can reach) is the sparsest explanation and is reported alone, so an exactly proportional
+// source is never lost among the many mixtures that reach the same divergence.
 
 #include <algorithm>
 #include <cmath>
@@ -207,15 +207,6 @@ TargetFit CorrectedSolver::solve(const double* a_data, const double* B, Index T,
       std::copy(x_.begin(), x_.begin() + best_size, best_x_.begin());
       std::copy(active_.begin(), active_.begin() + best_size, best_active_.begin());
     }
-  }
-  // A mixture is kept only when it explains the target better than its best single source
-  // by more than single_slack.
-  if (single_kl <= best.loss + options_.single_slack) {
-    x_out[columns_[single]] = 1.0;
-    best.loss = single_kl;
-    best.n_sources = 1;
-    best.single_source = true;
-    return best;
   }
   for (Index i = 0; i < best_size; ++i) x_out[columns_[best_active_[i]]] = best_x_[i];
   return best;

@@ -250,8 +250,8 @@ TEST(AssociationsCorrected, ExactlyProportionalSourceRanksFirstAmongSparseProfil
   EXPECT_GE(first, 57);  // >= 95 %
 }
 
-// A target that only a mixture explains keeps its mixture: the best single source is worse
-// by more than single_slack. Fewer sources than topics, so the mixture is the only exact one.
+// A target that only a mixture explains keeps its mixture: no single source reproduces it
+// within single_slack. Fewer sources than topics, so the mixture is the only exact one.
 TEST(AssociationsCorrected, TargetsThatNeedAMixtureKeepIt) {
   const Index T = 20, P = 12;
   const DenseMatrix<double> B = planted_sources(T, P, 71);
@@ -264,7 +264,7 @@ TEST(AssociationsCorrected, TargetsThatNeedAMixtureKeepIt) {
   EXPECT_EQ(result.fits[0].n_sources, 2);
   EXPECT_NEAR(result.weights.coeff(3, 0), 0.6, 1e-3);
   EXPECT_NEAR(result.weights.coeff(8, 0), 0.4, 1e-3);
-  // Only a much larger slack prefers the single source to the exact mixture.
+  // A slack as large as the best single source's divergence reports that source alone.
   options.single_slack = 10;
   const Associations loose = associate(A, B, nullptr, options);
   EXPECT_TRUE(loose.fits[0].single_source);

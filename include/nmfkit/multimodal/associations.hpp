@@ -9,7 +9,7 @@
 //   the closed-form gradient.
 // - Corrected: a proper KL divergence between topic profiles, minimised by EM to
 //   convergence, with a minimum-weight rule for sparsity and seeded random starts; a single
-//   source that explains the target as well as any mixture is preferred (the sparsest
+//   source that reproduces the target is preferred to any mixture (the sparsest
 //   explanation).
 
 #include <cstdint>
@@ -43,7 +43,7 @@ struct AssociationOptions {
   double min_weight = 0.02;      // corrected: sources below this share are pruned (0: none)
   int restarts = 3;              // corrected: seeded random starts; the lowest KL is kept
   double single_slack = 1e-6;    // corrected: the best single source is reported alone when its
-                                 // KL exceeds the best mixture's by at most this (nats)
+                                 // KL is at most this (nats): it reproduces the target
   std::vector<Index> targets;    // both: solve only these target columns (after the
                                  // normalisation over all); empty: every target
 
@@ -57,8 +57,8 @@ struct TargetFit {
   bool converged = false;  // corrected: the tolerance was met; faithful: always false
   double loss = 0;         // faithful: mTopic's loss; corrected: KL(target ‖ fitted profile)
   Index n_sources = 0;     // sources with a non-zero weight
-  bool single_source = false;  // corrected: one source explained the target as well as any
-                               // mixture (within single_slack) and is reported alone
+  bool single_source = false;  // corrected: one source reproduced the target (KL within
+                               // single_slack of 0) and is reported alone
 };
 
 struct Associations {
