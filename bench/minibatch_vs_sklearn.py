@@ -5,8 +5,8 @@ same n_steps_ and reconstruction_err_.
 
     PYTHONPATH=build/python /usr/bin/python3 bench/minibatch_vs_sklearn.py [--json FILE]
 
-Inputs: a dense 20,000 × 400 low-rank-plus-noise matrix (k = 20, batch 1024, Frobenius
-and Kullback-Leibler) and a sparse 20,000 × 5,000 matrix at 1 % density (k = 20). For
+Inputs: a dense 5,000 × 400 low-rank-plus-noise matrix (k = 20, batch 1024, Frobenius
+and Kullback-Leibler) and a sparse 5,000 × 5,000 matrix at 1 % density (k = 20). For
 scikit-learn on OpenBLAS with the same threads: LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/
 openblas-pthread OPENBLAS_NUM_THREADS=2 OMP_NUM_THREADS=2.
 """
@@ -27,13 +27,13 @@ import nmfkit
 
 def cases():
     rng = np.random.RandomState(0)
-    dense = rng.gamma(1.0, size=(20000, 20)) @ rng.gamma(1.0, size=(20, 400))
+    dense = rng.gamma(1.0, size=(5000, 20)) @ rng.gamma(1.0, size=(20, 400))
     dense += 0.1 * rng.rand(*dense.shape)
-    sparse = sp.random(20000, 5000, density=0.01, random_state=1, format="csr")
-    yield "dense 20000x400, frobenius", dense, dict(n_components=20, batch_size=1024)
-    yield "dense 20000x400, kullback-leibler", dense, dict(
+    sparse = sp.random(5000, 5000, density=0.01, random_state=1, format="csr")
+    yield "dense 5000x400, frobenius", dense, dict(n_components=20, batch_size=1024)
+    yield "dense 5000x400, kullback-leibler", dense, dict(
         n_components=20, batch_size=1024, beta_loss="kullback-leibler", init="random")
-    yield "sparse 20000x5000 1%, frobenius", sparse, dict(n_components=20, batch_size=1024)
+    yield "sparse 5000x5000 1%, frobenius", sparse, dict(n_components=20, batch_size=1024)
 
 
 def timed(model, X):
