@@ -2,9 +2,13 @@
 #include <omp.h>
 
 #include <chrono>
+#include <csignal>
+#include <cstdio>
 #include <cstdlib>
 #include <exception>
 #include <iostream>
+#include <new>
+#include <string>
 #include <thread>
 
 #include "command.hpp"
@@ -34,6 +38,26 @@ void keep_freed_memory_for_reuse() {
 void leave_busy_cores_alone() {
   if (std::getenv("OMP_NUM_THREADS") != nullptr) return;
   omp_set_num_threads(nmfkit::threads_for_current_load());
+}
+
+// The last resort: an exception that nothing caught (one thrown inside an OpenMP parallel
+// region, which cannot pass it on, or in a destructor) would abort with a core dump and
+// the compiler's wording. It becomes the usual one line and exit status instead. Output
+// files are written whole or not at all (atomic_file.hpp), so nothing partial remains.
+[[noreturn]] void on_terminate() {
+  std::string what = "an internal error ended the run";
+  if (const std::exception_ptr current = std::current_exception()) {
+    try {
+      std::rethrow_exception(current);
+    } catch (const std::bad_alloc&) {
+      what = "out of memory";
+    } catch (const std::exception& e) {
+      what = e.what();
+    } catch (...) {
+    }
+  }
+  std::fputs(("nmfkit: error: " + what + "\n").c_str(), stderr);
+  std::_Exit(kExitFailure);
 }
 
 int fail(int code, const std::string& message) {
@@ -67,6 +91,10 @@ void check_command_spreads(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  std::set_terminate(on_terminate);
+  // Past a file-size limit (ulimit -f) a write fails with EFBIG, reported as any other
+  // write error, instead of the signal ending the process without a word.
+  std::signal(SIGXFSZ, SIG_IGN);
   keep_freed_memory_for_reuse();
   leave_busy_cores_alone();
   CLI::App app{"nmfkit: non-negative matrix factorisation and topic models"};
@@ -95,8 +123,12 @@ int main(int argc, char** argv) {
     return app.exit(e);  // --help and --version
   } catch (const CLI::ParseError& e) {
     return fail_everywhere(kExitUsage, e.what());
+  } catch (const std::bad_alloc&) {
+    return fail_everywhere(kExitFailure, "out of memory");
   } catch (const std::exception& e) {
     return fail_everywhere(kExitFailure, e.what());
+  } catch (...) {
+    return fail_everywhere(kExitFailure, "an internal error ended the run");
   }
   return 0;
 }

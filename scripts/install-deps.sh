@@ -8,6 +8,7 @@ packages=(
   libeigen3-dev libcli11-dev nlohmann-json3-dev zlib1g-dev libarchive-dev
   libgtest-dev libgmock-dev libbenchmark-dev libigraph-dev libhnswlib-dev pybind11-dev libhdf5-dev
   libopenmpi-dev openmpi-bin
+  clang  # libFuzzer and the sanitizers for tests/fuzz (scripts/fuzz.sh)
   python3-numpy python3-scipy python3-sklearn python3-pytest python3-gensim python3-pybind11 python3-pandas python3-h5py python3-anndata python3-torch
   python3-mpi4py
 )

@@ -18,6 +18,10 @@ FormatError FormatError::at_byte(const std::string& path, std::int64_t byte,
   return FormatError(path, "byte " + std::to_string(byte), what);
 }
 
+FormatError FormatError::from_message(const std::string& message) {
+  return FormatError(message);
+}
+
 std::string value_text(double value) {
   char buffer[32];
   const auto end = std::to_chars(buffer, buffer + sizeof buffer, value).ptr;

@@ -11,6 +11,7 @@
 #include <numeric>
 #include <unordered_map>
 
+#include "child_process.hpp"
 #include "input_file.hpp"
 #include "nmfkit/core/error.hpp"
 
@@ -755,15 +756,13 @@ std::vector<std::string> link_names(const File& f, hid_t group, const std::strin
   return names;
 }
 
-}  // namespace
-
-AnnData read_h5ad(const std::string& path, std::optional<DType> dtype) {
+AnnData read_h5ad_here(const std::string& path, std::optional<DType> dtype) {
   Session session;
   const File f = open_file(path);
   return read_anndata(f, f.id.get(), "/", dtype);
 }
 
-MuData read_h5mu(const std::string& path, std::optional<DType> dtype) {
+MuData read_h5mu_here(const std::string& path, std::optional<DType> dtype) {
   Session session;
   const File f = open_file(path);
   const hid_t root = f.id.get();
@@ -818,6 +817,52 @@ MuData read_h5mu(const std::string& path, std::optional<DType> dtype) {
     mu.modalities.emplace_back(name, std::move(modality));
   }
   return mu;
+}
+
+void send_anndata(detail::ResultWriter& out, const AnnData& a) {
+  out.matrix(a.X);
+  out.texts(a.obs_names);
+  out.texts(a.var_names);
+}
+
+AnnData receive_anndata(detail::ResultReader& in) {
+  AnnData a;
+  a.X = in.matrix();
+  a.obs_names = in.texts();
+  a.var_names = in.texts();
+  return a;
+}
+
+}  // namespace
+
+// HDF5 runs in a child process (child_process.hpp): a corrupt file can crash it.
+AnnData read_h5ad(const std::string& path, std::optional<DType> dtype) {
+  return detail::read_in_child(
+      path, [&] { return read_h5ad_here(path, dtype); }, send_anndata,
+      receive_anndata);
+}
+
+MuData read_h5mu(const std::string& path, std::optional<DType> dtype) {
+  return detail::read_in_child(
+      path, [&] { return read_h5mu_here(path, dtype); },
+      [](detail::ResultWriter& out, const MuData& mu) {
+        out.texts(mu.obs_names);
+        out.number(mu.modalities.size());
+        for (const auto& [name, modality] : mu.modalities) {
+          out.text(name);
+          send_anndata(out, modality);
+        }
+      },
+      [](detail::ResultReader& in) {
+        MuData mu;
+        mu.obs_names = in.texts();
+        const std::uint64_t count = in.number();
+        for (std::uint64_t i = 0; i < count; ++i) {
+          std::string name = in.text();
+          mu.modalities.emplace_back(std::move(name), receive_anndata(in));
+        }
+        return mu;
+      });
 }
 
 }  // namespace nmfkit::io

@@ -8,6 +8,7 @@
 
 #include "input_file.hpp"
 #include "nmfkit/core/error.hpp"
+#include "nmfkit/core/memory.hpp"
 #include "nmfkit/io/atomic_file.hpp"
 #include "output_file.hpp"
 #include "text_fields.hpp"
@@ -294,6 +295,12 @@ AnyMatrix read_coordinate(LineReader& in, const Header& header, std::string_view
   // constructor, so returning a local one would copy it.
   AnyMatrix result{SparseMatrix<double>()};
   auto& matrix = std::get<SparseMatrix<double>>(result.storage());
+  // The row pointers come from the size line alone, so a corrupt count must fail here
+  // rather than allocate (and, with overcommit, touch) more than the machine has.
+  if (static_cast<double>(size.rows + 1) * sizeof(std::int64_t) >
+      static_cast<double>(available_memory())) {
+    throw does_not_fit();
+  }
   try {
     matrix.resize(size.rows, size.cols);  // zeroes the row pointers
   } catch (const std::bad_alloc&) {

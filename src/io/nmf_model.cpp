@@ -138,16 +138,25 @@ NmfModel load_nmf_model(const std::string& directory) {
     throw FormatError::at_byte(json_path, static_cast<std::int64_t>(e.byte), "invalid JSON");
   }
   const auto fail = [&](const std::string& what) { return FormatError(json_path, "model", what); };
-  if (j.value("format", "") != kFormatName) {
+  const auto is = [&](const char* key, json::value_t type) {
+    return j.is_object() && j.contains(key) && j.at(key).type() == type;
+  };
+  if (!is("format", json::value_t::string) || j.at("format") != kFormatName) {
     throw fail("expected \"format\": \"" + std::string(kFormatName) + "\"");
   }
-  const int version = j.value("format_version", 0);
+  const int version = is("format_version", json::value_t::number_unsigned)
+                          ? j.at("format_version").get<int>()
+                          : 0;
   if (version < 1 || version > kModelFormatVersion) {
     throw fail("format_version " + std::to_string(version) +
                " is not supported (this nmfkit reads 1 to " + std::to_string(kModelFormatVersion) +
                ")");
   }
   NmfModel model;
+  std::string W_file;
+  std::string H_file;
+  Index components = 0;
+  Index features = 0;
   try {
     model.options = options_from_json(j.at("options"));
     model.init_used = parse_init(j.at("init_used").get<std::string>());
@@ -167,15 +176,27 @@ NmfModel load_nmf_model(const std::string& directory) {
       model.iteration_seconds = history.at("seconds").get<std::vector<double>>();
       model.kkt_history = history.value("kkt_residual", std::vector<double>{});
     }
+    W_file = j.at("files").at("W").get<std::string>();
+    H_file = j.at("files").at("H").get<std::string>();
+    components = j.at("n_components").get<Index>();
+    features = j.at("n_features").get<Index>();
   } catch (const json::exception& e) {
     throw fail(std::string("missing or invalid field: ") + e.what());
   } catch (const InvalidArgument& e) {
     throw fail(e.what());
   }
-  model.W = read_npy((dir / j.at("files").at("W").get<std::string>()).string());
-  model.H = read_npy((dir / j.at("files").at("H").get<std::string>()).string());
-  if (model.H.rows() != j.at("n_components").get<Index>() ||
-      model.H.cols() != j.at("n_features").get<Index>() || model.W.cols() != model.H.rows()) {
+  // The factors live beside model.json: a name that leads elsewhere is not this model's.
+  for (const std::string* name : {&W_file, &H_file}) {
+    const std::filesystem::path file(*name);
+    if (file.empty() || file.has_parent_path() || file.is_absolute() || *name == "." ||
+        *name == "..") {
+      throw fail("files names " + *name + ", not a file in the model directory");
+    }
+  }
+  model.W = read_npy((dir / W_file).string());
+  model.H = read_npy((dir / H_file).string());
+  if (model.H.rows() != components || model.H.cols() != features ||
+      model.W.cols() != model.H.rows()) {
     throw fail("W.npy and H.npy do not have the shapes model.json records");
   }
   return model;

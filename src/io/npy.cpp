@@ -430,6 +430,15 @@ AnyMatrix read_npy(const std::string& path) {
   for (std::size_t i = length_size; i-- > 0;)
     header_length = (header_length << 8) | length_bytes[i];
   const std::int64_t header_offset = in.offset();
+  // A corrupt length (up to 4 GB in versions 2 and 3) must not be allocated before the
+  // file is known to hold it.
+  std::error_code size_error;
+  const auto size_of_file = std::filesystem::file_size(path, size_error);
+  if (!size_error && size_of_file < static_cast<std::uintmax_t>(header_offset) + header_length) {
+    throw FormatError::at_byte(path, static_cast<std::int64_t>(size_of_file),
+                               "unexpected end of file: expected " +
+                                   std::to_string(header_length) + " bytes of header");
+  }
   std::string text(header_length, '\0');
   in.read(text.data(), header_length, std::to_string(header_length) + " bytes of header");
   const Header header = HeaderParser(path, header_offset, text).parse();

@@ -11,4 +11,10 @@ namespace nmfkit {
 template <class Matrix>
 void check_nmf_input(const Matrix& X, double beta);
 
+// That a fit of k components to an m × n matrix of `scalar_size`-byte numbers can run:
+// k at most m·n, and the memory every solver needs at least (W, H, the right-hand sides
+// X·Hᵀ and Xᵀ·W, the k × k Gram matrices WᵀW and HHᵀ) within the available memory.
+// Throws InvalidArgument naming n_components.
+void check_components(Index m, Index n, Index k, std::size_t scalar_size);
+
 }  // namespace nmfkit

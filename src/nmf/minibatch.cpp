@@ -115,6 +115,7 @@ DenseMatrix<T> MiniBatchNmf<T>::start(const Matrix& X, const Factors<T>* custom)
   prepare(X);
   const Index m = X.rows(), n = X.cols();
   const Index k = options_.n_components.value_or(n);
+  check_components(m, n, k, sizeof(T));
   Init init = options_.init;
   if (custom && init == Init::Auto) init = Init::Custom;
   Factors<T> factors;

@@ -139,6 +139,7 @@ NmfResult<T> fit_impl(const Matrix& X_given, const EntryWeights<T>* weights,
   const Index m = X.rows();
   const Index n = X.cols();
   const Index k = resolve_components(options, n, custom);
+  check_components(m, n, k, sizeof(T));
   const std::string solver = resolve_solver(options.solver, options.beta_loss);
   if (options.comm && solver_info(solver).scikit_learn_exact) {
     throw InvalidArgument("solver '" + solver +

@@ -156,5 +156,28 @@ TEST(IoStagedDirectory, AMissingParentIsReported) {
   EXPECT_TRUE(dir.entries().empty());
 }
 
+// Two writers of one directory at once would mix their files: the second is refused
+// while the first holds it, and may write once the first is done.
+TEST(IoStagedDirectory, ASecondWriterOfTheSameTargetIsRefused) {
+  TempDir dir;
+  const fs::path target = dir.path() / "result";
+  {
+    StagedDirectory first(target);
+    write_file(first.file("a.txt").string(), "first");
+    expect_error<IoError>([&] { StagedDirectory second(target); },
+                          {"result", "another nmfkit run is writing it"});
+    expect_error<IoError>([&] { StagedDirectory second(dir.path() / "result" / ""); },
+                          {"another nmfkit run"});
+    first.commit();
+  }
+  {
+    StagedDirectory again(target);
+    write_file(again.file("a.txt").string(), "again");
+    again.commit();
+  }
+  EXPECT_EQ(read_file((target / "a.txt").string()), "again");
+  EXPECT_EQ(dir.entries(), std::set<std::string>{"result"});  // no lock file left
+}
+
 }  // namespace
 }  // namespace nmfkit::io

@@ -26,6 +26,12 @@ class FormatError : public Error {
   FormatError(const std::string& path, const std::string& location, const std::string& what);
   static FormatError at_line(const std::string& path, std::int64_t line, const std::string& what);
   static FormatError at_byte(const std::string& path, std::int64_t byte, const std::string& what);
+  // A message already in the form "path:location: what", passed on unchanged (from a
+  // reader that ran in a child process).
+  static FormatError from_message(const std::string& message);
+
+ private:
+  explicit FormatError(const std::string& message) : Error(message) {}
 };
 
 // A file that cannot be opened, read or written.

@@ -29,6 +29,9 @@ class AtomicFile {
 // directory next to the target; commit() renames the staging directory to the target
 // when the target does not exist, and otherwise moves each file in by rename.
 // Without commit() (an exception), the staging directory is removed.
+// Two writers of one target would mix their files, so a writer holds a lock on a hidden
+// file next to the target from construction to destruction; a second one throws IoError
+// saying another run is writing there. The lock ends with the process, however it ends.
 class StagedDirectory {
  public:
   explicit StagedDirectory(std::filesystem::path target);
@@ -42,8 +45,13 @@ class StagedDirectory {
   void commit();
 
  private:
+  void lock();
+  void unlock();
+
   std::filesystem::path target_;
   std::filesystem::path staging_;
+  std::filesystem::path lock_path_;
+  int lock_fd_ = -1;
   bool committed_ = false;
 };
 

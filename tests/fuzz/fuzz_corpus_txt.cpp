@@ -1,0 +1,10 @@
+// libFuzzer target: read_corpus on a .txt corpus (see fuzz_file.hpp).
+
+#include "fuzz_file.hpp"
+#include "nmfkit/text/corpus.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const std::string path = nmfkit::fuzz::write_input("x.txt", data, size);
+  nmfkit::fuzz::expect_clean([&] { nmfkit::text::read_corpus(path); });
+  return 0;
+}
