@@ -110,11 +110,13 @@ void run(const ConsensusArgs& args) {
   std::string usages, spectra, spectra_refit, top, density;
   X.visit([&](auto& m) {
     using T = typename std::decay_t<decltype(m)>::Scalar;
+    // The programs first: a density threshold that drops too much fails before the
+    // k-selection prints anything.
+    const select::CnmfResult<T> result = select::cnmf(m, options, progress);
     selection = select::select_k(m, EntryWeights<T>(), selecting, progress,
                                  [](const select::KScore& score) {
                                    std::cerr << score_line(score) << std::endl;
                                  });
-    const select::CnmfResult<T> result = select::cnmf(m, options, progress);
     Eigen::MatrixXd fractions = result.usages;
     for (Index r = 0; r < fractions.rows(); ++r) {
       const double total = fractions.row(r).sum();

@@ -76,10 +76,10 @@ struct StabilityOptions {
 struct ConsensusOptions {
   int restarts = 20;          // fits of X from random starts per k
   Index max_samples = 1000;   // rows in the consensus matrix (a seeded subset beyond)
-  double tolerance = 0.005;   // consensus rule: cophenetic within this of the highest
+  double tolerance = 0.0015;  // consensus rule: cophenetic within this of the highest
   double density_threshold = 2.0;  // cnmf: drop spectra this far from their neighbours
   double neighborhood = 0.30;      // cnmf: neighbours, as a share of the restarts
-  double silhouette_tolerance = 0.05;  // cnmf rule: silhouette within this of the highest
+  double silhouette_tolerance = 0.02;  // cnmf rule: silhouette within this of the highest
 };
 
 struct SelectOptions {
