@@ -111,6 +111,7 @@ int main(int argc, char** argv) {
   nmfkit::cli::add_topics_command(app);
   nmfkit::cli::add_cluster_command(app);
   nmfkit::cli::add_select_k_command(app);
+  nmfkit::cli::add_consensus_command(app);
   nmfkit::cli::add_impute_command(app);
   nmfkit::cli::add_multimodal_command(app);
   nmfkit::cli::add_associate_command(app);

@@ -285,8 +285,10 @@ void SelectFlags::add_to(CLI::App& command, bool prefixed) {
   command
       .add_option(p + "method", method,
                   "how to choose k" + when +
-                      ": cv (speckled holdout cross-validation), stability (NMFk) or both")
-      ->check(CLI::IsMember({"cv", "stability", "both"}))
+                      ": cv (speckled holdout cross-validation), stability (NMFk), both (cv "
+                      "and stability), consensus (Brunet's cophenetic correlation), cnmf "
+                      "(cNMF's silhouette of the replicate spectra) or all")
+      ->check(CLI::IsMember({"cv", "stability", "both", "consensus", "cnmf", "all"}))
       ->capture_default_str();
   if (prefixed) {
     command
@@ -302,6 +304,12 @@ void SelectFlags::add_to(CLI::App& command, bool prefixed) {
   command.add_option("--replicates", replicates, "cv: holdout masks per k")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
+  command
+      .add_option("--cv-tolerance", cv_tolerance,
+                  "cv: the chosen k is the smallest whose log held-out error has come within "
+                  "this share of the curve's descent to its lowest")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
   command.add_option("--perturbations", perturbations, "stability: fits in the ensemble per k")
       ->check(CLI::Range(2, 1000))
       ->capture_default_str();
@@ -314,6 +322,29 @@ void SelectFlags::add_to(CLI::App& command, bool prefixed) {
       .add_option("--threshold", threshold,
                   "stability: smallest cluster silhouette a stable k must reach")
       ->check(CLI::Range(-1.0, 1.0))
+      ->capture_default_str();
+  command
+      .add_option("--restarts", restarts,
+                  "consensus, cnmf: fits of X from random starts per k")
+      ->check(CLI::Range(2, 10000))
+      ->capture_default_str();
+  command
+      .add_option("--cophenetic-tolerance", cophenetic_tolerance,
+                  "consensus: the chosen k is the largest whose cophenetic correlation is "
+                  "within this of the highest")
+      ->check(CLI::Range(0.0, 2.0))
+      ->capture_default_str();
+  command
+      .add_option("--cnmf-tolerance", cnmf_tolerance,
+                  "cnmf: the chosen k is the largest whose spectra silhouette is within this "
+                  "of the highest")
+      ->check(CLI::Range(0.0, 2.0))
+      ->capture_default_str();
+  command
+      .add_option("--density-threshold", density_threshold,
+                  "cnmf: drop replicate spectra whose mean distance to their neighbours is at "
+                  "least this (2: keep all)")
+      ->check(CLI::PositiveNumber)
       ->capture_default_str();
   command
       .add_option("--parallel-fits", parallel_fits,
@@ -331,6 +362,11 @@ select::SelectOptions SelectFlags::options(const NmfOptions& nmf, const std::str
   o.stability.perturbations = perturbations;
   o.stability.noise = noise;
   o.stability.threshold = threshold;
+  o.cv.tolerance = cv_tolerance;
+  o.consensus.restarts = restarts;
+  o.consensus.tolerance = cophenetic_tolerance;
+  o.consensus.silhouette_tolerance = cnmf_tolerance;
+  o.consensus.density_threshold = density_threshold;
   o.parallel_fits = parallel_fits;
   o.nmf = nmf;
   o.nmf.n_components.reset();
@@ -349,6 +385,11 @@ std::string score_line(const select::KScore& score) {
   if (!std::isnan(score.min_silhouette)) {
     std::snprintf(line, sizeof line, "  silhouette min %.3f mean %.3f", score.min_silhouette,
                   score.mean_silhouette);
+    text += line;
+  }
+  if (!std::isnan(score.cophenetic)) {
+    std::snprintf(line, sizeof line, "  cophenetic %.3f dispersion %.3f  cnmf silhouette %.3f",
+                  score.cophenetic, score.dispersion, score.cnmf_silhouette);
     text += line;
   }
   std::snprintf(line, sizeof line, "  relative error %.4f  (%.1f s)", score.reconstruction_error,

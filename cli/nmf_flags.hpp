@@ -74,6 +74,11 @@ struct SelectFlags {
   int perturbations = 10;
   double noise = 0.03;
   double threshold = 0.8;
+  double cv_tolerance = select::CrossValidationOptions{}.tolerance;
+  int restarts = select::ConsensusOptions{}.restarts;
+  double cophenetic_tolerance = select::ConsensusOptions{}.tolerance;
+  double cnmf_tolerance = select::ConsensusOptions{}.silhouette_tolerance;
+  double density_threshold = select::ConsensusOptions{}.density_threshold;
   int parallel_fits = 0;
   std::string range = "auto";  // only with the prefix: the k searched for --k auto
 

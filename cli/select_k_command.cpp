@@ -1,5 +1,6 @@
-// `nmfkit select-k INPUT --k 2:30 --method cv|stability|both --out DIR`: how many
-// components? Cross-validation on speckled holdouts and/or NMFk stability, per k.
+// `nmfkit select-k INPUT --k 2:30 --method cv|stability|both|consensus|cnmf|all --out DIR`:
+// how many components? Cross-validation on speckled holdouts, NMFk stability, Brunet's
+// consensus clustering and cNMF's consensus of spectra, per k.
 
 #include <algorithm>
 #include <cmath>
@@ -15,8 +16,8 @@
 #include "nmfkit/dist/comm.hpp"
 #include "nmfkit/io/atomic_file.hpp"
 #include "nmfkit/io/text_file.hpp"
-#include "nmfkit/report/line_plot.hpp"
 #include "nmfkit/select/select_k.hpp"
+#include "nmfkit/select/selection_plot.hpp"
 
 namespace nmfkit::cli {
 
@@ -48,100 +49,14 @@ json number_or_null(double value) {
 std::string table(const select::Selection& selection) {
   std::string out =
       "k\ttest_error\ttest_error_se\ttrain_error\tmin_silhouette\tmean_silhouette\t"
-      "reconstruction_error\tseconds\n";
+      "reconstruction_error\tcophenetic\tdispersion\tcnmf_silhouette\tcnmf_error\tseconds\n";
   for (const auto& s : selection.scores) {
     out += std::to_string(s.k) + "\t" + cell(s.test_error) + "\t" + cell(s.test_error_se) + "\t" +
            cell(s.train_error) + "\t" + cell(s.min_silhouette) + "\t" + cell(s.mean_silhouette) +
-           "\t" + cell(s.reconstruction_error) + "\t" + cell(s.seconds) + "\n";
+           "\t" + cell(s.reconstruction_error) + "\t" + cell(s.cophenetic) + "\t" +
+           cell(s.dispersion) + "\t" + cell(s.cnmf_silhouette) + "\t" + cell(s.cnmf_error) +
+           "\t" + cell(s.seconds) + "\n";
   }
-  return out;
-}
-
-// A vertical marker at the chosen k over [low, high].
-report::PlotSeries marker(const std::string& label, Index k, double low, double high,
-                          const std::string& color) {
-  report::PlotSeries s;
-  s.label = label;
-  s.x = {static_cast<double>(k), static_cast<double>(k)};
-  s.y = {low, high};
-  s.show_points = false;
-  s.color = color;
-  return s;
-}
-
-// Two plots stacked in one SVG document: errors (log scale) and silhouettes.
-std::string plot(const select::Selection& selection) {
-  std::vector<report::PlotSeries> errors, silhouettes;
-  report::PlotSeries test{"held-out MSE (cv)", {}, {}, true, ""};
-  report::PlotSeries train{"training MSE (cv)", {}, {}, true, ""};
-  report::PlotSeries relative{"relative reconstruction error", {}, {}, true, ""};
-  report::PlotSeries lowest{"smallest cluster silhouette", {}, {}, true, ""};
-  report::PlotSeries mean{"mean silhouette", {}, {}, true, ""};
-  double low = INFINITY, high = -INFINITY;
-  for (const auto& s : selection.scores) {
-    const double k = static_cast<double>(s.k);
-    if (!std::isnan(s.test_error)) {
-      test.x.push_back(k);
-      test.y.push_back(s.test_error);
-      train.x.push_back(k);
-      train.y.push_back(s.train_error);
-      low = std::min({low, s.test_error, s.train_error});
-      high = std::max({high, s.test_error, s.train_error});
-    }
-    relative.x.push_back(k);
-    relative.y.push_back(s.reconstruction_error);
-    if (s.reconstruction_error > 0) {
-      low = std::min(low, s.reconstruction_error);
-      high = std::max(high, s.reconstruction_error);
-    }
-    if (!std::isnan(s.min_silhouette)) {
-      lowest.x.push_back(k);
-      lowest.y.push_back(s.min_silhouette);
-      mean.x.push_back(k);
-      mean.y.push_back(s.mean_silhouette);
-    }
-  }
-  if (!test.x.empty()) {
-    errors.push_back(test);
-    errors.push_back(train);
-  }
-  errors.push_back(relative);
-  if (selection.cv_k && std::isfinite(low) && low > 0) {
-    errors.push_back(marker("chosen by cv", *selection.cv_k, low, high, "#777777"));
-  }
-  report::LinePlotOptions top;
-  top.title = "select-k: errors per k";
-  top.x_label = "k";
-  top.y_label = "error";
-  top.log_y = true;
-  top.width = 720;
-  std::string first = report::line_plot_svg(errors, top);
-  std::string second;
-  if (!lowest.x.empty()) {
-    silhouettes.push_back(lowest);
-    silhouettes.push_back(mean);
-    if (selection.stability_k) {
-      silhouettes.push_back(
-          marker("chosen by stability", *selection.stability_k, -1, 1, "#777777"));
-    }
-    report::LinePlotOptions bottom;
-    bottom.title = "select-k: stability (silhouettes of the matched components)";
-    bottom.x_label = "k";
-    bottom.y_label = "silhouette";
-    bottom.width = 720;
-    second = report::line_plot_svg(silhouettes, bottom);
-  }
-  const auto body = [](const std::string& svg) {
-    const auto at = svg.find("<svg");
-    return at == std::string::npos ? svg : svg.substr(at);
-  };
-  const int height = second.empty() ? 400 : 800;
-  std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-  out += "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"720\" height=\"" +
-         std::to_string(height) + "\" viewBox=\"0 0 720 " + std::to_string(height) + "\">\n";
-  out += body(first);
-  if (!second.empty()) out += "<g transform=\"translate(0,400)\">\n" + body(second) + "</g>\n";
-  out += "</svg>\n";
   return out;
 }
 
@@ -167,6 +82,15 @@ json summary(const SelectKArgs& args, const AnyMatrix& X, const select::SelectOp
     j["chosen_k"]["stability"] = *selection.stability_k;
     j["rule"]["stability"] = selection.stability_rule;
   }
+  if (selection.consensus_k) {
+    j["chosen_k"]["consensus"] = *selection.consensus_k;
+    j["rule"]["consensus"] = selection.consensus_rule;
+  }
+  if (selection.cnmf_k) {
+    j["chosen_k"]["cnmf"] = *selection.cnmf_k;
+    j["rule"]["cnmf"] = selection.cnmf_rule;
+  }
+  j["agreement"] = selection.agreement;
   j["k_chosen"] = selection.chosen_k;
   j["rule"]["chosen"] = selection.rule;
   j["options"] = {{"solver", options.nmf.solver},
@@ -174,6 +98,11 @@ json summary(const SelectKArgs& args, const AnyMatrix& X, const select::SelectOp
                   {"max_iter", options.nmf.max_iter},
                   {"seed", options.seed},
                   {"holdout_fraction", options.cv.holdout_fraction},
+                  {"cv_tolerance", options.cv.tolerance},
+                  {"restarts", options.consensus.restarts},
+                  {"cophenetic_tolerance", options.consensus.tolerance},
+                  {"cnmf_tolerance", options.consensus.silhouette_tolerance},
+                  {"density_threshold", options.consensus.density_threshold},
                   {"replicates", options.cv.replicates},
                   {"perturbations", options.stability.perturbations},
                   {"noise", options.stability.noise},
@@ -188,6 +117,10 @@ json summary(const SelectKArgs& args, const AnyMatrix& X, const select::SelectOp
                            {"min_silhouette", number_or_null(s.min_silhouette)},
                            {"mean_silhouette", number_or_null(s.mean_silhouette)},
                            {"reconstruction_error", number_or_null(s.reconstruction_error)},
+                           {"cophenetic", number_or_null(s.cophenetic)},
+                           {"dispersion", number_or_null(s.dispersion)},
+                           {"cnmf_silhouette", number_or_null(s.cnmf_silhouette)},
+                           {"cnmf_error", number_or_null(s.cnmf_error)},
                            {"seconds", s.seconds}});
   }
   j["seconds"] = selection.seconds;
@@ -215,7 +148,7 @@ void run(const SelectKArgs& args) {
   io::write_text_file(staged.file("selection.tsv").string(), table(selection));
   io::write_text_file(staged.file("selection.json").string(),
                       summary(args, X, options, selection).dump(2) + "\n");
-  io::write_text_file(staged.file("selection.svg").string(), plot(selection));
+  io::write_text_file(staged.file("selection.svg").string(), select::selection_plot_svg(selection));
   staged.commit();
 
   std::printf("select-k %s: %s, %zu values of k in %.1f s\n", args.input.c_str(),
@@ -225,7 +158,12 @@ void run(const SelectKArgs& args) {
   if (selection.stability_k) {
     std::printf("  stability: k = %lld\n", static_cast<long long>(*selection.stability_k));
   }
+  if (selection.consensus_k) {
+    std::printf("  consensus: k = %lld\n", static_cast<long long>(*selection.consensus_k));
+  }
+  if (selection.cnmf_k) std::printf("  cnmf:      k = %lld\n", static_cast<long long>(*selection.cnmf_k));
   std::printf("  chosen:    k = %lld\n", static_cast<long long>(selection.chosen_k));
+  std::printf("  agreement: %s\n", selection.agreement.c_str());
   std::printf("wrote %s: selection.tsv, selection.json, selection.svg\n", args.out.c_str());
 }
 
@@ -236,8 +174,9 @@ void add_select_k_command(CLI::App& app) {
   args->nmf.solver = "auto";
   auto* command = app.add_subcommand(
       "select-k",
-      "Choose the number of components: speckled-holdout cross-validation and/or NMFk "
-      "stability over a range of k");
+      "Choose the number of components over a range of k: speckled-holdout "
+      "cross-validation, NMFk stability, Brunet's consensus clustering, cNMF's consensus, "
+      "or all of them");
   command
       ->add_option("INPUT", args->input,
                    "matrix file: .mtx[.gz], .npy, .csv[.gz], .tsv[.gz], .h5ad (its X)")

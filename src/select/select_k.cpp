@@ -17,6 +17,9 @@
 #include "nmfkit/dist/partition.hpp"
 #include "nmfkit/nmf/nmf.hpp"
 #include "nmfkit/nmf/solver.hpp"
+#include "nmfkit/select/cnmf.hpp"
+#include "nmfkit/select/cnmf_run.hpp"
+#include "nmfkit/select/consensus_clustering.hpp"
 
 namespace nmfkit::select {
 
@@ -132,6 +135,7 @@ KScore empty_score(Index k) {
   s.k = k;
   s.test_error = s.test_error_se = s.train_error = kNaN;
   s.min_silhouette = s.mean_silhouette = s.reconstruction_error = kNaN;
+  s.cophenetic = s.dispersion = s.cnmf_silhouette = s.cnmf_error = kNaN;
   return s;
 }
 
@@ -225,6 +229,61 @@ class Scorer {
     return score;
   }
 
+  // The restarts both consensus methods use: fits of X itself from random starts. The
+  // samples' labels (argmax of their rows of W, on the consensus subset of rows) and the
+  // unit-length components feed consensus clustering and cNMF's consensus of spectra.
+  const KScore& restarts(Index k) {
+    KScore& score = entry(k);
+    if (!std::isnan(score.cophenetic)) return score;
+    const auto start = std::chrono::steady_clock::now();
+    const int R = o_.consensus.restarts;
+    const std::vector<Index> rows =
+        consensus_sample(X_.rows(), o_.consensus.max_samples, o_.seed);
+    std::vector<DenseMatrix<double>> components(static_cast<std::size_t>(R));
+    std::vector<DenseMatrix<double>> sample_weights(static_cast<std::size_t>(R));
+    const std::vector<Index> shares = job_shares(R);
+    run_jobs(my_first(shares), my_last(shares), parallel_, [&](int p) {
+      NmfOptions options = fit_options(k, restart_seed(o_.seed, p));
+      options.init = Init::Random;
+      const NmfResult<T> result = fit(X_, weights_, options, nullptr, progress_);
+      DenseMatrix<double> W(static_cast<Index>(rows.size()), k);
+      for (std::size_t i = 0; i < rows.size(); ++i) {
+        W.row(static_cast<Index>(i)) = result.W.row(rows[i]).template cast<double>();
+      }
+      sample_weights[static_cast<std::size_t>(p)] = std::move(W);
+      components[static_cast<std::size_t>(p)] = result.H.template cast<double>();
+    });
+    if (comm_) {
+      share_components(components, shares, k);
+      share_rows(sample_weights, shares, static_cast<Index>(rows.size()), k);
+    }
+    std::vector<std::vector<Index>> labelings;
+    for (const auto& W : sample_weights) labelings.push_back(argmax_per_row(W));
+    const Eigen::MatrixXd C = consensus_matrix(labelings);
+    score.cophenetic = cophenetic_correlation(C);
+    score.dispersion = dispersion(C);
+
+    Eigen::MatrixXd spectra(R * k, X_.cols());
+    for (int p = 0; p < R; ++p) spectra.middleRows(p * k, k) = components[static_cast<std::size_t>(p)];
+    SpectraConsensusOptions combine;
+    combine.density_threshold = o_.consensus.density_threshold;
+    combine.neighborhood = o_.consensus.neighborhood;
+    combine.seed = o_.seed + 1;
+    const SpectraConsensus consensus = combine_spectra(spectra, k, combine);
+    score.cnmf_silhouette = consensus.silhouette;
+    const DenseMatrix<T> S = consensus.spectra.template cast<T>();
+    const TransformResult<T> usages = transform(X_, weights_, S, fit_options(k, o_.seed), progress_);
+    score.cnmf_error = observed_norm_ > 0
+                           ? std::sqrt(weighted_squared_error(X_, weights_, usages.W, S)) /
+                                 observed_norm_
+                           : 0.0;
+    add_reconstruction_error(score);
+    score.seconds +=
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (on_score_) on_score_(score);
+    return score;
+  }
+
   bool has_cross_validation(Index k) const {
     const auto found = cache_.find(k);
     return found != cache_.end() && !std::isnan(found->second.test_error);
@@ -269,6 +328,20 @@ class Scorer {
     comm_->gather_rows(all.data(), row_offsets, n);
     for (Index p = 0; p < P; ++p)
       components[static_cast<std::size_t>(p)] = all.middleRows(p * k, k);
+  }
+
+  // Every process gets every process's rows × cols blocks (one per job).
+  void share_rows(std::vector<DenseMatrix<double>>& blocks, const std::vector<Index>& shares,
+                  Index rows, Index cols) const {
+    const auto P = static_cast<Index>(blocks.size());
+    DenseMatrix<double> all = DenseMatrix<double>::Zero(P * rows, cols);
+    for (Index p = my_first(shares); p < my_last(shares); ++p) {
+      all.middleRows(p * rows, rows) = blocks[static_cast<std::size_t>(p)];
+    }
+    std::vector<Index> row_offsets;
+    for (const Index share : shares) row_offsets.push_back(share * rows);
+    comm_->gather_rows(all.data(), row_offsets, cols);
+    for (Index p = 0; p < P; ++p) blocks[static_cast<std::size_t>(p)] = all.middleRows(p * rows, rows);
   }
 
   NmfOptions fit_options(Index k, std::uint32_t seed) const {
@@ -459,6 +532,64 @@ void search_stability(S& scorer, Index low, Index high, double threshold) {
   }
 }
 
+// Any rule: the coarse grid, then the step halved on both sides of the rule's choice
+// until its neighbours are one apart.
+template <class Score, class Rule>
+void search_rule(Index low, Index high, Score&& score, Rule&& rule) {
+  std::vector<Index> visited;
+  for (const Index k : coarse_grid(low, high)) {
+    score(k);
+    visited.push_back(k);
+  }
+  while (true) {
+    std::sort(visited.begin(), visited.end());
+    const std::optional<Index> picked = rule();
+    if (!picked) break;
+    const auto at = std::find(visited.begin(), visited.end(), *picked);
+    if (at == visited.end()) break;
+    const auto i = static_cast<std::size_t>(at - visited.begin());
+    std::vector<Index> next;
+    if (i > 0 && visited[i] - visited[i - 1] > 1) next.push_back((visited[i] + visited[i - 1]) / 2);
+    if (i + 1 < visited.size() && visited[i + 1] - visited[i] > 1) {
+      next.push_back((visited[i] + visited[i + 1]) / 2);
+    }
+    if (next.empty()) break;
+    for (const Index k : next) {
+      score(k);
+      visited.push_back(k);
+    }
+  }
+}
+
+struct Methods {
+  bool cv = false, stability = false, consensus = false, cnmf = false;
+  explicit Methods(Method m)
+      : cv(m == Method::CrossValidation || m == Method::Both || m == Method::All),
+        stability(m == Method::Stability || m == Method::Both || m == Method::All),
+        consensus(m == Method::Consensus || m == Method::All),
+        cnmf(m == Method::Cnmf || m == Method::All) {}
+};
+
+// Which methods chose which k: "cv, stability and cnmf chose 7; consensus chose 6".
+std::string describe_agreement(const std::vector<std::pair<std::string, Index>>& choices) {
+  std::map<Index, std::vector<std::string>> by_k;
+  for (const auto& [name, k] : choices) by_k[k].push_back(name);
+  if (by_k.size() == 1 && choices.size() > 1) {
+    return "all " + std::to_string(choices.size()) + " methods chose k = " +
+           std::to_string(choices.front().second);
+  }
+  std::string out;
+  for (const auto& [k, names] : by_k) {
+    if (!out.empty()) out += "; ";
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      if (i > 0) out += i + 1 == names.size() ? " and " : ", ";
+      out += names[i];
+    }
+    out += " chose k = " + std::to_string(k);
+  }
+  return out;
+}
+
 template <class T, class Matrix>
 Selection select_impl(const Matrix& X, const EntryWeights<T>& weights, const SelectOptions& given,
                       const Progress& progress, const ScoreCallback& on_score) {
@@ -480,24 +611,31 @@ Selection select_impl(const Matrix& X, const EntryWeights<T>& weights, const Sel
   }
   const auto start = std::chrono::steady_clock::now();
   Scorer<T, Matrix> scorer(X, weights, options, progress, on_score);
-  const bool cv = options.method != Method::Stability;
-  const bool stability = options.method != Method::CrossValidation;
+  const Methods run(options.method);
+  const ConsensusOptions& co = options.consensus;
   if (options.k.search) {
-    if (cv) search_cv(scorer, options.k.low, options.k.high);
-    if (stability) {
-      search_stability(scorer, options.k.low, options.k.high, options.stability.threshold);
+    const Index low = options.k.low, high = options.k.high;
+    if (run.cv) search_cv(scorer, low, high);
+    if (run.stability) search_stability(scorer, low, high, options.stability.threshold);
+    if (run.consensus) {
+      search_rule(low, high, [&](Index k) { scorer.restarts(k); },
+                  [&] { return consensus_k(scorer.scores(), co.tolerance); });
+    }
+    if (run.cnmf) {
+      search_rule(low, high, [&](Index k) { scorer.restarts(k); },
+                  [&] { return cnmf_k(scorer.scores(), co.silhouette_tolerance); });
     }
   } else {
     for (const Index k : options.k.ks) {
-      if (cv) scorer.cross_validate(k);
-      if (stability) scorer.stability(k);
+      if (run.cv) scorer.cross_validate(k);
+      if (run.stability) scorer.stability(k);
+      if (run.consensus || run.cnmf) scorer.restarts(k);
     }
   }
-  if (cv && options.k.search) {
-    // The search finds the minimum; the one-standard-error rule may point below it, to ks
-    // the search skipped.
+  if (run.cv && options.k.search) {
+    // The search finds the minimum; the elbow may lie below it, at ks the search skipped.
     while (true) {
-      const std::optional<Index> picked = one_standard_error_k(scorer.scores());
+      const std::optional<Index> picked = elbow_k(scorer.scores(), options.cv.tolerance);
       if (!picked || *picked - 1 < options.k.low || scorer.has_cross_validation(*picked - 1)) break;
       scorer.cross_validate(*picked - 1);
     }
@@ -505,15 +643,19 @@ Selection select_impl(const Matrix& X, const EntryWeights<T>& weights, const Sel
 
   Selection selection;
   selection.scores = scorer.scores();
-  std::vector<std::string> parts;
-  if (cv) {
-    selection.cv_k = one_standard_error_k(selection.scores);
+  std::vector<std::pair<std::string, Index>> choices;
+  if (run.cv) {
+    selection.cv_k = elbow_k(selection.scores, options.cv.tolerance);
     selection.cv_rule = "the smallest k whose mean held-out error (over " +
                         std::to_string(options.cv.replicates) + " speckled holdouts of " +
                         format(options.cv.holdout_fraction) +
-                        " of the entries) is within one standard error of the lowest";
+                        " of the entries) has come within " +
+                        format(100 * options.cv.tolerance) +
+                        " % of the way down the curve's descent, on a log scale (from the "
+                        "highest error before the lowest, to the lowest): the elbow";
+    choices.emplace_back("cv", *selection.cv_k);
   }
-  if (stability) {
+  if (run.stability) {
     selection.stability_k = largest_stable_k(selection.scores, options.stability.threshold);
     selection.stability_rule = "the largest k whose smallest cluster silhouette (" +
                                std::to_string(options.stability.perturbations) +
@@ -531,16 +673,48 @@ Selection select_impl(const Matrix& X, const EntryWeights<T>& weights, const Sel
         }
       }
     }
+    choices.emplace_back("stability", *selection.stability_k);
   }
-  if (cv && stability) {
+  if (run.consensus) {
+    selection.consensus_k = consensus_k(selection.scores, co.tolerance);
+    selection.consensus_rule =
+        "the largest k whose cophenetic correlation (consensus matrix of the samples' "
+        "largest components over " + std::to_string(co.restarts) +
+        " random starts, average linkage) is within " + format(co.tolerance) +
+        " of the highest";
+    choices.emplace_back("consensus", *selection.consensus_k);
+  }
+  if (run.cnmf) {
+    selection.cnmf_k = cnmf_k(selection.scores, co.silhouette_tolerance);
+    selection.cnmf_rule = "the largest k whose silhouette of the k-means clusters of the " +
+                          std::to_string(co.restarts) +
+                          " random starts' unit-length components is within " +
+                          format(co.silhouette_tolerance) + " of the highest";
+    choices.emplace_back("cnmf", *selection.cnmf_k);
+  }
+  selection.agreement = describe_agreement(choices);
+  if (options.method == Method::Both) {
     selection.chosen_k = std::min(*selection.cv_k, *selection.stability_k);
     selection.rule = "both: the smaller of the cross-validation and the stability choice";
-  } else if (cv) {
-    selection.chosen_k = *selection.cv_k;
-    selection.rule = "cv: " + selection.cv_rule;
+  } else if (options.method == Method::All) {
+    std::map<Index, int> votes;
+    for (const auto& choice : choices) ++votes[choice.second];
+    int most = 0;
+    for (const auto& [k, count] : votes) {
+      if (count > most) {  // increasing k: the smaller wins a tie
+        most = count;
+        selection.chosen_k = k;
+      }
+    }
+    selection.rule = "all: the k most methods chose (the smaller on a tie)";
   } else {
-    selection.chosen_k = *selection.stability_k;
-    selection.rule = "stability: " + selection.stability_rule;
+    const auto& [name, k] = choices.front();
+    selection.chosen_k = k;
+    selection.rule = name + ": " +
+                     (run.cv          ? selection.cv_rule
+                      : run.stability ? selection.stability_rule
+                      : run.consensus ? selection.consensus_rule
+                                      : selection.cnmf_rule);
   }
   selection.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -557,6 +731,12 @@ std::string to_string(Method method) {
       return "stability";
     case Method::Both:
       return "both";
+    case Method::Consensus:
+      return "consensus";
+    case Method::Cnmf:
+      return "cnmf";
+    case Method::All:
+      return "all";
   }
   return "cv";
 }
@@ -565,7 +745,11 @@ Method parse_method(const std::string& name) {
   if (name == "cv") return Method::CrossValidation;
   if (name == "stability") return Method::Stability;
   if (name == "both") return Method::Both;
-  throw InvalidArgument("method must be cv, stability or both; got '" + name + "'");
+  if (name == "consensus") return Method::Consensus;
+  if (name == "cnmf") return Method::Cnmf;
+  if (name == "all") return Method::All;
+  throw InvalidArgument("method must be cv, stability, both, consensus, cnmf or all; got '" +
+                        name + "'");
 }
 
 KSpec parse_k_spec(const std::string& text) {
@@ -606,10 +790,14 @@ KSpec parse_k_spec(const std::string& text) {
 
 void SelectOptions::validate() const {
   if (!k.search && k.ks.empty()) throw InvalidArgument("--k: the list of k is empty");
-  if (method != Method::Stability) {
+  const Methods run(method);
+  if (run.cv) {
     SpeckledHoldout{cv.holdout_fraction, 0}.validate();
     if (cv.replicates < 1) {
       throw InvalidArgument("replicates must be >= 1, got " + std::to_string(cv.replicates));
+    }
+    if (!(cv.tolerance >= 0 && cv.tolerance <= 1)) {
+      throw InvalidArgument("cv tolerance must be in [0, 1], got " + format(cv.tolerance));
     }
     if (!solver_supports_weights(nmf.solver)) {
       throw InvalidArgument("cross-validation fits with held-out entries, which solver '" +
@@ -617,7 +805,28 @@ void SelectOptions::validate() const {
                             solvers_with_weights());
     }
   }
-  if (method != Method::CrossValidation) {
+  if (run.consensus || run.cnmf) {
+    if (consensus.restarts < 2) {
+      throw InvalidArgument("restarts must be >= 2, got " + std::to_string(consensus.restarts));
+    }
+    if (consensus.max_samples < 2) {
+      throw InvalidArgument("consensus samples must be >= 2, got " +
+                            std::to_string(consensus.max_samples));
+    }
+    if (!(consensus.tolerance >= 0 && consensus.tolerance <= 2)) {
+      throw InvalidArgument("cophenetic tolerance must be in [0, 2], got " +
+                            format(consensus.tolerance));
+    }
+    if (!(consensus.silhouette_tolerance >= 0 && consensus.silhouette_tolerance <= 2)) {
+      throw InvalidArgument("cnmf silhouette tolerance must be in [0, 2], got " +
+                            format(consensus.silhouette_tolerance));
+    }
+    SpectraConsensusOptions combine;
+    combine.density_threshold = consensus.density_threshold;
+    combine.neighborhood = consensus.neighborhood;
+    combine.validate();
+  }
+  if (run.stability) {
     if (stability.perturbations < 2) {
       throw InvalidArgument("perturbations must be >= 2, got " +
                             std::to_string(stability.perturbations));
@@ -703,6 +912,52 @@ std::optional<Index> one_standard_error_k(const std::vector<KScore>& scores) {
     if (!std::isnan(s.test_error) && s.test_error <= bound) return s.k;
   }
   return best->k;
+}
+
+std::optional<Index> elbow_k(const std::vector<KScore>& scores, double tolerance) {
+  std::vector<const KScore*> curve;
+  for (const auto& s : scores) {
+    if (!std::isnan(s.test_error)) curve.push_back(&s);
+  }
+  if (curve.empty()) return std::nullopt;
+  const auto log_error = [](const KScore* s) { return std::log(std::max(s->test_error, 1e-300)); };
+  std::size_t best = 0;
+  for (std::size_t i = 1; i < curve.size(); ++i) {
+    if (curve[i]->test_error < curve[best]->test_error) best = i;
+  }
+  // The descent: from the highest error at or below the best k down to the best. Errors
+  // above the best k (overfitting, or a replicate's failed fit) do not stretch the scale.
+  double high = log_error(curve[best]);
+  for (std::size_t i = 0; i <= best; ++i) high = std::max(high, log_error(curve[i]));
+  const double low = log_error(curve[best]);
+  for (std::size_t i = 0; i <= best; ++i) {
+    if (log_error(curve[i]) <= low + tolerance * (high - low)) return curve[i]->k;
+  }
+  return curve[best]->k;
+}
+
+std::optional<Index> consensus_k(const std::vector<KScore>& scores, double tolerance) {
+  double highest = -std::numeric_limits<double>::infinity();
+  for (const auto& s : scores) {
+    if (!std::isnan(s.cophenetic)) highest = std::max(highest, s.cophenetic);
+  }
+  std::optional<Index> chosen;
+  for (const auto& s : scores) {
+    if (!std::isnan(s.cophenetic) && s.cophenetic >= highest - tolerance) chosen = s.k;
+  }
+  return chosen;
+}
+
+std::optional<Index> cnmf_k(const std::vector<KScore>& scores, double tolerance) {
+  double highest = -std::numeric_limits<double>::infinity();
+  for (const auto& s : scores) {
+    if (!std::isnan(s.cnmf_silhouette)) highest = std::max(highest, s.cnmf_silhouette);
+  }
+  std::optional<Index> chosen;
+  for (const auto& s : scores) {
+    if (!std::isnan(s.cnmf_silhouette) && s.cnmf_silhouette >= highest - tolerance) chosen = s.k;
+  }
+  return chosen;
 }
 
 std::optional<Index> largest_stable_k(const std::vector<KScore>& scores, double threshold) {

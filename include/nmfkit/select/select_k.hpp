@@ -4,8 +4,12 @@
 // Cross-validation (RcppML's speckled holdout): for each replicate a hash of (row,
 // column, seed) holds out a fraction of the entries (nothing is stored); the model is fitted
 // on the rest (masked NMF) and scored by the mean squared error on the held-out entries.
-// The rule: the smallest k whose mean test error is within one standard error of the
-// lowest (the one-standard-error rule).
+// The rule finds the elbow of the curve: the smallest k whose log mean test error has come
+// within a share `tolerance` of the way down the curve's descent (from the highest log
+// error at or below the best k, to the lowest). Calibrated on planted data
+// (bench/calibrate_select_k.py). The one-standard-error rule it replaces stopped at the
+// last noise-fitting dip: the replicates' errors are strongly correlated, so their
+// standard error is tiny.
 //
 // Stability (NMFk): an ensemble of fits on copies of X perturbed by uniform multiplicative
 // noise, X ⊙ (1 − ε + 2ε·U), each from its own random start; the components (rows of H,
@@ -13,6 +17,16 @@
 // Hungarian method, and the silhouette of each matched cluster is computed on the angular
 // distance. The rule: the largest k whose smallest cluster silhouette reaches the
 // threshold.
+//
+// Consensus clustering (Brunet et al. 2004, consensus_clustering.hpp) and cNMF's consensus
+// (Kotliar et al. 2019, cnmf.hpp) share one ensemble per k: fits of X itself from random
+// starts. Consensus: each fit assigns every sample (row) to its largest component; the
+// cophenetic correlation of the consensus matrix per k. Rule: the largest k whose
+// cophenetic correlation is within a tolerance of the highest over the candidates (Brunet:
+// "the k before the coefficient falls"). cNMF: the rows of H of all fits, unit length,
+// k-means into k clusters; the silhouette of those clusters and the error of the usages
+// refitted to their medians per k. Rule: the largest k whose silhouette is within a
+// tolerance of the highest (cNMF's advice: the largest k that is about as stable).
 //
 // k comes from a list, or from a coarse-to-fine search: k doubling from the low end, then
 // the step halved around the best k (cross-validation) or the boundary between stable and
@@ -31,9 +45,10 @@
 
 namespace nmfkit::select {
 
-enum class Method { CrossValidation, Stability, Both };
+// Both: cv and stability; All: every method.
+enum class Method { CrossValidation, Stability, Both, Consensus, Cnmf, All };
 std::string to_string(Method method);
-Method parse_method(const std::string& name);  // cv | stability | both
+Method parse_method(const std::string& name);  // cv | stability | both | consensus | cnmf | all
 
 // "2:30" (every k), "5:40:5" (a step), "3,5,8" (a list) or "auto" / "auto:LO:HI" (the
 // search). Throws InvalidArgument for an empty range, k < 1 or text that does not parse.
@@ -48,6 +63,7 @@ KSpec parse_k_spec(const std::string& text);
 struct CrossValidationOptions {
   double holdout_fraction = 0.1;  // share of the entries held out, in (0, 0.5]
   int replicates = 3;             // holdout masks (seeds seed, seed + 1, ...)
+  double tolerance = 0.05;        // elbow rule: share of the log descent left at the chosen k
 };
 
 struct StabilityOptions {
@@ -56,11 +72,22 @@ struct StabilityOptions {
   double threshold = 0.8;  // the smallest cluster silhouette a stable k reaches
 };
 
+// The ensemble of restarts that consensus clustering and cNMF share.
+struct ConsensusOptions {
+  int restarts = 20;          // fits of X from random starts per k
+  Index max_samples = 1000;   // rows in the consensus matrix (a seeded subset beyond)
+  double tolerance = 0.0015;  // consensus rule: cophenetic within this of the highest
+  double density_threshold = 2.0;  // cnmf: drop spectra this far from their neighbours
+  double neighborhood = 0.30;      // cnmf: neighbours, as a share of the restarts
+  double silhouette_tolerance = 0.02;  // cnmf rule: silhouette within this of the highest
+};
+
 struct SelectOptions {
   KSpec k;
   Method method = Method::CrossValidation;
   CrossValidationOptions cv;
   StabilityOptions stability;
+  ConsensusOptions consensus;  // consensus and cnmf
   NmfOptions nmf;              // the fits (n_components and random_state are set per fit)
   std::uint32_t seed = 0;      // holdout masks, perturbations and random starts
   int parallel_fits = 0;       // fits at once (each on one thread); 0: by the data size
@@ -77,6 +104,10 @@ struct KScore {
   double train_error = 0;                 // cv: mean MSE on the observed training entries
   double min_silhouette = 0;              // stability: the smallest cluster silhouette
   double mean_silhouette = 0;             // stability: the mean over all components
+  double cophenetic = 0;                  // consensus: cophenetic correlation
+  double dispersion = 0;                  // consensus: dispersion of the consensus matrix
+  double cnmf_silhouette = 0;             // cnmf: silhouette of the spectra's clusters
+  double cnmf_error = 0;                  // cnmf: ‖X − U·S‖/‖X‖ with the consensus spectra S
   double reconstruction_error = 0;        // ‖X − WH‖/‖X‖ (observed entries) of a fit at k
   double seconds = 0;                     // wall time spent on this k
 };
@@ -87,8 +118,15 @@ struct Selection {
   std::string cv_rule;
   std::optional<Index> stability_k;
   std::string stability_rule;
-  Index chosen_k = 0;  // cv_k, stability_k, or for both the smaller of the two
-  std::string rule;    // how chosen_k follows from the two
+  std::optional<Index> consensus_k;
+  std::string consensus_rule;
+  std::optional<Index> cnmf_k;
+  std::string cnmf_rule;
+  // The one method's choice; both: the smaller of cv and stability; all: the k most
+  // methods chose (the smaller on a tie).
+  Index chosen_k = 0;
+  std::string rule;       // how chosen_k follows from the methods' choices
+  std::string agreement;  // which methods agree (every method that ran, by its k)
   double seconds = 0;
 };
 
@@ -117,6 +155,9 @@ std::vector<double> cluster_silhouettes(const Eigen::MatrixXd& points,
 
 // The rules, on scores in increasing k.
 std::optional<Index> one_standard_error_k(const std::vector<KScore>& scores);
+std::optional<Index> elbow_k(const std::vector<KScore>& scores, double tolerance);
 std::optional<Index> largest_stable_k(const std::vector<KScore>& scores, double threshold);
+std::optional<Index> consensus_k(const std::vector<KScore>& scores, double tolerance);
+std::optional<Index> cnmf_k(const std::vector<KScore>& scores, double tolerance);
 
 }  // namespace nmfkit::select
