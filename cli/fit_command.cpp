@@ -2,14 +2,17 @@
 
 #include <chrono>
 #include <cstdio>
+#include <fstream>
 #include <iostream>
 
 #include "command.hpp"
 #include "common.hpp"
+#include "model_flags.hpp"
 #include "nmf_flags.hpp"
 #include "nmfkit/core/error.hpp"
 #include "nmfkit/dist/comm.hpp"
 #include "nmfkit/io/nmf_model.hpp"
+#include "nmfkit/nmf/models.hpp"
 #include "nmfkit/nmf/nmf.hpp"
 
 namespace nmfkit::cli {
@@ -24,6 +27,7 @@ struct FitArgs {
   std::string init_H;
   std::string grid = "1d";
   NmfFlags nmf;
+  ModelFlags family;
   MissingFlags missing;
   SelectFlags select;
 };
@@ -40,21 +44,38 @@ io::NmfModel fit_model(Matrix& X, const FitArgs& args, NmfOptions options) {
     custom = Factors<T>{dense_as<T>(read_input(args.init_W, "auto"), "--init-w"),
                         dense_as<T>(read_input(args.init_H, "auto"), "--init-h")};
   }
-  if (!custom && args.nmf.k_auto())
+  std::optional<SparseMatrix<double>> graph;
+  if (!args.family.graph.empty()) {
+    graph = sample_graph(args.family.graph, X);
+    options.graph = &*graph;
+  }
+  if (!custom && args.nmf.k_auto()) {
+    if (options.model != "standard" || graph) {
+      throw InvalidArgument("--k auto chooses k for the standard model only; give --k for --model " +
+                            options.model + (graph ? " with --graph" : ""));
+    }
     options.n_components = choose_k(X, weights, options, args.select);
+  }
   const auto start = std::chrono::steady_clock::now();
   NmfResult<T> result =
       args.missing.any()
           ? fit(X, weights, options, custom ? &*custom : nullptr, interruptible_progress())
           : fit(X, options, custom ? &*custom : nullptr, interruptible_progress());
   const double seconds = seconds_since(start);
-  return model_of(std::move(result), std::move(options), args.input, seconds);
+  options.graph = nullptr;  // the graph dies here; model.json records where it came from
+  io::NmfModel model = model_of(std::move(result), std::move(options), args.input, seconds);
+  model.graph = args.family.graph;
+  return model;
 }
 
 void print_summary(const AnyMatrix& X, double x_norm, const io::NmfModel& model,
                    const std::string& out) {
   const auto& o = model.options;
   std::printf("fit   %s: %s\n", model.input.c_str(), describe(X).c_str());
+  if (o.model != "standard") std::printf("      model %s\n", o.model.c_str());
+  if (!model.graph.empty()) {
+    std::printf("      graph %s, weight %g\n", model.graph.c_str(), o.graph_weight);
+  }
   std::printf("      solver %s, loss %s, init %s, k %lld, seed %u\n", o.solver.c_str(),
               beta_loss_name(o.beta_loss).c_str(), to_string(model.init_used).c_str(),
               static_cast<long long>(model.H.rows()), *o.random_state);
@@ -73,9 +94,26 @@ void print_summary(const AnyMatrix& X, double x_norm, const io::NmfModel& model,
     std::printf("      reconstruction error %.6g (sqrt of 2 x beta-divergence)\n",
                 model.reconstruction_error);
   }
-  std::printf("wrote %s: W.npy (%s), H.npy (%s), model.json\n", out.c_str(),
+  std::printf("wrote %s: W.npy (%s), H.npy (%s), model.json%s\n", out.c_str(),
               shape_text(model.W.rows(), model.W.cols()).c_str(),
-              shape_text(model.H.rows(), model.H.cols()).c_str());
+              shape_text(model.H.rows(), model.H.cols()).c_str(),
+              o.model == "symmetric" ? ", communities.tsv" : "");
+}
+
+// Symmetric NMF's communities: each sample's argmax over the rows of W.
+void write_communities(const io::StagedDirectory& staged, const io::NmfModel& model) {
+  const std::vector<int> community = model.W.visit([](const auto& W) {
+    if constexpr (requires { W.outerIndexPtr(); }) {
+      return std::vector<int>();  // W is always dense
+    } else {
+      return communities(W);
+    }
+  });
+  std::ofstream out(staged.file("communities.tsv"));
+  out << "sample\tcommunity\n";
+  for (std::size_t i = 0; i < community.size(); ++i) out << i << '\t' << community[i] << '\n';
+  out.flush();
+  if (!out) throw IoError("cannot write " + staged.file("communities.tsv").string());
 }
 
 // Under mpirun every process reads the input and runs the same fit, each solving its share
@@ -84,6 +122,7 @@ void run(const FitArgs& args) {
   const dist::Comm& world = dist::world();
   AnyMatrix X = read_input(args.input, args.dtype);
   NmfOptions options = args.nmf.options();
+  args.family.apply(options);
   if (world.size() > 1) options.comm = &world;
   options.grid = dist::parse_grid(args.grid);
   double x_norm = 0;
@@ -103,7 +142,10 @@ void run(const FitArgs& args) {
     }
   }
   if (world.rank() != 0) return;
-  io::save_nmf_model(args.out, model);
+  io::StagedDirectory staged(args.out);
+  io::write_nmf_model(staged, model);
+  if (model.options.model == "symmetric") write_communities(staged, model);
+  staged.commit();
   print_warnings(model.warnings);
   print_summary(X, x_norm, model, args.out);
 }
@@ -121,6 +163,7 @@ void add_fit_command(CLI::App& app) {
   command->add_option("--out", args->out, "directory for W.npy, H.npy and model.json")->required();
   args->nmf.add_to(*command, /*k_required=*/true);
   args->nmf.add_minibatch_to(*command);
+  args->family.add_to(*command);
   args->missing.add_to(*command);
   args->select.add_to(*command, /*prefixed=*/true);
   add_dtype_flag(*command, args->dtype);

@@ -83,7 +83,8 @@ void NmfFlags::add_to(CLI::App& command, bool k_required, bool with_k) {
                   "auto: the fastest for the loss (hals for frobenius, scd for kullback-leibler, "
                   "mu otherwise); cd: scikit-learn's coordinate descent; mu: multiplicative "
                   "updates (any loss); hals, anls, anls-bpp: fast alternating solvers (Frobenius "
-                  "only); scd: fast coordinate descent (kullback-leibler only)")
+                  "only); scd: fast coordinate descent (kullback-leibler only); pgd, adam: "
+                  "seed 004's gradient NMF (Frobenius only, slow)")
       ->check(CLI::IsMember([] {
         std::vector<std::string> names;
         for (const auto& info : solver_catalog()) names.push_back(info.name);
@@ -147,6 +148,15 @@ void NmfFlags::add_to(CLI::App& command, bool k_required, bool with_k) {
   command.add_flag("--no-extrapolate", no_extrapolate,
                    "hals, anls, anls-bpp, scd: plain alternating updates, without Ang & Gillis' "
                    "extrapolation (default: extrapolate)");
+  command
+      .add_option("--learning-rate", learning_rate,
+                  "pgd, adam: the step size (default: the notebook's, 0.05 for pgd with its "
+                  "decay by 0.9 every 100 iterations, 1e-3 for adam)")
+      ->check(CLI::PositiveNumber);
+  command
+      .add_option("--penalty", penalty,
+                  "pgd, adam: weight of the penalty on entries below 1e-5 (default: 100)")
+      ->check(CLI::NonNegativeNumber);
   command.add_flag("-v,--verbose", verbose,
                    "print progress while fitting; repeat for more (default: off)");
 }
@@ -197,6 +207,8 @@ NmfOptions NmfFlags::options() const {
     o.minibatch.max_no_improvement.reset();
   }
   o.minibatch.fresh_restarts = fresh_restarts;
+  o.learning_rate = learning_rate;
+  if (penalty) o.penalty = *penalty;
   return o;
 }
 

@@ -34,6 +34,8 @@ struct NmfFlags {
   double forget_factor = 0.7;
   int max_no_improvement = 10;  // 0: none
   bool fresh_restarts = false;
+  std::optional<double> learning_rate;
+  std::optional<double> penalty;
 
   // Registers the flags; --k is required unless a default is given (with_k = false leaves
   // --k to the command).

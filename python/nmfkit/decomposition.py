@@ -92,7 +92,8 @@ class NMF(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         descent, as scikit-learn's), ``'mu'`` (multiplicative updates, any ``beta_loss``),
         and nmfkit's fast solvers: ``'auto'`` (the fastest for the loss: ``'hals'`` for
         Frobenius, ``'scd'`` for Kullback-Leibler, ``'mu'`` otherwise), ``'hals'``,
-        ``'anls'``, ``'anls-bpp'`` (Frobenius) and ``'scd'`` (Kullback-Leibler).
+        ``'anls'``, ``'anls-bpp'`` (Frobenius) and ``'scd'`` (Kullback-Leibler); ``'pgd'`` and
+        ``'adam'`` are seed 004's gradient NMF (Frobenius, slow).
     beta_loss : float or {'frobenius', 'kullback-leibler', 'itakura-saito'}, default='frobenius'
         The β-divergence minimised: ``'mu'`` and ``'auto'`` accept any, ``'scd'`` only
         Kullback-Leibler, the others only 2.
@@ -123,6 +124,21 @@ class NMF(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         ``'anls-bpp'``, ``'scd'`` and ``'auto'``; not with a mask). Every process calls
         ``fit`` with the same X and parameters and gets the single-process W and H. Needs an
         nmfkit built with MPI and mpi4py on the same MPI.
+    model : {'standard', 'semi', 'symmetric'}, default='standard'
+        ``'semi'``: semi-NMF (Ding, Li & Jordan 2010), X of any sign, H >= 0 and W free.
+        ``'symmetric'``: symmetric NMF (Kuang, Ding & Park 2012) of a square symmetric X,
+        X ≈ W Wᵀ with ``components_`` = Wᵀ; the communities are ``W.argmax(axis=1)``. Both
+        need ``solver='auto'``; ``transform`` is for the standard model only.
+    graph : array-like or sparse matrix of shape (n_samples, n_samples), default=None
+        Graph-regularised NMF (GNMF, Cai et al. 2011): weights >= 0 over the samples, made
+        undirected; adds ``graph_weight``/2 · tr(Wᵀ L W). Needs ``solver`` ``'auto'`` or ``'mu'``.
+    graph_weight : float, default=1.0
+        λ of the graph term.
+    learning_rate : float or None, default=None
+        Solvers ``'pgd'`` and ``'adam'`` (seed 004's gradient NMF): the step size; None takes
+        the notebook's (0.05 for pgd, decayed by 0.9 every 100 iterations; 1e-3 for adam).
+    penalty : float, default=100.0
+        Solvers ``'pgd'`` and ``'adam'``: the weight of the penalty on entries below 1e-5.
 
     Attributes
     ----------
@@ -176,6 +192,11 @@ class NMF(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         n_threads: int = 0,
         patience: int = 3,
         comm: Any = None,
+        model: str = "standard",
+        graph: Any = None,
+        graph_weight: float = 1.0,
+        learning_rate: Optional[float] = None,
+        penalty: float = 100.0,
     ) -> None:
         self.n_components = n_components
         self.init = init
@@ -192,6 +213,11 @@ class NMF(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         self.n_threads = n_threads
         self.patience = patience
         self.comm = comm
+        self.model = model
+        self.graph = graph
+        self.graph_weight = graph_weight
+        self.learning_rate = learning_rate
+        self.penalty = penalty
 
     # -- parameters ---------------------------------------------------------------------
 
@@ -232,6 +258,12 @@ class NMF(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             "n_threads": check_int(self.n_threads, "n_threads"),
             "patience": check_int(self.patience, "patience"),
             "comm_address": _communicator_address(self.comm),
+            "model": self.model,
+            "graph": self.graph,
+            "graph_weight": check_real(self.graph_weight, "graph_weight"),
+            "learning_rate": None if self.learning_rate is None
+            else check_real(self.learning_rate, "learning_rate"),
+            "penalty": check_real(self.penalty, "penalty"),
         }
 
     def _log(self) -> Optional[Callable[[str], None]]:

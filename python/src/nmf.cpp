@@ -2,6 +2,8 @@
 
 #include "nmfkit/nmf/nmf.hpp"
 
+#include <optional>
+
 #include "bindings.hpp"
 #include "nmfkit/core/thread_count.hpp"
 #include "nmfkit/dist/comm.hpp"
@@ -32,6 +34,10 @@ NmfOptions options_from(const py::dict& d) {
   if (auto v = get("n_threads"); !v.is_none()) o.n_threads = v.cast<int>();
   if (auto v = get("patience"); !v.is_none()) o.patience = v.cast<int>();
   if (auto v = get("extrapolate"); !v.is_none()) o.extrapolate = v.cast<bool>();
+  if (auto v = get("model"); !v.is_none()) o.model = v.cast<std::string>();
+  if (auto v = get("graph_weight"); !v.is_none()) o.graph_weight = v.cast<double>();
+  if (auto v = get("learning_rate"); !v.is_none()) o.learning_rate = v.cast<double>();
+  if (auto v = get("penalty"); !v.is_none()) o.penalty = v.cast<double>();
   return o;
 }
 
@@ -125,6 +131,15 @@ void bind_nmf(py::module_& m) {
       [](const py::object& X, const py::dict& options, const py::object& W, const py::object& H,
          const py::object& log) {
         NmfOptions o = options_from(options);
+        // GNMF's sample graph (a SciPy sparse matrix or an array), alive for the call.
+        std::optional<SparseMatrix<double>> graph;
+        if (options.contains("graph") && !options["graph"].is_none()) {
+          const py::object g = options["graph"];
+          graph = is_scipy_sparse(g)
+                      ? to_sparse<double>(g, "graph")
+                      : SparseMatrix<double>(to_dense<double>(g.cast<py::array>(), "graph").sparseView());
+          o.graph = &*graph;
+        }
         // An mpi4py communicator, by the address of its MPI_Comm (MPI._addressof).
         std::unique_ptr<dist::Comm> comm;
         if (options.contains("comm_address") && !options["comm_address"].is_none()) {

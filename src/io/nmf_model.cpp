@@ -41,6 +41,10 @@ json options_to_json(const NmfOptions& o) {
                        b.max_no_improvement ? json(*b.max_no_improvement) : json(nullptr)},
                       {"fresh_restarts", b.fresh_restarts}};
   }
+  j["model"] = o.model;
+  j["graph_weight"] = o.graph_weight;
+  j["learning_rate"] = o.learning_rate ? json(*o.learning_rate) : json(nullptr);
+  j["penalty"] = o.penalty;
   return j;
 }
 
@@ -70,6 +74,13 @@ NmfOptions options_from_json(const json& j) {
     }
     o.minibatch.fresh_restarts = b.at("fresh_restarts").get<bool>();
   }
+  // Models written before the NMF family hold none of these.
+  o.model = j.value("model", o.model);
+  o.graph_weight = j.value("graph_weight", o.graph_weight);
+  if (j.contains("learning_rate") && j.at("learning_rate").is_number()) {
+    o.learning_rate = j.at("learning_rate").get<double>();
+  }
+  o.penalty = j.value("penalty", o.penalty);
   return o;
 }
 
@@ -87,6 +98,7 @@ void write_nmf_model(const StagedDirectory& staged, const NmfModel& model,
   j["n_features"] = model.H.cols();
   j["n_components"] = model.H.rows();
   j["options"] = options_to_json(model.options);
+  j["options"]["graph"] = model.graph.empty() ? json(nullptr) : json(model.graph);
   j["init_used"] = to_string(model.init_used);
   j["n_iter"] = model.n_iter;
   j["converged"] = model.converged;
@@ -159,6 +171,9 @@ NmfModel load_nmf_model(const std::string& directory) {
   Index features = 0;
   try {
     model.options = options_from_json(j.at("options"));
+    if (j.at("options").contains("graph") && j.at("options").at("graph").is_string()) {
+      model.graph = j.at("options").at("graph").get<std::string>();
+    }
     model.init_used = parse_init(j.at("init_used").get<std::string>());
     model.n_iter = j.at("n_iter").get<int>();
     model.converged = j.at("converged").get<bool>();

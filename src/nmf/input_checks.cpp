@@ -16,7 +16,7 @@ std::string where(const EntryLocation& at) {
 }  // namespace
 
 template <class Matrix>
-void check_nmf_input(const Matrix& X, double beta) {
+MatrixSummary check_finite_input(const Matrix& X) {
   if (X.rows() == 0 || X.cols() == 0) {
     throw InvalidArgument("input X is empty (shape (" + std::to_string(X.rows()) + ", " +
                           std::to_string(X.cols()) +
@@ -31,6 +31,12 @@ void check_nmf_input(const Matrix& X, double beta) {
     throw InvalidArgument("input X contains infinity: " + std::to_string(summary.inf_count) +
                           " entries, the first at " + where(*summary.first_inf));
   }
+  return summary;
+}
+
+template <class Matrix>
+void check_nmf_input(const Matrix& X, double beta) {
+  const MatrixSummary summary = check_finite_input(X);
   if (summary.first_negative) {
     throw InvalidArgument("Negative values in data passed to NMF (input X): " +
                           std::to_string(summary.negative_count) + " entries, the first at " +
@@ -66,6 +72,10 @@ void check_components(Index m, Index n, Index k, std::size_t scalar_size) {
                      std::to_string(k) + " × " + std::to_string(k) + " Gram matrices)");
 }
 
+template MatrixSummary check_finite_input(const DenseMatrix<float>&);
+template MatrixSummary check_finite_input(const DenseMatrix<double>&);
+template MatrixSummary check_finite_input(const SparseMatrix<float>&);
+template MatrixSummary check_finite_input(const SparseMatrix<double>&);
 template void check_nmf_input(const DenseMatrix<float>&, double);
 template void check_nmf_input(const DenseMatrix<double>&, double);
 template void check_nmf_input(const SparseMatrix<float>&, double);

@@ -3,11 +3,17 @@
 // scikit-learn's wording where it has one.
 
 #include "nmfkit/core/matrix.hpp"
+#include "nmfkit/core/matrix_summary.hpp"
 
 namespace nmfkit {
 
 // Non-empty, finite, non-negative; and without zeros when β ≤ 0 (the updates would
 // divide by zero). Throws InvalidArgument naming the first offending entry.
+// Non-empty and finite (NaN and infinity named with the first offending entry); returns
+// the summary for further checks.
+template <class Matrix>
+MatrixSummary check_finite_input(const Matrix& X);
+
 template <class Matrix>
 void check_nmf_input(const Matrix& X, double beta);
 

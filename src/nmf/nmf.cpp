@@ -5,7 +5,9 @@
 #include <optional>
 #include <vector>
 
+#include "fit_support.hpp"
 #include "input_checks.hpp"
+#include "models_fit.hpp"
 #include "nmfkit/core/error.hpp"
 #include "nmfkit/core/random.hpp"
 #include "nmfkit/core/thread_count.hpp"
@@ -18,34 +20,6 @@
 namespace nmfkit {
 
 namespace {
-
-SolverSettings settings_for(const NmfOptions& options, Index n_samples, Index n_features,
-                            const Progress& progress) {
-  SolverSettings s;
-  s.beta = options.beta_loss;
-  s.tol = options.tol;
-  s.max_iter = options.max_iter;
-  s.patience = options.patience;
-  s.penalties = scaled_penalties(options, n_samples, n_features);
-  s.shuffle = options.shuffle;
-  s.random_state = options.random_state;
-  s.verbose = options.verbose;
-  s.extrapolate = options.extrapolate;
-  s.progress = progress;
-  s.comm = options.comm;
-  s.fit_options = options;
-  return s;
-}
-
-// scikit-learn's ConvergenceWarning condition.
-bool stopped_by_max_iter(int n_iter, const NmfOptions& options) {
-  return n_iter == options.max_iter && options.tol > 0;
-}
-
-std::string max_iter_warning(const NmfOptions& options) {
-  return "Maximum number of iterations " + std::to_string(options.max_iter) +
-         " reached. Increase it to improve convergence.";
-}
 
 // The number of components: given, or read from the custom factors ('auto'), or all
 // features (scikit-learn's None).
@@ -125,6 +99,12 @@ NmfResult<T> fit_impl(const Matrix& X_given, const EntryWeights<T>* weights,
   const NmfOptions options = with_seed(given);
   if (weights) weights->check_shape(X_given.rows(), X_given.cols());
   if (weights && weights->trivial()) weights = nullptr;
+  if (is_family_model(options)) {
+    if (weights) {
+      throw InvalidArgument("masks, missing values and weights work with the standard model only");
+    }
+    return fit_family_model<T>(X_given, options, custom, progress);
+  }
   // A weighted fit reads X with its missing entries zeroed, the init included.
   std::optional<Matrix> zeroed;
   std::vector<std::string> weight_warnings;
@@ -213,6 +193,10 @@ TransformResult<T> transform_impl(const Matrix& X_given, const EntryWeights<T>* 
   given.validate();
   const ScopedThreadCount threads(given.n_threads);
   const NmfOptions options = with_seed(given);
+  if (is_family_model(options)) {
+    throw InvalidArgument("transform is defined for the standard model only, not model = '" +
+                          options.model + "'" + (options.graph ? " with a graph" : ""));
+  }
   if (weights) weights->check_shape(X_given.rows(), X_given.cols());
   if (weights && weights->trivial()) weights = nullptr;
   std::optional<Matrix> zeroed;

@@ -98,6 +98,39 @@ void NmfOptions::validate() const {
   require(verbose >= 0, "verbose", std::to_string(verbose), ">= 0");
   require(n_threads >= 0, "n_threads", std::to_string(n_threads), ">= 0 (0: all cores)");
   minibatch.validate();
+  require(model == "standard" || model == "semi" || model == "symmetric", "model", "'" + model + "'",
+          "one of standard, semi, symmetric");
+  require(graph_weight >= 0 && std::isfinite(graph_weight), "graph_weight",
+          format_number(graph_weight), ">= 0");
+  if (learning_rate) {
+    require(*learning_rate > 0 && std::isfinite(*learning_rate), "learning_rate",
+            format_number(*learning_rate), "> 0");
+  }
+  require(penalty >= 0 && std::isfinite(penalty), "penalty", format_number(penalty), ">= 0");
+  const bool gradient = solver == "pgd" || solver == "adam";
+  if (model != "standard" || graph) {
+    // Each of these models has its own update (nmf/models.hpp); the solver name only
+    // chooses among the standard model's.
+    const std::string what = graph ? "a graph (GNMF)" : "model = '" + model + "'";
+    // 'cd' is the default of the options (scikit-learn's), so it stands for "not chosen".
+    if (solver != "auto" && solver != "cd" && !(graph && solver == "mu" && model == "standard")) {
+      throw InvalidArgument(what + " runs its own published update; solver must be 'auto'" +
+                            std::string(graph ? " or 'mu'" : "") + " (or the default 'cd'), got '" +
+                            solver + "'");
+    }
+    if (beta_loss != 2.0) {
+      throw InvalidArgument(what + " handles only beta_loss = frobenius, got " +
+                            beta_loss_name(beta_loss));
+    }
+    if (graph && model != "standard") {
+      throw InvalidArgument("a graph (GNMF) needs model = 'standard', got '" + model + "'");
+    }
+    if (comm) throw InvalidArgument(what + " runs in one process only");
+  }
+  if (!gradient && (learning_rate || penalty != 100.0)) {
+    throw InvalidArgument("learning_rate and penalty are options of solvers pgd and adam, not '" +
+                          solver + "'");
+  }
 }
 
 Penalties scaled_penalties(const NmfOptions& options, Index n_samples, Index n_features) {

@@ -3,6 +3,7 @@
 #include "alternating_nnls.hpp"
 #include "coordinate_descent.hpp"
 #include "minibatch_solver.hpp"
+#include "gradient_descent.hpp"
 #include "multiplicative_update.hpp"
 #include "nmfkit/core/error.hpp"
 #include "nmfkit/nmf/solver.hpp"
@@ -27,6 +28,10 @@ const std::vector<SolverInfo>& solver_catalog() {
        "scikit-learn's MiniBatchNMF: multiplicative updates by batches of samples; any beta "
        "loss",
        false, true, false, true},
+      {"pgd",
+       "seed 004's gradient steps with a penalty on negative entries; Frobenius only, slow",
+       true, false},
+      {"adam", "seed 004's gradient NMF with Adam steps; Frobenius only, slow", true, false},
       {"auto", "the fastest solver for the loss: hals (Frobenius), scd (KL), mu (other)", false,
        false},
   };
@@ -95,6 +100,8 @@ std::unique_ptr<Solver<T>> make_solver(const std::string& given, const SolverSet
   if (name == "anls") {
     return std::make_unique<AlternatingNnls<T>>(settings, RowSolver::CoordinateDescent);
   }
+  if (name == "pgd") return std::make_unique<GradientDescent<T>>(settings, GradientStep::Plain);
+  if (name == "adam") return std::make_unique<GradientDescent<T>>(settings, GradientStep::Adam);
   if (name == "anls-bpp") {
     return std::make_unique<AlternatingNnls<T>>(settings, RowSolver::BlockPivoting);
   }

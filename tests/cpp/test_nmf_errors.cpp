@@ -76,7 +76,7 @@ TEST(NmfErrors, BadOptions) {
   o = with_k(2);
   o.solver = "magic";
   expect_invalid([&] { fit(X, o); },
-                 "solver must be one of cd, mu, hals, anls, anls-bpp, scd, minibatch, auto; got 'magic'");
+                 "solver must be one of cd, mu, hals, anls, anls-bpp, scd, minibatch, pgd, adam, auto; got 'magic'");
   expect_invalid([] { parse_init("svd"); }, "init must be one of");
   expect_invalid([] { parse_beta_loss("euclid"); }, "beta_loss must be");
   EXPECT_EQ(parse_beta_loss("kullback-leibler"), 1.0);

@@ -40,6 +40,7 @@ struct NmfModel {
   std::vector<double> objective_history;
   std::vector<double> iteration_seconds;
   std::vector<double> kkt_history;
+  std::string graph;  // GNMF: where the sample graph came from (a file, knn:K); empty: none
 };
 
 // Writes DIR/W.npy, DIR/H.npy and DIR/model.json through a staging directory, so a

@@ -53,6 +53,19 @@ struct NmfOptions {
   const dist::Comm* comm = nullptr;
   // How X is laid out over those processes (dist/grid.hpp): 1-D, a grid, or automatic.
   dist::Grid grid = dist::Grid::one_d();
+  // Which factorisation (nmf/models.hpp): "standard" X ≈ W·H with W, H ≥ 0; "semi" (Ding, Li
+  // & Jordan 2010) for X of any sign, H ≥ 0 and W free; "symmetric" (Kuang, Ding & Park
+  // 2012) for a square symmetric X ≈ W·Wᵀ, W ≥ 0 (H = Wᵀ).
+  std::string model = "standard";
+  // Graph-regularised NMF (GNMF, Cai et al. 2011): a graph over the samples, n_samples ×
+  // n_samples with weights ≥ 0 (made undirected as (A + Aᵀ)/2); null: none. Owned by the
+  // caller, like comm.
+  const SparseMatrix<double>* graph = nullptr;
+  double graph_weight = 1.0;  // λ of the graph term λ/2·tr(WᵀLW), L = D − A
+  // pgd, adam (seed 004's gradient NMF): the step size; unset: the notebook's, 0.05 (pgd)
+  // or 1e-3 (adam).
+  std::optional<double> learning_rate;
+  double penalty = 100.0;  // pgd, adam: weight of the notebook's penalty on entries below 1e-5
 
   // Throws InvalidArgument naming the parameter, its value and what is allowed.
   void validate() const;

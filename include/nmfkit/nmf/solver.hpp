@@ -34,6 +34,9 @@ struct SolverSettings {
   // The options fit() was given, seed drawn ('minibatch' scales its penalties by each
   // batch's samples, as scikit-learn does, so it needs the unscaled ones).
   NmfOptions fit_options;
+  // pgd, adam: the step size (unset: the solver's own default) and the penalty's weight.
+  std::optional<double> learning_rate;
+  double penalty = 100.0;
 };
 
 // What a solver reports besides the factors. The objective history is kept by the solvers
