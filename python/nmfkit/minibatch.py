@@ -105,6 +105,11 @@ class MiniBatchNMF(NMF):
     shuffle = False
     patience = 3
     comm = None
+    model = "standard"
+    graph = None
+    graph_weight = 1.0
+    learning_rate = None
+    penalty = 100.0
 
     def _model(self) -> Any:
         options = self._options(check_seed(self.random_state))
