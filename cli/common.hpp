@@ -9,6 +9,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "nmfkit/core/error.hpp"
 #include "nmfkit/core/matrix.hpp"
 #include "nmfkit/core/progress.hpp"
 #include "nmfkit/io/nmf_model.hpp"
@@ -43,6 +44,21 @@ std::string describe(const AnyMatrix& matrix);  // "1797 × 64, dense float64"
 // in the error a sparse one gets.
 template <class T>
 DenseMatrix<T> dense_as(AnyMatrix matrix, const std::string& what);
+
+// Turns a library parse error into CLI11's message for the flag.
+template <class Parse>
+CLI::Validator accepts(Parse parse, const std::string& description) {
+  return CLI::Validator(
+      [parse](std::string& value) -> std::string {
+        try {
+          parse(value);
+          return {};
+        } catch (const InvalidArgument& e) {
+          return e.what();
+        }
+      },
+      description);
+}
 
 // What `fit` and `demo` save: the result, the options with the seed actually used, where
 // X came from and how long the fit took.

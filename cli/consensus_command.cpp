@@ -218,16 +218,7 @@ void add_consensus_command(CLI::App& app) {
       ->add_option("--k-selection", args->k_selection,
                    "the k of the k-selection table and plot: LOW:HIGH, LOW:HIGH:STEP or a list "
                    "(default K-2:K+2)")
-      ->check(CLI::Validator(
-          [](std::string& text) -> std::string {
-            try {
-              select::parse_k_spec(text);
-              return {};
-            } catch (const InvalidArgument& e) {
-              return e.what();
-            }
-          },
-          "RANGE"));
+      ->check(accepts(select::parse_k_spec, "RANGE"));
   command->add_option("--replicates", args->replicates, "fits from random starts per k")
       ->check(CLI::Range(2, 100000))
       ->capture_default_str();

@@ -14,21 +14,6 @@ namespace nmfkit::cli {
 
 namespace {
 
-// Turns a library parse error into CLI11's message for the flag.
-template <class Parse>
-CLI::Validator accepts(Parse parse, const std::string& description) {
-  return CLI::Validator(
-      [parse](std::string& value) -> std::string {
-        try {
-          parse(value);
-          return {};
-        } catch (const InvalidArgument& e) {
-          return e.what();
-        }
-      },
-      description);
-}
-
 Index parse_components(const std::string& text) {
   if (text == "auto") return 0;
   std::size_t used = 0;

@@ -187,16 +187,7 @@ void add_select_k_command(CLI::App& app) {
       ->add_option("--k", args->k,
                    "candidates: LOW:HIGH, LOW:HIGH:STEP, a list (3,5,8), or auto / "
                    "auto:LOW:HIGH for a coarse-to-fine search")
-      ->check(CLI::Validator(
-          [](std::string& text) -> std::string {
-            try {
-              select::parse_k_spec(text);
-              return {};
-            } catch (const InvalidArgument& e) {
-              return e.what();
-            }
-          },
-          "K"))
+      ->check(accepts(select::parse_k_spec, "K"))
       ->capture_default_str();
   args->select.add_to(*command, /*prefixed=*/false);
   args->nmf.add_to(*command, /*k_required=*/false, /*with_k=*/false);
