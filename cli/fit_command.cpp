@@ -34,7 +34,7 @@ struct FitArgs {
 
 template <class T, class Matrix>
 io::NmfModel fit_model(Matrix& X, const FitArgs& args, NmfOptions options) {
-  args.nmf.check_batch_size(X.rows());
+  check_batch_size(args.nmf.batch_size, X.rows());
   const EntryWeights<T> weights = args.missing.weights_for(X);
   std::optional<Factors<T>> custom;
   if (!args.init_W.empty() || !args.init_H.empty()) {

@@ -197,7 +197,7 @@ NmfOptions NmfFlags::options() const {
   return o;
 }
 
-void NmfFlags::check_batch_size(Index samples) const {
+void check_batch_size(const std::optional<Index>& batch_size, Index samples) {
   if (batch_size && *batch_size > samples) {
     throw InvalidArgument("--batch-size " + std::to_string(*batch_size) + " is larger than the " +
                           std::to_string(samples) + " samples of the input");

@@ -46,9 +46,10 @@ struct NmfFlags {
   bool k_auto() const { return components == "auto"; }
   // The options the flags describe (values were validated while parsing).
   NmfOptions options() const;
-  // Throws InvalidArgument for a --batch-size larger than the samples.
-  void check_batch_size(Index samples) const;
 };
+
+// Throws InvalidArgument for a --batch-size larger than the samples of the input.
+void check_batch_size(const std::optional<Index>& batch_size, Index samples);
 
 // Missing entries and weights: --mask, --weights, --missing.
 struct MissingFlags {

@@ -6,7 +6,7 @@
 
 #include "command.hpp"
 #include "common.hpp"
-#include "nmfkit/core/error.hpp"
+#include "nmf_flags.hpp"
 #include "nmfkit/io/nmf_model.hpp"
 #include "nmfkit/nmf/minibatch.hpp"
 
@@ -26,14 +26,8 @@ void run(const UpdateArgs& args) {
   io::NmfModel model = io::load_nmf_model(args.model);
   // The data takes the model's element type, whatever its file holds.
   const AnyMatrix X = read_input(args.input, to_string(model.H.dtype()));
-  if (args.batch_size) {
-    if (*args.batch_size > X.rows()) {
-      throw InvalidArgument("--batch-size " + std::to_string(*args.batch_size) +
-                            " is larger than the " + std::to_string(X.rows()) +
-                            " samples of the input");
-    }
-    model.options.minibatch.batch_size = *args.batch_size;
-  }
+  check_batch_size(args.batch_size, X.rows());
+  if (args.batch_size) model.options.minibatch.batch_size = *args.batch_size;
   const auto start = std::chrono::steady_clock::now();
   int n_steps = 0;
   X.visit([&](const auto& m) {

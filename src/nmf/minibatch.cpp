@@ -48,6 +48,16 @@ SparseMatrix<T> rows_of(const SparseMatrix<T>& X, Index first, Index count) {
   return X.middleRows(first, count);
 }
 
+// New samples for components H: the same features, and data fit() would take.
+template <class T, class Matrix>
+void check_new_samples(const Matrix& X, const DenseMatrix<T>& H, double beta) {
+  if (X.cols() != H.cols()) {
+    throw InvalidArgument("the new data has " + std::to_string(X.cols()) +
+                          " features, but the model has " + std::to_string(H.cols()));
+  }
+  check_nmf_input(X, beta);
+}
+
 // The options as the 'mu' updates read them: MiniBatchNMF takes every β.
 NmfOptions checked(NmfOptions options) {
   options.solver = "mu";
@@ -302,11 +312,7 @@ void MiniBatchNmf<T>::partial_fit(const Matrix& X, const Factors<T>* custom) {
     start(X, custom);
     n_steps_ = 0;
   } else {
-    if (X.cols() != H_.cols()) {
-      throw InvalidArgument("X has " + std::to_string(X.cols()) + " features, but the model has " +
-                            std::to_string(H_.cols()));
-    }
-    check_nmf_input(X, options_.beta_loss);
+    check_new_samples(X, H_, options_.beta_loss);
   }
   step(X, nullptr);
   ++n_steps_;
@@ -316,11 +322,7 @@ template <class T>
 template <class Matrix>
 DenseMatrix<T> MiniBatchNmf<T>::transform(const Matrix& X) const {
   if (!fitted()) throw InvalidArgument("this MiniBatchNMF is not fitted yet");
-  if (X.cols() != H_.cols()) {
-    throw InvalidArgument("X has " + std::to_string(X.cols()) + " features, but the model has " +
-                          std::to_string(H_.cols()));
-  }
-  check_nmf_input(X, options_.beta_loss);
+  check_new_samples(X, H_, options_.beta_loss);
   const ScopedThreadCount threads(options_.n_threads);
   return solve_W(X, batch_.transform_max_iter.value_or(options_.max_iter));
 }
@@ -346,11 +348,7 @@ template <class T, class Matrix>
 MiniBatchResult<T> online_update(const Matrix& X, DenseMatrix<T> H, const NmfOptions& options,
                                  int passes, const Progress& progress) {
   if (passes < 1) throw InvalidArgument("passes must be >= 1, got " + std::to_string(passes));
-  if (X.cols() != H.cols()) {
-    throw InvalidArgument("the new data has " + std::to_string(X.cols()) +
-                          " features, but the model has " + std::to_string(H.cols()));
-  }
-  check_nmf_input(X, options.beta_loss);
+  check_new_samples(X, H, options.beta_loss);
   MiniBatchNmf<T> model(options, options.minibatch);
   const Index batch = std::min(options.minibatch.batch_size, X.rows());
   const double rho = std::pow(options.minibatch.forget_factor,
