@@ -22,6 +22,7 @@ void add_consensus_command(CLI::App& app);
 void add_impute_command(CLI::App& app);
 void add_multimodal_command(CLI::App& app);
 void add_associate_command(CLI::App& app);
+void add_tensor_command(CLI::App& app);
 void add_multimodal_select_k_command(CLI::App& multimodal_group);
 void add_multimodal_filter_command(CLI::App& multimodal_group);
 

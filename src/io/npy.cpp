@@ -398,8 +398,16 @@ AnyMatrix read_converted(NpyInput& in, const ElementType& type, Index rows, Inde
 
 }  // namespace
 
-AnyMatrix read_npy(const std::string& path) {
-  NpyInput in(path);
+namespace {
+
+struct OpenedNpy {
+  Header header;
+  ElementType type;
+  std::int64_t header_offset = 0;
+};
+
+// Reads the magic string, version and header, leaving `in` at the first data byte.
+OpenedNpy read_header(NpyInput& in, const std::string& path) {
   // The magic string first, so that a file that is not .npy at all says so.
   unsigned char preamble[kMagicSize + 2] = {};
   const std::size_t got = in.read_some(preamble, sizeof preamble);
@@ -429,33 +437,35 @@ AnyMatrix read_npy(const std::string& path) {
   std::size_t header_length = 0;
   for (std::size_t i = length_size; i-- > 0;)
     header_length = (header_length << 8) | length_bytes[i];
-  const std::int64_t header_offset = in.offset();
+  OpenedNpy opened;
+  opened.header_offset = in.offset();
   // A corrupt length (up to 4 GB in versions 2 and 3) must not be allocated before the
   // file is known to hold it.
   std::error_code size_error;
   const auto size_of_file = std::filesystem::file_size(path, size_error);
-  if (!size_error && size_of_file < static_cast<std::uintmax_t>(header_offset) + header_length) {
+  if (!size_error &&
+      size_of_file < static_cast<std::uintmax_t>(opened.header_offset) + header_length) {
     throw FormatError::at_byte(path, static_cast<std::int64_t>(size_of_file),
                                "unexpected end of file: expected " +
                                    std::to_string(header_length) + " bytes of header");
   }
   std::string text(header_length, '\0');
   in.read(text.data(), header_length, std::to_string(header_length) + " bytes of header");
-  const Header header = HeaderParser(path, header_offset, text).parse();
+  opened.header = HeaderParser(path, opened.header_offset, text).parse();
+  opened.type = parse_descr(path, opened.header_offset, opened.header.descr);
+  return opened;
+}
 
-  const ElementType type = parse_descr(path, header_offset, header.descr);
-  if (header.shape.size() != 2) {
-    throw FormatError::at_byte(
-        path, header_offset,
-        "expected a 2-D array, found shape " + shape_text(header.shape) +
-            (header.shape.size() == 1 ? " (reshape it to (n, 1) or (1, n))" : ""));
-  }
-  const std::int64_t rows = header.shape[0];
-  const std::int64_t cols = header.shape[1];
+// Reads `rows` × `cols` values (the whole array when it is not 2-D: rows = the element
+// count, cols = 1), checking first that the file holds them.
+AnyMatrix read_values(NpyInput& in, const std::string& path, const OpenedNpy& opened,
+                      std::int64_t rows, std::int64_t cols, bool fortran) {
+  const Header& header = opened.header;
+  const ElementType& type = opened.type;
   std::int64_t bytes = 0;
   if (__builtin_mul_overflow(rows, cols, &bytes) ||
       __builtin_mul_overflow(bytes, static_cast<std::int64_t>(type.size), &bytes)) {
-    throw FormatError::at_byte(path, header_offset,
+    throw FormatError::at_byte(path, opened.header_offset,
                                "shape " + shape_text(header.shape) + " is too large");
   }
   // Check the size before allocating, so that a corrupt shape fails fast and cleanly.
@@ -470,12 +480,76 @@ AnyMatrix read_npy(const std::string& path) {
             std::to_string(static_cast<std::int64_t>(file_size) - in.offset()));
   }
   if (type.kind == Kind::Float && type.size == 4) {
-    return read_native<float>(in, type, rows, cols, header.fortran_order, what);
+    return read_native<float>(in, type, rows, cols, fortran, what);
   }
   if (type.kind == Kind::Float && type.size == 8) {
-    return read_native<double>(in, type, rows, cols, header.fortran_order, what);
+    return read_native<double>(in, type, rows, cols, fortran, what);
   }
-  return read_converted(in, type, rows, cols, header.fortran_order, what);
+  return read_converted(in, type, rows, cols, fortran, what);
+}
+
+// Fortran-ordered values (first index fastest) rearranged into C order (last fastest).
+template <class T>
+DenseMatrix<T> to_c_order(const DenseMatrix<T>& values, const std::vector<Index>& shape) {
+  DenseMatrix<T> out(values.rows(), values.cols());
+  const std::size_t modes = shape.size();
+  std::vector<Index> index(modes, 0);
+  std::vector<Index> fortran_stride(modes, 1);
+  for (std::size_t m = 1; m < modes; ++m) fortran_stride[m] = fortran_stride[m - 1] * shape[m - 1];
+  const Index count = values.size();
+  Index source = 0;
+  for (Index c = 0; c < count; ++c) {
+    out.data()[c] = values.data()[source];
+    // The next C-order index: the last mode moves fastest.
+    for (std::size_t m = modes; m-- > 0;) {
+      if (++index[m] < shape[m]) {
+        source += fortran_stride[m];
+        break;
+      }
+      source -= (shape[m] - 1) * fortran_stride[m];
+      index[m] = 0;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+AnyMatrix read_npy(const std::string& path) {
+  NpyInput in(path);
+  const OpenedNpy opened = read_header(in, path);
+  const Header& header = opened.header;
+  if (header.shape.size() != 2) {
+    throw FormatError::at_byte(
+        path, opened.header_offset,
+        "expected a 2-D array, found shape " + shape_text(header.shape) +
+            (header.shape.size() == 1 ? " (reshape it to (n, 1) or (1, n))" : ""));
+  }
+  return read_values(in, path, opened, header.shape[0], header.shape[1], header.fortran_order);
+}
+
+NpyArray read_npy_array(const std::string& path) {
+  NpyInput in(path);
+  const OpenedNpy opened = read_header(in, path);
+  NpyArray array;
+  array.shape.assign(opened.header.shape.begin(), opened.header.shape.end());
+  std::int64_t count = 1;
+  for (const std::int64_t extent : opened.header.shape) {
+    if (__builtin_mul_overflow(count, extent, &count)) {
+      throw FormatError::at_byte(path, opened.header_offset,
+                                 "shape " + shape_text(opened.header.shape) + " is too large");
+    }
+  }
+  array.values = read_values(in, path, opened, count, 1, false);
+  if (opened.header.fortran_order && array.shape.size() > 1) {
+    array.values.visit([&](auto& v) {
+      using M = std::decay_t<decltype(v)>;
+      if constexpr (!std::is_same_v<M, SparseMatrix<typename M::Scalar>>) {
+        v = to_c_order(v, array.shape);
+      }
+    });
+  }
+  return array;
 }
 
 namespace {

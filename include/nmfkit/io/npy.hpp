@@ -2,6 +2,7 @@
 // NumPy's .npy format, versions 1.0 to 3.0.
 
 #include <string>
+#include <vector>
 
 #include "nmfkit/core/matrix.hpp"
 
@@ -14,6 +15,15 @@ namespace nmfkit::io {
 // offset of the header; a short file names the byte where the data ends. Bytes after
 // the data are ignored, as np.load ignores them. Throws IoError when it cannot open.
 AnyMatrix read_npy(const std::string& path);
+
+// An array of any number of dimensions (a tensor's), with read_npy's dtypes and checks:
+// its shape and its values in C order (the last index moving fastest) as a count × 1
+// matrix, whatever the file's memory order.
+struct NpyArray {
+  std::vector<Index> shape;
+  AnyMatrix values;
+};
+NpyArray read_npy_array(const std::string& path);
 
 // A dense matrix as a little-endian, C-order .npy (version 1.0). Written atomically.
 // Throws InvalidArgument for a sparse matrix.
