@@ -1,17 +1,29 @@
 """nmfkit: non-negative matrix factorisation and topic models over a C++ core.
 
 ``nmfkit.NMF`` and ``nmfkit.MiniBatchNMF`` are drop-in replacements for scikit-learn's;
-``nmfkit.text`` holds the vectorisers, corpus reader and topic helpers.
+``nmfkit.text`` holds the vectorisers, corpus reader and topic helpers;
+``nmfkit.NonNegativeCP`` (and ``nmfkit.tensor``) the non-negative CP of tensors.
 """
 
 from . import _nmfkit
 from ._compat import ConvergenceWarning
 from .decomposition import NMF, solvers
 from .minibatch import MiniBatchNMF
+from .tensor import NonNegativeCP, factor_match_score, non_negative_parafac
 
 __version__: str = _nmfkit.__version__
 
-__all__ = ["NMF", "MiniBatchNMF", "ConvergenceWarning", "solvers", "text", "__version__"]
+__all__ = [
+    "NMF",
+    "MiniBatchNMF",
+    "NonNegativeCP",
+    "non_negative_parafac",
+    "factor_match_score",
+    "ConvergenceWarning",
+    "solvers",
+    "text",
+    "__version__",
+]
 
 
 def __getattr__(name: str):
