@@ -18,7 +18,7 @@ namespace nmfkit {
 using tensor_detail::gram;
 
 double ntf_memory_bytes(const std::vector<Index>& shape, Index k, std::size_t element_size,
-                        bool masked) {
+                        bool dense, bool masked) {
   // The Khatri-Rao products of the modes before and after the one being updated (the
   // largest pair over the modes), the MTTKRP, the factors and their Grams; with missing
   // entries, a residual and a mask the size of the tensor.
@@ -33,7 +33,8 @@ double ntf_memory_bytes(const std::vector<Index>& shape, Index k, std::size_t el
     for (std::size_t m = 0; m < n; ++m) before *= static_cast<double>(shape[m]);
     khatri_rao = std::max(khatri_rao, (before + count / (before * rows)) * kd);
   }
-  double elements = 2 * factors + khatri_rao + (static_cast<double>(shape.size()) + 2) * kd * kd;
+  double elements = 2 * factors + (dense ? khatri_rao : 0) +
+                    (static_cast<double>(shape.size()) + 2) * kd * kd;
   double bytes = elements * static_cast<double>(element_size);
   if (masked) bytes += count * (static_cast<double>(element_size) + 1);
   return bytes;
@@ -242,13 +243,14 @@ class Fit {
 };
 
 void check_fit(const std::vector<Index>& shape, const NtfOptions& options,
-               std::size_t element_size, bool masked, double x_norm2, double observed) {
+               std::size_t element_size, bool dense, bool masked, double x_norm2,
+               double observed) {
   options.validate();
   if (observed == 0) throw InvalidArgument("every entry of the tensor is missing (NaN)");
   if (!(x_norm2 > 0)) {
     throw InvalidArgument("the tensor's observed entries are all zero: there is nothing to factorise");
   }
-  require_memory(ntf_memory_bytes(shape, options.n_components, element_size, masked),
+  require_memory(ntf_memory_bytes(shape, options.n_components, element_size, dense, masked),
                  "a rank-" + std::to_string(options.n_components) + " CP fit of a tensor of shape " +
                      shape_text(shape));
 }
@@ -270,7 +272,7 @@ NtfResult<T> fit_dense(const DenseTensor<T>& X, const NtfOptions& options,
     if (masked) observed[e] = 1;
     x_norm2 += static_cast<double>(value) * static_cast<double>(value);
   }
-  check_fit(X.shape, options, sizeof(T), masked, x_norm2,
+  check_fit(X.shape, options, sizeof(T), true, masked, x_norm2,
             static_cast<double>(X.values.size()) - static_cast<double>(n_missing));
   ScopedThreadCount threads(options.n_threads);
   Fit<T> fit(X.shape, options, progress);
@@ -302,7 +304,7 @@ NtfResult<T> fit_ntf(const SparseTensor<T>& X, const NtfOptions& options,
   }
   double x_norm2 = 0;
   for (const T value : X.values) x_norm2 += static_cast<double>(value) * static_cast<double>(value);
-  check_fit(X.shape, options, sizeof(T), false, x_norm2, entry_count(X.shape));
+  check_fit(X.shape, options, sizeof(T), false, false, x_norm2, entry_count(X.shape));
   require_memory(static_cast<double>(X.values.size()) *
                      static_cast<double>(X.shape.size() * sizeof(Index)),
                  "the per-mode index of a sparse tensor");

@@ -263,6 +263,16 @@ TEST(TensorNtf, BadInput) {
   expect_invalid([&] { fit_ntf(S, options_for(1)); }, "both give coordinates (0, 0, 0)");
 }
 
+TEST(TensorNtf, LargeSparseShapeNeedsNoDenseMemory) {
+  // 10¹⁵ entries, 3 listed: the sparse fit needs memory for the factors only.
+  SparseTensor<double> S{{100000, 100000, 100000}, {0, 0, 0, 5, 7, 9, 99999, 1, 2}, {1, 2, 3}};
+  NtfOptions o = options_for(2);
+  o.max_iter = 3;
+  const NtfResult<double> fit = fit_ntf(S, o);
+  EXPECT_EQ(fit.n_iter, 3);
+  EXPECT_EQ(fit.factors[2].rows(), 100000);
+}
+
 TEST(TensorNtf, FactorMatchScore) {
   const Planted p = planted({6, 5, 4}, 3, 0.0, 12);
   EXPECT_NEAR(factor_match_score(p.factors, p.weights, p.factors, p.weights), 1.0, 1e-12);

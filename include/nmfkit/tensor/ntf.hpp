@@ -65,10 +65,12 @@ struct NtfResult {
   Index n_missing = 0;               // entries left out as missing (NaN)
 };
 
-// The memory a fit of X's shape at rank k takes, in bytes (beyond X itself); the fit
-// checks it with require_memory before it allocates.
+// The memory a fit of X's shape at rank k takes, in bytes (beyond X itself): for a dense
+// tensor (`dense`) the Khatri-Rao products of its MTTKRP, with missing entries (`masked`) a
+// residual and a mask the size of the tensor. The fit checks it with require_memory before
+// it allocates.
 double ntf_memory_bytes(const std::vector<Index>& shape, Index k, std::size_t element_size,
-                        bool masked);
+                        bool dense, bool masked);
 
 // Throws InvalidArgument for bad options or data (check_tensor's list, an all-missing or
 // all-zero tensor, k too large for the memory).
