@@ -54,6 +54,11 @@ for i, a in enumerate([dense, dense.astype(np.float32), (dense * 10).astype(np.i
                        np.asfortranarray(dense), dense.astype(">f8"), dense > 0.5]):
     put("fuzz_npy", f"a{i}.npy", npy_bytes(a))
 
+put("fuzz_tensor", "t.tns", "# i j k value\n1 1 1 2.5\n2 3 1 1\n1 2 4 nan\n")
+for i, a in enumerate([np.arange(24.0).reshape(2, 3, 4),
+                       np.asfortranarray(np.arange(120, dtype=np.float32).reshape(2, 3, 4, 5))]):
+    put("fuzz_tensor", f"t{i}.npy", npy_bytes(a))
+
 for target, sep in [("fuzz_csv", ","), ("fuzz_tsv", "\t")]:
     put(target, "plain", "\n".join(sep.join(f"{v:.3g}" for v in row) for row in dense) + "\n")
     put(target, "header", sep.join(["a", "b", "c"]) + "\n" + "1" + sep + "2" + sep + "3\n")
