@@ -20,8 +20,7 @@ using tensor_detail::gram;
 double ntf_memory_bytes(const std::vector<Index>& shape, Index k, std::size_t element_size,
                         bool dense, bool masked) {
   // The Khatri-Rao products of the modes before and after the one being updated (the
-  // largest pair over the modes), the MTTKRP, the factors and their Grams; with missing
-  // entries, a residual and a mask the size of the tensor.
+  // largest pair over the modes), the MTTKRP, the factors and their Grams.
   const double kd = static_cast<double>(k);
   double factors = 0;
   double khatri_rao = 0;
@@ -36,7 +35,8 @@ double ntf_memory_bytes(const std::vector<Index>& shape, Index k, std::size_t el
   double elements = 2 * factors + (dense ? khatri_rao : 0) +
                     (static_cast<double>(shape.size()) + 2) * kd * kd;
   double bytes = elements * static_cast<double>(element_size);
-  if (masked) bytes += count * (static_cast<double>(element_size) + 1);
+  // The residual, the mask, and the model tensor the residual starts from.
+  if (masked) bytes += count * (2 * static_cast<double>(element_size) + 1);
   return bytes;
 }
 
