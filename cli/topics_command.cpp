@@ -1,6 +1,7 @@
 // `nmfkit topics CORPUS --k K --out DIR`: a topic model of a corpus — read, vectorise,
-// factorise with NMF, then the top terms, dominant topics, coherence and, when the
-// documents have labels, how well the topics agree with them.
+// factorise with NMF (or semantic NMF: --model semantic), then the top terms, dominant
+// topics, coherence and, when the documents have labels, how well the topics agree with
+// them.
 
 #include <chrono>
 #include <cstdio>
@@ -21,7 +22,9 @@
 #include "nmfkit/io/text_file.hpp"
 #include "nmfkit/text/analyzer.hpp"
 #include "nmfkit/text/coherence.hpp"
+#include "nmfkit/text/semantic_nmf.hpp"
 #include "nmfkit/text/topics.hpp"
+#include "nmfkit/text/word_context.hpp"
 
 namespace nmfkit::cli {
 
@@ -41,6 +44,19 @@ struct TopicsArgs {
   std::vector<std::string> coherence = {"c_v", "c_npmi", "u_mass"};
   bool save_matrix = false;
   bool cluster = false;
+  std::string model = "standard";  // or semantic
+  text::WordContextOptions word_context;
+  double context_weight = 1.0;
+  bool select_method_given = false;  // else semantic's --k auto uses stability (SeNMFk)
+  bool semantic_flags_given = false;  // --window, --pmi-shift or --context-weight
+};
+
+// What semantic NMF adds to a topic model.
+struct SemanticPart {
+  SparseMatrix<double> M;  // contexts × words
+  double document_error = 0;
+  double context_error = 0;
+  double context_scale = 0;
 };
 
 struct TopicModel {
@@ -52,9 +68,20 @@ struct TopicModel {
 };
 
 template <class T>
-TopicModel fit_topics(const SparseMatrix<T>& X, const TopicsArgs& args, NmfOptions options) {
+TopicModel fit_topics(const SparseMatrix<T>& X, const TopicsArgs& args, NmfOptions options,
+                      SemanticPart* semantic) {
   const auto start = std::chrono::steady_clock::now();
-  NmfResult<T> result = fit(X, options, nullptr, interruptible_progress());
+  NmfResult<T> result;
+  if (semantic) {
+    auto joint = text::fit_semantic(X, semantic->M, args.context_weight, options,
+                                    interruptible_progress());
+    result = std::move(joint.nmf);
+    semantic->document_error = joint.document_error;
+    semantic->context_error = joint.context_error;
+    semantic->context_scale = joint.context_scale;
+  } else {
+    result = fit(X, options, nullptr, interruptible_progress());
+  }
   const double seconds = seconds_since(start);
   TopicModel model;
   model.terms = text::top_terms(result.H, args.top);
@@ -139,13 +166,42 @@ double mean_of(const std::vector<double>& values) {
 void run(const TopicsArgs& args) {
   NmfOptions options = args.nmf.options();
   const auto measures = coherence_measures(args.coherence);
+  const bool semantic = args.model == "semantic";
+  if (semantic) args.word_context.validate();
+  if (!semantic && args.semantic_flags_given) {
+    throw InvalidArgument("--window, --pmi-shift and --context-weight apply to --model semantic");
+  }
   CorpusMatrix data = read_and_vectorize(args.corpus, args.corpus_flags, args.vectorizer_flags);
   const auto& vocabulary = data.vectorizer.vocabulary();
+  // The documents as the vectoriser saw them: coherence is measured on them and the
+  // word-context matrix counted from them.
+  std::vector<std::vector<std::string>> texts;
+  if (!measures.empty() || semantic) {
+    texts = text::analyze(data.corpus.documents, data.vectorizer.options().lowercase,
+                          data.vectorizer.options().stop_words);
+  }
+  std::optional<SemanticPart> semantic_part;
+  if (semantic) {
+    semantic_part.emplace();
+    semantic_part->M = text::word_context_matrix(texts, vocabulary, args.word_context);
+  }
   if (args.nmf.k_auto()) {
-    // --k auto: the number of topics chosen by select-k on the document-term matrix
+    // --k auto: the number of topics chosen by select-k on the document-term matrix, or for
+    // semantic NMF on the stacked matrix it factorises, by NMFk stability unless
+    // --select-method says otherwise (SeNMFk's rule)
+    SelectFlags select = args.select;
+    if (semantic && !args.select_method_given) select.method = "stability";
     options.n_components = data.X.visit([&](const auto& X) -> Index {
-      using T = typename std::decay_t<decltype(X)>::Scalar;
-      return choose_k(X, EntryWeights<T>{}, options, args.select);
+      using Matrix = std::decay_t<decltype(X)>;
+      using T = typename Matrix::Scalar;
+      if constexpr (std::is_same_v<Matrix, SparseMatrix<T>>) {
+        if (semantic) {
+          const SparseMatrix<T> stacked =
+              text::semantic_stack(X, semantic_part->M, args.context_weight);
+          return choose_k(stacked, EntryWeights<T>{}, options, select);
+        }
+      }
+      return choose_k(X, EntryWeights<T>{}, options, select);
     });
   }
   const Index k = options.n_components.value_or(0);
@@ -158,7 +214,7 @@ void run(const TopicsArgs& args) {
     using Matrix = std::decay_t<decltype(X)>;
     using T = typename Matrix::Scalar;
     if constexpr (std::is_same_v<Matrix, SparseMatrix<T>>) {
-      return fit_topics<T>(X, args, options);
+      return fit_topics<T>(X, args, options, semantic_part ? &*semantic_part : nullptr);
     } else {
       throw InvalidArgument("the vectoriser returned a dense matrix");  // never: it is CSR
     }
@@ -172,8 +228,6 @@ void run(const TopicsArgs& args) {
   double coherence_seconds = 0;
   if (!measures.empty()) {
     const auto start = std::chrono::steady_clock::now();
-    auto texts = text::analyze(data.corpus.documents, data.vectorizer.options().lowercase,
-                               data.vectorizer.options().stop_words);
     std::erase_if(texts, [](const auto& tokens) { return tokens.empty(); });
     for (const auto measure : measures) {
       text::CoherenceOptions coherence_options;
@@ -197,6 +251,16 @@ void run(const TopicsArgs& args) {
   summary["reconstruction_error"] = model.nmf.reconstruction_error;
   summary["n_iter"] = model.nmf.n_iter;
   summary["converged"] = model.nmf.converged;
+  summary["model"] = args.model;
+  if (semantic_part) {
+    summary["semantic"] = {{"window", args.word_context.window},
+                           {"pmi_shift", args.word_context.shift},
+                           {"context_weight", args.context_weight},
+                           {"context_scale", semantic_part->context_scale},
+                           {"word_context_nnz", semantic_part->M.nonZeros()},
+                           {"document_error", semantic_part->document_error},
+                           {"context_error", semantic_part->context_error}};
+  }
   summary["topics"] = json::array();
   for (std::size_t t = 0; t < model.words.size(); ++t) {
     summary["topics"].push_back(
@@ -261,6 +325,14 @@ void run(const TopicsArgs& args) {
               static_cast<long long>(k), to_string(model.nmf.init_used).c_str(),
               *model.nmf.options.random_state, model.nmf.reconstruction_error, model.nmf.n_iter,
               model.nmf.seconds);
+  if (semantic_part) {
+    std::printf(
+        "semantic   window %d, PMI shift %g, context weight %g: %lld word-context entries; "
+        "relative error %.4f (documents), %.4f (contexts)\n",
+        args.word_context.window, args.word_context.shift, args.context_weight,
+        static_cast<long long>(semantic_part->M.nonZeros()), semantic_part->document_error,
+        semantic_part->context_error);
+  }
   print_topics(model, counts, measures, coherence);
   std::printf("\ntopic diversity %.3f (share of distinct words among the top %d)\n", diversity,
               args.top);
@@ -306,10 +378,36 @@ void add_topics_command(CLI::App& app) {
       ->check(CLI::IsMember({"c_v", "c_npmi", "c_uci", "u_mass", "none"}))
       ->capture_default_str();
   command->add_flag("--save-matrix", args->save_matrix, "also write the matrix as X.mtx");
+  command
+      ->add_option("--model", args->model,
+                   "standard (NMF of the document-term matrix) or semantic (SeNMF: jointly with "
+                   "the word-context SPPMI matrix, sharing the word factor; with --k auto the "
+                   "number of topics comes from NMFk stability)")
+      ->check(CLI::IsMember({"standard", "semantic"}))
+      ->capture_default_str();
+  command
+      ->add_option("--window", args->word_context.window,
+                   "semantic: vocabulary words on each side of a word that count as its context")
+      ->capture_default_str();
+  command
+      ->add_option("--pmi-shift", args->word_context.shift,
+                   "semantic: SPPMI's shift k (log k is subtracted; 1 gives positive PMI)")
+      ->capture_default_str();
+  command
+      ->add_option("--context-weight", args->context_weight,
+                   "semantic: weight of the word-context term, relative to the document-term "
+                   "term after both are scaled to the same norm")
+      ->capture_default_str();
   command->add_flag("--cluster", args->cluster,
                     "also cluster the documents by their topics, as `nmfkit cluster` does with its "
                     "defaults (clusters.tsv, tuning.tsv, loss.svg; summary.json's 'clustering')");
-  command->callback([args] { run(*args); });
+  command->callback([args, command] {
+    args->select_method_given = command->count("--select-method") > 0;
+    args->semantic_flags_given = command->count("--window") + command->count("--pmi-shift") +
+                                     command->count("--context-weight") >
+                                 0;
+    run(*args);
+  });
 }
 
 }  // namespace nmfkit::cli

@@ -26,6 +26,9 @@ __all__ = [
     "topic_diversity",
     "tokenize",
     "analyze",
+    "word_context_matrix",
+    "SemanticFit",
+    "semantic_nmf",
     "ENGLISH_STOP_WORDS",
 ]
 
@@ -531,3 +534,71 @@ def topic_coherence(
 def topic_diversity(topics: Sequence[Sequence[str]], topn: int = 25) -> float:
     """Share of distinct words among the first ``topn`` words of every topic."""
     return _nmfkit.topic_diversity([list(t) for t in topics], topn)
+
+
+def word_context_matrix(
+    texts: Sequence[Sequence[str]],
+    vocabulary: Sequence[str],
+    window: int = 5,
+    shift: float = 1.0,
+) -> sp.csr_matrix:
+    """The word-context matrix of semantic NMF: the shifted positive PMI (Levy & Goldberg)
+    of how often two vocabulary words occur within ``window`` words of each other in the
+    tokenised ``texts`` (see :func:`analyze`). Rows are contexts and columns words, in the
+    order of ``vocabulary``; ``shift`` 1 gives plain positive PMI."""
+    data, indices, indptr, shape = _nmfkit.word_context_matrix(
+        [list(t) for t in texts], list(vocabulary), int(window), float(shift)
+    )
+    return sp.csr_matrix((data, indices, indptr), shape=shape)
+
+
+@dataclass
+class SemanticFit:
+    """A semantic NMF: ``X ≈ W @ components_`` and ``word_context ≈ contexts @ components_``."""
+
+    W: np.ndarray
+    components_: np.ndarray
+    contexts: np.ndarray
+    document_error: float  # ‖X − W·H‖ / ‖X‖
+    context_error: float  # ‖M − C·H‖ / ‖M‖
+    reconstruction_error: float  # of the stacked matrix the two terms make
+    n_iter: int
+    converged: bool
+    seed: int
+
+
+def semantic_nmf(
+    X: Any,
+    word_context: Any,
+    n_components: int,
+    *,
+    context_weight: float = 1.0,
+    verbose: int = 0,
+    **nmf_params: Any,
+) -> SemanticFit:
+    """Semantic NMF (SeNMF): the document-term matrix ``X`` and the ``word_context`` matrix
+    (:func:`word_context_matrix`) factorised together with a shared word factor. Both are
+    scaled to the same norm, then the context term is weighted by ``context_weight``.
+    ``nmf_params`` are :class:`nmfkit.NMF`'s parameters (Frobenius loss only)."""
+    from .decomposition import NMF, _print_line
+    from ._validation import check_seed
+
+    if not sp.issparse(X):
+        X = sp.csr_matrix(np.asarray(X))
+    model = NMF(n_components=n_components, verbose=verbose, **nmf_params)
+    options = model._options(check_seed(model.random_state))
+    result = _nmfkit.fit_semantic(
+        X.tocsr(), sp.csr_matrix(word_context, dtype=np.float64), float(context_weight),
+        options, _print_line if verbose else None,
+    )
+    return SemanticFit(
+        W=result["W"],
+        components_=result["H"],
+        contexts=result["contexts"],
+        document_error=result["document_error"],
+        context_error=result["context_error"],
+        reconstruction_error=result["reconstruction_error"],
+        n_iter=result["n_iter"],
+        converged=result["converged"],
+        seed=int(result["random_state"]),
+    )

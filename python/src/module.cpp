@@ -43,4 +43,5 @@ PYBIND11_MODULE(_nmfkit, m) {
   python::bind_nmf(m);
   python::bind_minibatch(m);
   python::bind_text(m);
+  python::bind_semantic(m);
 }

@@ -211,3 +211,48 @@ def test_undecodable_bytes_are_read(nmfkit):
     nmfkit.ok("vectorize", "docs.txt", "--stop-words", "none", "--out", "vec")
     vocabulary = (nmfkit.workdir / "vec" / "vocabulary.txt").read_text().splitlines()
     assert "café" in vocabulary and "broken" in vocabulary
+
+
+def test_semantic_topics_write_the_model_and_its_parts(nmfkit, tree):
+    result = nmfkit.ok("topics", tree, "--k", "2", "--seed", "0", "--top", "4",
+                       "--model", "semantic", "--window", "3", "--context-weight", "0.5",
+                       "--save-matrix", "--out", "model")
+    assert "semantic   window 3" in result.stdout
+    out = nmfkit.workdir / "model"
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["model"] == "semantic"
+    semantic = summary["semantic"]
+    assert semantic["window"] == 3 and semantic["context_weight"] == 0.5
+    assert semantic["word_context_nnz"] > 0
+    assert 0 < semantic["document_error"] < 1 and 0 < semantic["context_error"] < 1
+    W = np.load(out / "doc_topics.npy")
+    H = np.load(out / "H.npy")
+    vocabulary = (out / "vocabulary.txt").read_text().splitlines()
+    assert W.shape == (6, 2) and H.shape == (2, len(vocabulary))
+    # The documents' own error, from the written factors and the tf-idf matrix.
+    X = scipy.io.mmread(str(out / "X.mtx")).toarray()
+    assert np.linalg.norm(X - W @ H) / np.linalg.norm(X) == pytest.approx(
+        semantic["document_error"], rel=1e-6)
+
+
+def test_semantic_k_auto_uses_stability(nmfkit, tree):
+    result = nmfkit.ok("topics", tree, "--k", "auto", "--select-range", "2:3", "--seed", "0",
+                       "--model", "semantic", "--window", "2", "--out", "model")
+    assert "stability" in result.stdout
+    summary = json.loads((nmfkit.workdir / "model" / "summary.json").read_text())
+    assert summary["k"] in (2, 3)
+
+
+@pytest.mark.parametrize("args, mentions", [
+    (["--model", "semantic", "--window", "50"], ["too small for a word-context window of 50"]),
+    (["--model", "semantic", "--window", "0"], ["window must be at least 1"]),
+    (["--model", "semantic", "--context-weight", "0"], ["context weight"]),
+    (["--model", "semantic", "--pmi-shift", "0.5"], ["PMI shift"]),
+    (["--window", "3"], ["apply to --model semantic"]),
+    (["--model", "semantic", "--beta-loss", "kullback-leibler", "--solver", "mu"],
+     ["Frobenius"]),
+])
+def test_bad_semantic_options_fail_cleanly(nmfkit, tree, args, mentions):
+    before = nmfkit.files()
+    nmfkit.fails("topics", tree, "--k", "2", *args, "--out", "out", mentions=mentions)
+    assert nmfkit.files() == before
