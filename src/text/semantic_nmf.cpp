@@ -1,5 +1,6 @@
 #include "nmfkit/text/semantic_nmf.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 #include <vector>
@@ -28,20 +29,26 @@ SparseMatrix<T> semantic_stack(const SparseMatrix<T>& X, const SparseMatrix<doub
   const double s = std::sqrt(context_weight) * x_norm / m_norm;
   if (scale) *scale = s;
 
-  std::vector<Eigen::Triplet<T, std::int64_t>> entries;
-  entries.reserve(static_cast<std::size_t>(X.nonZeros() + M.nonZeros()));
-  for (Index i = 0; i < X.outerSize(); ++i) {
-    for (typename SparseMatrix<T>::InnerIterator it(X, i); it; ++it) {
-      entries.emplace_back(i, it.col(), it.value());
-    }
-  }
-  for (Index i = 0; i < M.outerSize(); ++i) {
-    for (SparseMatrix<double>::InnerIterator it(M, i); it; ++it) {
-      entries.emplace_back(X.rows() + i, it.col(), static_cast<T>(s * it.value()));
-    }
-  }
+  // Row-major: the stacked matrix's arrays are X's followed by M's (scaled).
+  SparseMatrix<T> top = X;
+  SparseMatrix<double> bottom = M;
+  top.makeCompressed();
+  bottom.makeCompressed();
   SparseMatrix<T> stacked(X.rows() + M.rows(), X.cols());
-  stacked.setFromTriplets(entries.begin(), entries.end());
+  stacked.resizeNonZeros(top.nonZeros() + bottom.nonZeros());
+  auto* outer = stacked.outerIndexPtr();
+  auto* inner = stacked.innerIndexPtr();
+  T* values = stacked.valuePtr();
+  std::copy_n(top.outerIndexPtr(), X.rows() + 1, outer);
+  std::copy_n(top.innerIndexPtr(), top.nonZeros(), inner);
+  std::copy_n(top.valuePtr(), top.nonZeros(), values);
+  for (Index i = 1; i <= M.rows(); ++i) {
+    outer[X.rows() + i] = top.nonZeros() + bottom.outerIndexPtr()[i];
+  }
+  std::copy_n(bottom.innerIndexPtr(), bottom.nonZeros(), inner + top.nonZeros());
+  for (Index e = 0; e < bottom.nonZeros(); ++e) {
+    values[top.nonZeros() + e] = static_cast<T>(s * bottom.valuePtr()[e]);
+  }
   return stacked;
 }
 
