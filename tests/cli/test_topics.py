@@ -89,8 +89,10 @@ def test_topics_on_a_small_corpus_writes_a_complete_model(nmfkit, tree):
     assert "top terms" in result.stdout
     out = nmfkit.workdir / "model"
     assert sorted(p.name for p in out.iterdir()) == [
-        "H.npy", "doc_topics.npy", "documents.tsv", "model.json", "summary.json",
-        "top_documents.tsv", "topics.tsv", "vocabulary.txt"]
+        "H.npy", "distinctive_terms.tsv", "doc_topics.npy", "documents.tsv", "ldavis.json",
+        "log_fold_change.npy", "model.json", "relevance.tsv", "summary.json",
+        "top_documents.tsv", "topic_proportions.npy", "topics.tsv", "vocabulary.txt",
+        "word_distributions.npy"]
     W = np.load(out / "doc_topics.npy")
     H = np.load(out / "H.npy")
     vocabulary = (out / "vocabulary.txt").read_text().splitlines()
@@ -255,4 +257,49 @@ def test_semantic_k_auto_uses_stability(nmfkit, tree):
 def test_bad_semantic_options_fail_cleanly(nmfkit, tree, args, mentions):
     before = nmfkit.files()
     nmfkit.fails("topics", tree, "--k", "2", *args, "--out", "out", mentions=mentions)
+    assert nmfkit.files() == before
+
+
+def test_topic_views_are_consistent_with_the_factors(nmfkit, tree):
+    """The multinomial view, relevance at λ = 1 and the LDAvis JSON from `topics`."""
+    nmfkit.ok("topics", tree, "--k", "2", "--seed", "0", "--top", "5",
+              "--relevance-lambda", "1", "--lfc", "vsnull", "--out", "model")
+    out = nmfkit.workdir / "model"
+    W, H = np.load(out / "doc_topics.npy"), np.load(out / "H.npy")
+    L, F = np.load(out / "topic_proportions.npy"), np.load(out / "word_distributions.npy")
+    np.testing.assert_allclose(F, H / H.sum(axis=1, keepdims=True), rtol=1e-12)
+    nonempty = W.any(axis=1)
+    np.testing.assert_allclose(L[nonempty].sum(axis=1), 1, rtol=1e-12)
+    scaled = W * H.sum(axis=1)
+    np.testing.assert_allclose(L[nonempty], (scaled / scaled.sum(axis=1, keepdims=True))[nonempty],
+                               rtol=1e-12)
+    # λ = 1 ranks by probability, which is H's row order.
+    relevance = read_tsv(out / "relevance.tsv")
+    vocabulary = (out / "vocabulary.txt").read_text().splitlines()
+    for topic in range(2):
+        terms = [r["term"] for r in relevance if int(r["topic"]) == topic]
+        probabilities = [float(r["probability"]) for r in relevance if int(r["topic"]) == topic]
+        assert probabilities == sorted(probabilities, reverse=True)
+        assert probabilities[0] == pytest.approx(F[topic].max(), rel=1e-5)
+        assert set(terms) <= set(vocabulary)
+    # vsnull: log2 of the topic's rate over the term's share of the tokens.
+    counts = CountVectorizer(stop_words="english", vocabulary=vocabulary)
+    texts = [p.read_text() for p in sorted(tree.rglob("*.txt"))]
+    frequency = np.asarray(counts.fit_transform(texts).sum(axis=0)).ravel()
+    lfc = np.load(out / "log_fold_change.npy")
+    p = frequency / frequency.sum()
+    present = F > 0
+    np.testing.assert_allclose(lfc[present], np.log2((F / p)[present]), rtol=1e-12)
+    ldavis = json.loads((out / "ldavis.json").read_text())
+    assert sorted(ldavis["topic.order"]) == [1, 2]
+    assert sum(ldavis["mdsDat"]["Freq"]) == pytest.approx(100)
+    assert set(ldavis["tinfo"]) == {"Term", "Freq", "Total", "Category", "logprob", "loglift"}
+    assert ldavis["R"] == 30 and ldavis["lambda.step"] == 0.01
+
+
+def test_bad_topic_view_options_fail_cleanly(nmfkit, tree):
+    before = nmfkit.files()
+    nmfkit.fails("topics", tree, "--k", "2", "--relevance-lambda", "1.5", "--out", "out",
+                 mentions=["--relevance-lambda"])
+    nmfkit.fails("topics", tree, "--k", "2", "--lfc", "mean", "--out", "out", mentions=["--lfc"])
     assert nmfkit.files() == before
