@@ -29,6 +29,8 @@ __all__ = [
     "word_context_matrix",
     "SemanticFit",
     "semantic_nmf",
+    "TopicViews",
+    "topic_views",
     "ENGLISH_STOP_WORDS",
 ]
 
@@ -601,4 +603,57 @@ def semantic_nmf(
         n_iter=result["n_iter"],
         converged=result["converged"],
         seed=int(result["random_state"]),
+    )
+
+
+@dataclass
+class TopicViews:
+    """What LDAvis and fastTopics show of a topic model (see :func:`topic_views`)."""
+
+    proportions: np.ndarray  # documents × topics, rows sum to 1 (0 for empty documents)
+    word_distributions: np.ndarray  # topics × terms, rows sum to 1
+    relevant_terms: list  # per topic: (term index, relevance, probability, lift), best first
+    log_fold_change: np.ndarray  # topics × terms, log2
+    ldavis: str  # LDAvis's createJSON layout
+
+
+def topic_views(
+    W: Any,
+    H: Any,
+    texts: Sequence[Sequence[str]],
+    vocabulary: Sequence[str],
+    *,
+    relevance_lambda: float = 0.6,
+    n_terms: int = 10,
+    fold_change: str = "le",
+    R: int = 30,
+    lambda_step: float = 0.01,
+) -> TopicViews:
+    """The multinomial view of ``X ≈ W @ H`` (fastTopics' poisson2multinom), each topic's
+    ``n_terms`` most relevant terms at ``relevance_lambda`` (Sievert & Shirley), the
+    log2 fold changes (``'le'`` or ``'vsnull'``, rates floored at half a token of the topic)
+    and the LDAvis JSON, with token counts from the tokenised ``texts`` (:func:`analyze`)."""
+    L, F = _nmfkit.multinomial_view(np.asarray(W, dtype=np.float64),
+                                    np.asarray(H, dtype=np.float64))
+    index = {w: i for i, w in enumerate(vocabulary)}
+    lengths = np.zeros(len(texts))
+    frequency = np.zeros(len(vocabulary))
+    for d, tokens in enumerate(texts):
+        for token in tokens:
+            i = index.get(token)
+            if i is not None:
+                frequency[i] += 1
+                lengths[d] += 1
+    if frequency.sum() == 0:
+        raise ValueError("the texts have no vocabulary tokens")
+    p = frequency / frequency.sum()
+    tokens_per_topic = L.T @ lengths
+    statistic = fold_change if F.shape[0] > 1 else "vsnull"
+    return TopicViews(
+        proportions=L,
+        word_distributions=F,
+        relevant_terms=_nmfkit.relevant_terms(F, list(p), float(relevance_lambda), int(n_terms)),
+        log_fold_change=_nmfkit.log_fold_change(F, list(p), list(tokens_per_topic), statistic),
+        ldavis=_nmfkit.ldavis_json(L, F, list(lengths), list(frequency), list(vocabulary),
+                                   int(R), float(lambda_step)),
     )

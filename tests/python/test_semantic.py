@@ -37,7 +37,7 @@ def sppmi_reference(texts, vocabulary, window, shift):
 
 @pytest.fixture
 def corpus():
-    vectorizer = nmfkit.text.TfidfVectorizer()
+    vectorizer = nmfkit.text.TfidfVectorizer(stop_words="english")
     X = vectorizer.fit_transform(TEXTS)
     vocabulary = list(vectorizer.get_feature_names_out())
     return X, nmfkit.text.analyze(TEXTS), vocabulary
@@ -79,3 +79,21 @@ def test_semantic_bad_input_raises_value_error(corpus):
         semantic_nmf(X, M, 2, context_weight=-1)
     with pytest.raises(ValueError, match="columns"):
         semantic_nmf(X, M[:, :5], 2)
+
+
+def test_topic_views_from_python(corpus):
+    import json
+    X, texts, vocabulary = corpus
+    model = nmfkit.NMF(2, init="nndsvda", random_state=0)
+    W = model.fit_transform(X)
+    H = model.components_
+    views = nmfkit.text.topic_views(W, H, texts, vocabulary, relevance_lambda=1.0, n_terms=3)
+    np.testing.assert_allclose(views.word_distributions, H / H.sum(axis=1, keepdims=True))
+    np.testing.assert_allclose(views.proportions.sum(axis=1), 1)
+    for topic, rows in enumerate(views.relevant_terms):
+        assert [r[0] for r in rows] == list(np.argsort(-views.word_distributions[topic],
+                                                       kind="stable")[:3])
+    assert views.log_fold_change.shape == H.shape
+    assert set(json.loads(views.ldavis)) >= {"mdsDat", "tinfo", "token.table", "topic.order"}
+    with pytest.raises(ValueError, match="vsnull or le"):
+        nmfkit.text.topic_views(W, H, texts, vocabulary, fold_change="mean")
