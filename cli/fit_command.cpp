@@ -12,7 +12,6 @@
 #include "nmf_flags.hpp"
 #include "nmfkit/core/error.hpp"
 #include "nmfkit/dist/comm.hpp"
-#include "nmfkit/io/matrix_file.hpp"
 #include "nmfkit/io/nmf_model.hpp"
 #include "nmfkit/nmf/models.hpp"
 #include "nmfkit/nmf/nmf.hpp"
@@ -123,14 +122,7 @@ void write_communities(const io::StagedDirectory& staged, const io::NmfModel& mo
 // of the rows (dist/distributed_operator.hpp); the first process writes the model.
 void run(const FitArgs& args) {
   const dist::Comm& world = dist::world();
-  if (!args.write_h5ad.empty()) {
-    if (io::format_from_path(args.input) != io::MatrixFormat::H5ad) {
-      throw InvalidArgument("--write-h5ad needs an .h5ad input, got '" + args.input + "'");
-    }
-    if (!args.write_h5ad.ends_with(".h5ad")) {
-      throw InvalidArgument("--write-h5ad names an .h5ad file, got '" + args.write_h5ad + "'");
-    }
-  }
+  check_write_h5ad(args.input, args.write_h5ad);
   AnyMatrix X = read_input(args.input, args.dtype);
   NmfOptions options = args.nmf.options();
   args.family.apply(options);

@@ -70,3 +70,19 @@ def test_bad_write_h5ad_requests_fail_cleanly(nmfkit, args, mentions):
     before = nmfkit.files()
     nmfkit.fails("fit", *args, "--k", "2", "--out", "model", mentions=mentions)
     assert nmfkit.files() == before
+
+
+def test_cluster_writes_the_clusters_into_obs(nmfkit):
+    write_input(nmfkit.workdir / "cells.h5ad", True)
+    nmfkit.ok("fit", "cells.h5ad", "--k", "3", "--seed", "0", "--out", "model")
+    nmfkit.ok("cluster", "cells.h5ad", "--embedding", "model/W.npy", "--out", "clusters",
+              "--write-h5ad", "clustered.h5ad")
+    adata = anndata.read_h5ad(nmfkit.workdir / "clustered.h5ad")
+    rows = (nmfkit.workdir / "clusters" / "clusters.tsv").read_text().splitlines()
+    header = rows[0].split("\t")
+    written = [dict(zip(header, r.split("\t")))["cluster"] for r in rows[1:]]
+    labels = list(adata.obs["nmf_cluster"].astype(str))
+    assert [("none" if w in ("", "-1") else w) for w in written] == labels
+    assert str(adata.obs["nmf_cluster"].dtype) == "category"
+    assert list(adata.obs.columns) == ["batch", "nmf_cluster"]
+    assert adata.uns["nmf_cluster"]["clusters"] == len(set(labels) - {"none"})
