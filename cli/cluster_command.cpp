@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <sstream>
 
 #include "cluster_flags.hpp"
@@ -15,6 +16,7 @@
 #include "common.hpp"
 #include "nmfkit/cluster/agreement.hpp"
 #include "nmfkit/core/error.hpp"
+#include "nmfkit/io/anndata_writer.hpp"
 #include "nmfkit/io/matrix_file.hpp"
 #include "nmfkit/io/nmf_model.hpp"
 #include "nmfkit/io/text_file.hpp"
@@ -324,6 +326,7 @@ struct ClusterArgs {
   std::string embedding;
   std::string labels;
   std::string out;
+  std::string write_h5ad;  // a copy of an .h5ad input with the clusters in obs
   ClusterFlags flags;
 };
 
@@ -382,6 +385,7 @@ SparseMatrix<double> as_sparse(AnyMatrix matrix) {
 }
 
 void run(const ClusterArgs& args) {
+  check_write_h5ad(args.input, args.write_h5ad);
   const cluster::ClusterOptions options = args.flags.options();
   const cluster::StabilizeOptions stabilize = args.flags.stabilize_options();
   DenseMatrix<double> W;
@@ -440,10 +444,24 @@ void run(const ClusterArgs& args) {
   const SparseMatrix<double> Y = cluster::stabilize(X ? as_sparse(*X) : SparseMatrix<double>(W.sparseView()), stabilize);
   ClusterRun result = run_clustering(W, Y, o, label_ids(labels), sources);
 
+  std::optional<io::AtomicFile> h5ad;
+  if (!args.write_h5ad.empty()) {
+    // The clusters as a categorical column of obs ("none" for samples left out), the
+    // summary in uns.
+    io::H5adResults annotations;
+    std::vector<std::string> clusters;
+    for (const int c : result.result.membership) clusters.push_back(c < 0 ? "none" : std::to_string(c));
+    annotations.obs_labels.emplace_back("nmf_cluster", std::move(clusters));
+    annotations.uns_key = "nmf_cluster";
+    annotations.uns_json = result.summary.dump();
+    h5ad.emplace(args.write_h5ad);
+    io::write_h5ad_with_results(args.input, annotations, *h5ad);
+  }
   io::StagedDirectory staged(args.out);
   write_clustering(staged, result, names);
   io::write_text_file(staged.file("summary.json").string(), result.summary.dump(2) + "\n");
   staged.commit();
+  if (h5ad) h5ad->commit();
   std::fputs(result.report.c_str(), stdout);
   std::printf("wrote %s: clusters.tsv, tuning.tsv, summary.json, loss.svg\n", args.out.c_str());
 }
@@ -465,6 +483,10 @@ void add_cluster_command(CLI::App& app) {
                       "samples × topics matrix (e.g. W.npy); default: INPUT's model W, or INPUT itself");
   command->add_option("--labels", args->labels,
                       "reference labels for NMI/ARI: one per line, or a .tsv with a 'label' column");
+  command->add_option("--write-h5ad", args->write_h5ad,
+                      "also write a copy of the .h5ad INPUT with the clusters as "
+                      "obs['nmf_cluster'] (categorical; 'none' for samples left out) and "
+                      "summary.json's content as uns['nmf_cluster']");
   command->add_option("--out", args->out, "directory for clusters.tsv, tuning.tsv, summary.json, loss.svg")
       ->required();
   args->flags.add_to(*command);

@@ -71,4 +71,14 @@ DenseMatrix<T> dense_as(AnyMatrix matrix, const std::string& what) {
 template DenseMatrix<float> dense_as(AnyMatrix, const std::string&);
 template DenseMatrix<double> dense_as(AnyMatrix, const std::string&);
 
+void check_write_h5ad(const std::string& input, const std::string& file) {
+  if (file.empty()) return;
+  if (io::format_from_path(input) != io::MatrixFormat::H5ad) {
+    throw InvalidArgument("--write-h5ad needs an .h5ad input, got '" + input + "'");
+  }
+  if (!file.ends_with(".h5ad")) {
+    throw InvalidArgument("--write-h5ad names an .h5ad file, got '" + file + "'");
+  }
+}
+
 }  // namespace nmfkit::cli

@@ -25,6 +25,10 @@ AnyMatrix read_input(const std::string& path, const std::string& dtype);
 // (nothing is written, the exit is non-zero).
 Progress interruptible_progress();
 
+// --write-h5ad FILE: the input must be an .h5ad (the results go into a copy of it) and FILE
+// must name one. Throws InvalidArgument otherwise; nothing to check when FILE is empty.
+void check_write_h5ad(const std::string& input, const std::string& file);
+
 // interruptible_progress() whose step lines go to stderr ("nmfkit: ..."), shown on a
 // terminal or when `requested` (--progress); otherwise (scripts, pipes) stderr carries
 // nothing but warnings and the one error line.

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <optional>
 
 #include "command.hpp"
 #include "common.hpp"
@@ -26,6 +27,7 @@ struct FitArgs {
   std::string init_W;
   std::string init_H;
   std::string grid = "1d";
+  std::string write_h5ad;  // a copy of an .h5ad input with the model in obsm, varm and uns
   NmfFlags nmf;
   ModelFlags family;
   MissingFlags missing;
@@ -120,6 +122,7 @@ void write_communities(const io::StagedDirectory& staged, const io::NmfModel& mo
 // of the rows (dist/distributed_operator.hpp); the first process writes the model.
 void run(const FitArgs& args) {
   const dist::Comm& world = dist::world();
+  check_write_h5ad(args.input, args.write_h5ad);
   AnyMatrix X = read_input(args.input, args.dtype);
   NmfOptions options = args.nmf.options();
   args.family.apply(options);
@@ -142,10 +145,16 @@ void run(const FitArgs& args) {
     }
   }
   if (world.rank() != 0) return;
+  std::optional<io::AtomicFile> h5ad;
+  if (!args.write_h5ad.empty()) {
+    h5ad.emplace(args.write_h5ad);
+    io::write_h5ad_with_results(args.input, io::h5ad_results(model), *h5ad);
+  }
   io::StagedDirectory staged(args.out);
   io::write_nmf_model(staged, model);
   if (model.options.model == "symmetric") write_communities(staged, model);
   staged.commit();
+  if (h5ad) h5ad->commit();
   print_warnings(model.warnings);
   print_summary(X, x_norm, model, args.out);
 }
@@ -172,6 +181,10 @@ void add_fit_command(CLI::App& app) {
                    "under mpirun: how X is laid out over the processes: 1d (a row block and a "
                    "column block each), ROWSxCOLS (one block each, e.g. 2x2) or auto")
       ->capture_default_str();
+  command->add_option("--write-h5ad", args->write_h5ad,
+                      "also write a copy of the .h5ad input with the model added as scanpy keeps "
+                      "it: obsm['X_nmf'] = W, varm['NMF_components'] = H transposed, uns['nmf'] = "
+                      "model.json's content");
   command->add_option("--init-w", args->init_W, "initial W (samples × k) for --init custom");
   command->add_option("--init-h", args->init_H, "initial H (k × features) for --init custom");
   command->callback([args] { run(*args); });

@@ -1,8 +1,11 @@
 // `nmfkit topics CORPUS --k K --out DIR`: a topic model of a corpus — read, vectorise,
-// factorise with NMF, then the top terms, dominant topics, coherence and, when the
-// documents have labels, how well the topics agree with them.
+// factorise with NMF (or semantic NMF: --model semantic), then the top terms, dominant
+// topics, coherence and, when the documents have labels, how well the topics agree with
+// them.
 
 #include <chrono>
+#include <cmath>
+#include <numeric>
 #include <cstdio>
 #include <optional>
 
@@ -18,10 +21,15 @@
 #include "nmfkit/io/atomic_file.hpp"
 #include "nmfkit/io/matrix_file.hpp"
 #include "nmfkit/io/nmf_model.hpp"
+#include "nmfkit/io/npy.hpp"
 #include "nmfkit/io/text_file.hpp"
 #include "nmfkit/text/analyzer.hpp"
 #include "nmfkit/text/coherence.hpp"
+#include "nmfkit/text/ldavis.hpp"
+#include "nmfkit/text/semantic_nmf.hpp"
+#include "nmfkit/text/topic_views.hpp"
 #include "nmfkit/text/topics.hpp"
+#include "nmfkit/text/word_context.hpp"
 
 namespace nmfkit::cli {
 
@@ -41,6 +49,21 @@ struct TopicsArgs {
   std::vector<std::string> coherence = {"c_v", "c_npmi", "u_mass"};
   bool save_matrix = false;
   bool cluster = false;
+  std::string model = "standard";  // or semantic
+  text::WordContextOptions word_context;
+  double context_weight = 1.0;
+  bool select_method_given = false;  // else semantic's --k auto uses stability (SeNMFk)
+  bool semantic_flags_given = false;  // --window, --pmi-shift or --context-weight
+  double relevance_lambda = 0.6;
+  std::string fold_change = "le";
+};
+
+// What semantic NMF adds to a topic model.
+struct SemanticPart {
+  SparseMatrix<double> M;  // contexts × words
+  double document_error = 0;
+  double context_error = 0;
+  double context_scale = 0;
 };
 
 struct TopicModel {
@@ -52,9 +75,20 @@ struct TopicModel {
 };
 
 template <class T>
-TopicModel fit_topics(const SparseMatrix<T>& X, const TopicsArgs& args, NmfOptions options) {
+TopicModel fit_topics(const SparseMatrix<T>& X, const TopicsArgs& args, NmfOptions options,
+                      SemanticPart* semantic) {
   const auto start = std::chrono::steady_clock::now();
-  NmfResult<T> result = fit(X, options, nullptr, interruptible_progress());
+  NmfResult<T> result;
+  if (semantic) {
+    auto joint = text::fit_semantic(X, semantic->M, args.context_weight, options,
+                                    interruptible_progress());
+    result = std::move(joint.nmf);
+    semantic->document_error = joint.document_error;
+    semantic->context_error = joint.context_error;
+    semantic->context_scale = joint.context_scale;
+  } else {
+    result = fit(X, options, nullptr, interruptible_progress());
+  }
   const double seconds = seconds_since(start);
   TopicModel model;
   model.terms = text::top_terms(result.H, args.top);
@@ -119,6 +153,88 @@ void print_topics(const TopicModel& model, const std::vector<Index>& counts,
   }
 }
 
+// The views LDAvis and fastTopics users expect (text/topic_views.hpp, text/ldavis.hpp).
+struct TopicViews {
+  text::MultinomialView view;
+  std::vector<std::vector<text::RelevantTerm>> relevant;
+  DenseMatrix<double> fold_change;  // topics × terms, log2
+  std::string ldavis;
+};
+
+TopicViews topic_views(const io::NmfModel& nmf, const text::TokenCounts& counts,
+                       const std::vector<std::string>& vocabulary, const TopicsArgs& args) {
+  AnyMatrix W = nmf.W, H = nmf.H;
+  W.convert(DType::Float64);
+  H.convert(DType::Float64);
+  TopicViews views;
+  views.view = text::multinomial_view(std::get<DenseMatrix<double>>(W.storage()),
+                                      std::get<DenseMatrix<double>>(H.storage()));
+  const auto p = text::term_probabilities(counts.term_frequency);
+  views.relevant = text::relevant_terms(views.view.word_distributions, p, args.relevance_lambda,
+                                        args.top);
+  // One topic has no other topic to compare with: against the null model then.
+  const auto statistic = nmf.H.rows() < 2 ? text::FoldChange::VersusNull
+                                     : text::parse_fold_change(args.fold_change);
+  views.fold_change = text::log_fold_change(
+      views.view.word_distributions, p,
+      text::topic_tokens(views.view.proportions, counts.document_lengths), statistic);
+  views.ldavis = text::ldavis_json(views.view, counts.document_lengths, counts.term_frequency,
+                                   vocabulary);
+  return views;
+}
+
+// Per topic, the `top` terms of largest fold change among those more likely in the topic
+// than under a uniform distribution (rarer terms' ratios are noise).
+std::string distinctive_terms_table(const TopicViews& views,
+                                    const std::vector<std::string>& vocabulary, int top) {
+  const auto& F = views.view.word_distributions;
+  const double uniform = 1.0 / static_cast<double>(F.cols());
+  std::string out = "topic\trank\tterm\tlog2_fold_change\tprobability\n";
+  for (Index k = 0; k < F.rows(); ++k) {
+    std::vector<double> score(static_cast<std::size_t>(F.cols()), -HUGE_VAL);
+    for (Index w = 0; w < F.cols(); ++w) {
+      if (F(k, w) >= uniform) score[static_cast<std::size_t>(w)] = views.fold_change(k, w);
+    }
+    std::vector<Index> order(score.size());
+    std::iota(order.begin(), order.end(), Index{0});
+    std::stable_sort(order.begin(), order.end(), [&](Index a, Index b) {
+      return score[static_cast<std::size_t>(a)] > score[static_cast<std::size_t>(b)];
+    });
+    for (int r = 0; r < top && r < static_cast<int>(order.size()); ++r) {
+      const Index w = order[static_cast<std::size_t>(r)];
+      if (score[static_cast<std::size_t>(w)] == -HUGE_VAL) break;
+      out += std::to_string(k) + "\t" + std::to_string(r + 1) + "\t" +
+             vocabulary[static_cast<std::size_t>(w)] + "\t" +
+             format_number(views.fold_change(k, w), "%.6g") + "\t" +
+             format_number(F(k, w), "%.6g") + "\n";
+    }
+  }
+  return out;
+}
+
+void write_topic_views(io::StagedDirectory& staged, const TopicViews& views,
+                       const std::vector<std::string>& vocabulary, int top) {
+  io::write_npy(staged.file("topic_proportions.npy").string(), AnyMatrix(views.view.proportions));
+  io::write_npy(staged.file("word_distributions.npy").string(),
+                AnyMatrix(views.view.word_distributions));
+  io::write_npy(staged.file("log_fold_change.npy").string(), AnyMatrix(views.fold_change));
+  std::string relevance = "topic\trank\tterm\trelevance\tprobability\tlift\n";
+  for (std::size_t k = 0; k < views.relevant.size(); ++k) {
+    for (std::size_t r = 0; r < views.relevant[k].size(); ++r) {
+      const auto& t = views.relevant[k][r];
+      relevance += std::to_string(k) + "\t" + std::to_string(r + 1) + "\t" +
+                   vocabulary[static_cast<std::size_t>(t.term)] + "\t" +
+                   format_number(t.relevance, "%.6g") + "\t" +
+                   format_number(t.probability, "%.6g") + "\t" + format_number(t.lift, "%.6g") +
+                   "\n";
+    }
+  }
+  io::write_text_file(staged.file("relevance.tsv").string(), relevance);
+  io::write_text_file(staged.file("distinctive_terms.tsv").string(),
+                      distinctive_terms_table(views, vocabulary, top));
+  io::write_text_file(staged.file("ldavis.json").string(), views.ldavis + "\n");
+}
+
 struct LabelScores {
   double purity = 0;
   double nmi = 0;
@@ -139,13 +255,41 @@ double mean_of(const std::vector<double>& values) {
 void run(const TopicsArgs& args) {
   NmfOptions options = args.nmf.options();
   const auto measures = coherence_measures(args.coherence);
+  const bool semantic = args.model == "semantic";
+  if (semantic) args.word_context.validate();
+  if (!semantic && args.semantic_flags_given) {
+    throw InvalidArgument("--window, --pmi-shift and --context-weight apply to --model semantic");
+  }
   CorpusMatrix data = read_and_vectorize(args.corpus, args.corpus_flags, args.vectorizer_flags);
   const auto& vocabulary = data.vectorizer.vocabulary();
+  // The documents as the vectoriser saw them: coherence is measured on them, the
+  // word-context matrix and the token counts of the topic views counted from them.
+  std::vector<std::vector<std::string>> texts = text::analyze(
+      data.corpus.documents, data.vectorizer.options().lowercase,
+      data.vectorizer.options().stop_words);
+  const text::TokenCounts token_counts = text::token_counts(texts, vocabulary);
+  std::optional<SemanticPart> semantic_part;
+  if (semantic) {
+    semantic_part.emplace();
+    semantic_part->M = text::word_context_matrix(texts, vocabulary, args.word_context);
+  }
   if (args.nmf.k_auto()) {
-    // --k auto: the number of topics chosen by select-k on the document-term matrix
+    // --k auto: the number of topics chosen by select-k on the document-term matrix, or for
+    // semantic NMF on the stacked matrix it factorises, by NMFk stability unless
+    // --select-method says otherwise (SeNMFk's rule)
+    SelectFlags select = args.select;
+    if (semantic && !args.select_method_given) select.method = "stability";
     options.n_components = data.X.visit([&](const auto& X) -> Index {
-      using T = typename std::decay_t<decltype(X)>::Scalar;
-      return choose_k(X, EntryWeights<T>{}, options, args.select);
+      using Matrix = std::decay_t<decltype(X)>;
+      using T = typename Matrix::Scalar;
+      if constexpr (std::is_same_v<Matrix, SparseMatrix<T>>) {
+        if (semantic) {
+          const SparseMatrix<T> stacked =
+              text::semantic_stack(X, semantic_part->M, args.context_weight);
+          return choose_k(stacked, EntryWeights<T>{}, options, select);
+        }
+      }
+      return choose_k(X, EntryWeights<T>{}, options, select);
     });
   }
   const Index k = options.n_components.value_or(0);
@@ -158,12 +302,13 @@ void run(const TopicsArgs& args) {
     using Matrix = std::decay_t<decltype(X)>;
     using T = typename Matrix::Scalar;
     if constexpr (std::is_same_v<Matrix, SparseMatrix<T>>) {
-      return fit_topics<T>(X, args, options);
+      return fit_topics<T>(X, args, options, semantic_part ? &*semantic_part : nullptr);
     } else {
       throw InvalidArgument("the vectoriser returned a dense matrix");  // never: it is CSR
     }
   });
   model.words = text::topic_words(model.terms, vocabulary);
+  const TopicViews views = topic_views(model.nmf, token_counts, vocabulary, args);
   const auto counts = text::documents_per_topic(model.dominant, k);
 
   // Coherence on the documents as the vectoriser saw them; gensim rejects empty texts for
@@ -172,8 +317,6 @@ void run(const TopicsArgs& args) {
   double coherence_seconds = 0;
   if (!measures.empty()) {
     const auto start = std::chrono::steady_clock::now();
-    auto texts = text::analyze(data.corpus.documents, data.vectorizer.options().lowercase,
-                               data.vectorizer.options().stop_words);
     std::erase_if(texts, [](const auto& tokens) { return tokens.empty(); });
     for (const auto measure : measures) {
       text::CoherenceOptions coherence_options;
@@ -197,6 +340,16 @@ void run(const TopicsArgs& args) {
   summary["reconstruction_error"] = model.nmf.reconstruction_error;
   summary["n_iter"] = model.nmf.n_iter;
   summary["converged"] = model.nmf.converged;
+  summary["model"] = args.model;
+  if (semantic_part) {
+    summary["semantic"] = {{"window", args.word_context.window},
+                           {"pmi_shift", args.word_context.shift},
+                           {"context_weight", args.context_weight},
+                           {"context_scale", semantic_part->context_scale},
+                           {"word_context_nnz", semantic_part->M.nonZeros()},
+                           {"document_error", semantic_part->document_error},
+                           {"context_error", semantic_part->context_error}};
+  }
   summary["topics"] = json::array();
   for (std::size_t t = 0; t < model.words.size(); ++t) {
     summary["topics"].push_back(
@@ -252,6 +405,7 @@ void run(const TopicsArgs& args) {
                       documents_table(data.corpus, {"topic"}, {topic_column}));
   io::write_lines(staged.file("vocabulary.txt").string(), vocabulary);
   io::write_text_file(staged.file("summary.json").string(), summary.dump(2) + "\n");
+  write_topic_views(staged, views, vocabulary, args.top);
   if (args.save_matrix) io::write_matrix(staged.file("X.mtx").string(), data.X);
   if (clustering) write_clustering(staged, *clustering, data.corpus.names);
   staged.commit();
@@ -261,6 +415,14 @@ void run(const TopicsArgs& args) {
               static_cast<long long>(k), to_string(model.nmf.init_used).c_str(),
               *model.nmf.options.random_state, model.nmf.reconstruction_error, model.nmf.n_iter,
               model.nmf.seconds);
+  if (semantic_part) {
+    std::printf(
+        "semantic   window %d, PMI shift %g, context weight %g: %lld word-context entries; "
+        "relative error %.4f (documents), %.4f (contexts)\n",
+        args.word_context.window, args.word_context.shift, args.context_weight,
+        static_cast<long long>(semantic_part->M.nonZeros()), semantic_part->document_error,
+        semantic_part->context_error);
+  }
   print_topics(model, counts, measures, coherence);
   std::printf("\ntopic diversity %.3f (share of distinct words among the top %d)\n", diversity,
               args.top);
@@ -272,7 +434,9 @@ void run(const TopicsArgs& args) {
   print_warnings(model.nmf.warnings);
   std::printf(
       "wrote %s: topics.tsv, doc_topics.npy, H.npy, model.json, vocabulary.txt, "
-      "documents.tsv, top_documents.tsv, summary.json%s%s\n",
+      "documents.tsv, top_documents.tsv, summary.json, topic_proportions.npy, "
+      "word_distributions.npy, relevance.tsv, log_fold_change.npy, distinctive_terms.tsv, "
+      "ldavis.json%s%s\n",
       args.out.c_str(), args.save_matrix ? ", X.mtx" : "",
       clustering ? ", clusters.tsv, tuning.tsv, loss.svg" : "");
 }
@@ -306,10 +470,48 @@ void add_topics_command(CLI::App& app) {
       ->check(CLI::IsMember({"c_v", "c_npmi", "c_uci", "u_mass", "none"}))
       ->capture_default_str();
   command->add_flag("--save-matrix", args->save_matrix, "also write the matrix as X.mtx");
+  command
+      ->add_option("--relevance-lambda", args->relevance_lambda,
+                   "λ of relevance.tsv's ranking (Sievert & Shirley): 1 ranks by probability, "
+                   "0 by lift")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
+  command
+      ->add_option("--lfc", args->fold_change,
+                   "log_fold_change.npy's statistic: le (least extreme against each other "
+                   "topic, fastTopics' default) or vsnull (against the one-topic model)")
+      ->check(CLI::IsMember({"le", "vsnull"}))
+      ->capture_default_str();
+  command
+      ->add_option("--model", args->model,
+                   "standard (NMF of the document-term matrix) or semantic (SeNMF: jointly with "
+                   "the word-context SPPMI matrix, sharing the word factor; with --k auto the "
+                   "number of topics comes from NMFk stability)")
+      ->check(CLI::IsMember({"standard", "semantic"}))
+      ->capture_default_str();
+  command
+      ->add_option("--window", args->word_context.window,
+                   "semantic: vocabulary words on each side of a word that count as its context")
+      ->capture_default_str();
+  command
+      ->add_option("--pmi-shift", args->word_context.shift,
+                   "semantic: SPPMI's shift k (log k is subtracted; 1 gives positive PMI)")
+      ->capture_default_str();
+  command
+      ->add_option("--context-weight", args->context_weight,
+                   "semantic: weight of the word-context term, relative to the document-term "
+                   "term after both are scaled to the same norm")
+      ->capture_default_str();
   command->add_flag("--cluster", args->cluster,
                     "also cluster the documents by their topics, as `nmfkit cluster` does with its "
                     "defaults (clusters.tsv, tuning.tsv, loss.svg; summary.json's 'clustering')");
-  command->callback([args] { run(*args); });
+  command->callback([args, command] {
+    args->select_method_given = command->count("--select-method") > 0;
+    args->semantic_flags_given = command->count("--window") + command->count("--pmi-shift") +
+                                     command->count("--context-weight") >
+                                 0;
+    run(*args);
+  });
 }
 
 }  // namespace nmfkit::cli

@@ -26,6 +26,11 @@ __all__ = [
     "topic_diversity",
     "tokenize",
     "analyze",
+    "word_context_matrix",
+    "SemanticFit",
+    "semantic_nmf",
+    "TopicViews",
+    "topic_views",
     "ENGLISH_STOP_WORDS",
 ]
 
@@ -531,3 +536,124 @@ def topic_coherence(
 def topic_diversity(topics: Sequence[Sequence[str]], topn: int = 25) -> float:
     """Share of distinct words among the first ``topn`` words of every topic."""
     return _nmfkit.topic_diversity([list(t) for t in topics], topn)
+
+
+def word_context_matrix(
+    texts: Sequence[Sequence[str]],
+    vocabulary: Sequence[str],
+    window: int = 5,
+    shift: float = 1.0,
+) -> sp.csr_matrix:
+    """The word-context matrix of semantic NMF: the shifted positive PMI (Levy & Goldberg)
+    of how often two vocabulary words occur within ``window`` words of each other in the
+    tokenised ``texts`` (see :func:`analyze`). Rows are contexts and columns words, in the
+    order of ``vocabulary``; ``shift`` 1 gives plain positive PMI."""
+    data, indices, indptr, shape = _nmfkit.word_context_matrix(
+        [list(t) for t in texts], list(vocabulary), int(window), float(shift)
+    )
+    return sp.csr_matrix((data, indices, indptr), shape=shape)
+
+
+@dataclass
+class SemanticFit:
+    """A semantic NMF: ``X ≈ W @ components_`` and ``word_context ≈ contexts @ components_``."""
+
+    W: np.ndarray
+    components_: np.ndarray
+    contexts: np.ndarray
+    document_error: float  # ‖X − W·H‖ / ‖X‖
+    context_error: float  # ‖M − C·H‖ / ‖M‖
+    reconstruction_error: float  # of the stacked matrix the two terms make
+    n_iter: int
+    converged: bool
+    seed: int
+
+
+def semantic_nmf(
+    X: Any,
+    word_context: Any,
+    n_components: int,
+    *,
+    context_weight: float = 1.0,
+    verbose: int = 0,
+    **nmf_params: Any,
+) -> SemanticFit:
+    """Semantic NMF (SeNMF): the document-term matrix ``X`` and the ``word_context`` matrix
+    (:func:`word_context_matrix`) factorised together with a shared word factor. Both are
+    scaled to the same norm, then the context term is weighted by ``context_weight``.
+    ``nmf_params`` are :class:`nmfkit.NMF`'s parameters (Frobenius loss only)."""
+    from .decomposition import NMF, _print_line
+    from ._validation import check_seed
+
+    if not sp.issparse(X):
+        X = sp.csr_matrix(np.asarray(X))
+    model = NMF(n_components=n_components, verbose=verbose, **nmf_params)
+    options = model._options(check_seed(model.random_state))
+    result = _nmfkit.fit_semantic(
+        X.tocsr(), sp.csr_matrix(word_context, dtype=np.float64), float(context_weight),
+        options, _print_line if verbose else None,
+    )
+    return SemanticFit(
+        W=result["W"],
+        components_=result["H"],
+        contexts=result["contexts"],
+        document_error=result["document_error"],
+        context_error=result["context_error"],
+        reconstruction_error=result["reconstruction_error"],
+        n_iter=result["n_iter"],
+        converged=result["converged"],
+        seed=int(result["random_state"]),
+    )
+
+
+@dataclass
+class TopicViews:
+    """What LDAvis and fastTopics show of a topic model (see :func:`topic_views`)."""
+
+    proportions: np.ndarray  # documents × topics, rows sum to 1 (0 for empty documents)
+    word_distributions: np.ndarray  # topics × terms, rows sum to 1
+    relevant_terms: list  # per topic: (term index, relevance, probability, lift), best first
+    log_fold_change: np.ndarray  # topics × terms, log2
+    ldavis: str  # LDAvis's createJSON layout
+
+
+def topic_views(
+    W: Any,
+    H: Any,
+    texts: Sequence[Sequence[str]],
+    vocabulary: Sequence[str],
+    *,
+    relevance_lambda: float = 0.6,
+    n_terms: int = 10,
+    fold_change: str = "le",
+    R: int = 30,
+    lambda_step: float = 0.01,
+) -> TopicViews:
+    """The multinomial view of ``X ≈ W @ H`` (fastTopics' poisson2multinom), each topic's
+    ``n_terms`` most relevant terms at ``relevance_lambda`` (Sievert & Shirley), the
+    log2 fold changes (``'le'`` or ``'vsnull'``, rates floored at half a token of the topic)
+    and the LDAvis JSON, with token counts from the tokenised ``texts`` (:func:`analyze`)."""
+    L, F = _nmfkit.multinomial_view(np.asarray(W, dtype=np.float64),
+                                    np.asarray(H, dtype=np.float64))
+    index = {w: i for i, w in enumerate(vocabulary)}
+    lengths = np.zeros(len(texts))
+    frequency = np.zeros(len(vocabulary))
+    for d, tokens in enumerate(texts):
+        for token in tokens:
+            i = index.get(token)
+            if i is not None:
+                frequency[i] += 1
+                lengths[d] += 1
+    if frequency.sum() == 0:
+        raise ValueError("the texts have no vocabulary tokens")
+    p = frequency / frequency.sum()
+    tokens_per_topic = L.T @ lengths
+    statistic = fold_change if F.shape[0] > 1 else "vsnull"
+    return TopicViews(
+        proportions=L,
+        word_distributions=F,
+        relevant_terms=_nmfkit.relevant_terms(F, list(p), float(relevance_lambda), int(n_terms)),
+        log_fold_change=_nmfkit.log_fold_change(F, list(p), list(tokens_per_topic), statistic),
+        ldavis=_nmfkit.ldavis_json(L, F, list(lengths), list(frequency), list(vocabulary),
+                                   int(R), float(lambda_step)),
+    )

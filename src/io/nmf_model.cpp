@@ -86,8 +86,10 @@ NmfOptions options_from_json(const json& j) {
 
 }  // namespace
 
-void write_nmf_model(const StagedDirectory& staged, const NmfModel& model,
-                     const std::string& W_file) {
+namespace {
+
+// model.json's content.
+json model_description(const NmfModel& model, const std::string& W_file) {
   json j;
   j["format"] = kFormatName;
   j["format_version"] = kModelFormatVersion;
@@ -120,6 +122,28 @@ void write_nmf_model(const StagedDirectory& staged, const NmfModel& model,
                   {"seconds", model.iteration_seconds},
                   {"kkt_residual", model.kkt_history}};
   j["files"] = {{"W", W_file}, {"H", "H.npy"}};
+  return j;
+}
+
+}  // namespace
+
+H5adResults h5ad_results(const NmfModel& model) {
+  H5adResults results;
+  AnyMatrix W = model.W, H = model.H;
+  W.convert(DType::Float64);
+  H.convert(DType::Float64);
+  results.obsm.emplace_back("X_nmf", std::get<DenseMatrix<double>>(W.storage()));
+  results.varm.emplace_back("NMF_components", std::get<DenseMatrix<double>>(H.storage()).transpose());
+  json description = model_description(model, "W.npy");
+  description.erase("files");
+  results.uns_key = "nmf";
+  results.uns_json = description.dump();
+  return results;
+}
+
+void write_nmf_model(const StagedDirectory& staged, const NmfModel& model,
+                     const std::string& W_file) {
+  const json j = model_description(model, W_file);
 
   write_npy(staged.file(W_file).string(), model.W);
   write_npy(staged.file("H.npy").string(), model.H);

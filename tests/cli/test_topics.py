@@ -89,8 +89,10 @@ def test_topics_on_a_small_corpus_writes_a_complete_model(nmfkit, tree):
     assert "top terms" in result.stdout
     out = nmfkit.workdir / "model"
     assert sorted(p.name for p in out.iterdir()) == [
-        "H.npy", "doc_topics.npy", "documents.tsv", "model.json", "summary.json",
-        "top_documents.tsv", "topics.tsv", "vocabulary.txt"]
+        "H.npy", "distinctive_terms.tsv", "doc_topics.npy", "documents.tsv", "ldavis.json",
+        "log_fold_change.npy", "model.json", "relevance.tsv", "summary.json",
+        "top_documents.tsv", "topic_proportions.npy", "topics.tsv", "vocabulary.txt",
+        "word_distributions.npy"]
     W = np.load(out / "doc_topics.npy")
     H = np.load(out / "H.npy")
     vocabulary = (out / "vocabulary.txt").read_text().splitlines()
@@ -211,3 +213,93 @@ def test_undecodable_bytes_are_read(nmfkit):
     nmfkit.ok("vectorize", "docs.txt", "--stop-words", "none", "--out", "vec")
     vocabulary = (nmfkit.workdir / "vec" / "vocabulary.txt").read_text().splitlines()
     assert "café" in vocabulary and "broken" in vocabulary
+
+
+def test_semantic_topics_write_the_model_and_its_parts(nmfkit, tree):
+    result = nmfkit.ok("topics", tree, "--k", "2", "--seed", "0", "--top", "4",
+                       "--model", "semantic", "--window", "3", "--context-weight", "0.5",
+                       "--save-matrix", "--out", "model")
+    assert "semantic   window 3" in result.stdout
+    out = nmfkit.workdir / "model"
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["model"] == "semantic"
+    semantic = summary["semantic"]
+    assert semantic["window"] == 3 and semantic["context_weight"] == 0.5
+    assert semantic["word_context_nnz"] > 0
+    assert 0 < semantic["document_error"] < 1 and 0 < semantic["context_error"] < 1
+    W = np.load(out / "doc_topics.npy")
+    H = np.load(out / "H.npy")
+    vocabulary = (out / "vocabulary.txt").read_text().splitlines()
+    assert W.shape == (6, 2) and H.shape == (2, len(vocabulary))
+    # The documents' own error, from the written factors and the tf-idf matrix.
+    X = scipy.io.mmread(str(out / "X.mtx")).toarray()
+    assert np.linalg.norm(X - W @ H) / np.linalg.norm(X) == pytest.approx(
+        semantic["document_error"], rel=1e-6)
+
+
+def test_semantic_k_auto_uses_stability(nmfkit, tree):
+    result = nmfkit.ok("topics", tree, "--k", "auto", "--select-range", "2:3", "--seed", "0",
+                       "--model", "semantic", "--window", "2", "--out", "model")
+    assert "stability" in result.stdout
+    summary = json.loads((nmfkit.workdir / "model" / "summary.json").read_text())
+    assert summary["k"] in (2, 3)
+
+
+@pytest.mark.parametrize("args, mentions", [
+    (["--model", "semantic", "--window", "50"], ["too small for a word-context window of 50"]),
+    (["--model", "semantic", "--window", "0"], ["window must be at least 1"]),
+    (["--model", "semantic", "--context-weight", "0"], ["context weight"]),
+    (["--model", "semantic", "--pmi-shift", "0.5"], ["PMI shift"]),
+    (["--window", "3"], ["apply to --model semantic"]),
+    (["--model", "semantic", "--beta-loss", "kullback-leibler", "--solver", "mu"],
+     ["Frobenius"]),
+])
+def test_bad_semantic_options_fail_cleanly(nmfkit, tree, args, mentions):
+    before = nmfkit.files()
+    nmfkit.fails("topics", tree, "--k", "2", *args, "--out", "out", mentions=mentions)
+    assert nmfkit.files() == before
+
+
+def test_topic_views_are_consistent_with_the_factors(nmfkit, tree):
+    """The multinomial view, relevance at λ = 1 and the LDAvis JSON from `topics`."""
+    nmfkit.ok("topics", tree, "--k", "2", "--seed", "0", "--top", "5",
+              "--relevance-lambda", "1", "--lfc", "vsnull", "--out", "model")
+    out = nmfkit.workdir / "model"
+    W, H = np.load(out / "doc_topics.npy"), np.load(out / "H.npy")
+    L, F = np.load(out / "topic_proportions.npy"), np.load(out / "word_distributions.npy")
+    np.testing.assert_allclose(F, H / H.sum(axis=1, keepdims=True), rtol=1e-12)
+    nonempty = W.any(axis=1)
+    np.testing.assert_allclose(L[nonempty].sum(axis=1), 1, rtol=1e-12)
+    scaled = W * H.sum(axis=1)
+    np.testing.assert_allclose(L[nonempty], (scaled / scaled.sum(axis=1, keepdims=True))[nonempty],
+                               rtol=1e-12)
+    # λ = 1 ranks by probability, which is H's row order.
+    relevance = read_tsv(out / "relevance.tsv")
+    vocabulary = (out / "vocabulary.txt").read_text().splitlines()
+    for topic in range(2):
+        terms = [r["term"] for r in relevance if int(r["topic"]) == topic]
+        probabilities = [float(r["probability"]) for r in relevance if int(r["topic"]) == topic]
+        assert probabilities == sorted(probabilities, reverse=True)
+        assert probabilities[0] == pytest.approx(F[topic].max(), rel=1e-5)
+        assert set(terms) <= set(vocabulary)
+    # vsnull: log2 of the topic's rate over the term's share of the tokens.
+    counts = CountVectorizer(stop_words="english", vocabulary=vocabulary)
+    texts = [p.read_text() for p in sorted(tree.rglob("*.txt"))]
+    frequency = np.asarray(counts.fit_transform(texts).sum(axis=0)).ravel()
+    lfc = np.load(out / "log_fold_change.npy")
+    p = frequency / frequency.sum()
+    present = F > 0
+    np.testing.assert_allclose(lfc[present], np.log2((F / p)[present]), rtol=1e-12)
+    ldavis = json.loads((out / "ldavis.json").read_text())
+    assert sorted(ldavis["topic.order"]) == [1, 2]
+    assert sum(ldavis["mdsDat"]["Freq"]) == pytest.approx(100)
+    assert set(ldavis["tinfo"]) == {"Term", "Freq", "Total", "Category", "logprob", "loglift"}
+    assert ldavis["R"] == 30 and ldavis["lambda.step"] == 0.01
+
+
+def test_bad_topic_view_options_fail_cleanly(nmfkit, tree):
+    before = nmfkit.files()
+    nmfkit.fails("topics", tree, "--k", "2", "--relevance-lambda", "1.5", "--out", "out",
+                 mentions=["--relevance-lambda"])
+    nmfkit.fails("topics", tree, "--k", "2", "--lfc", "mean", "--out", "out", mentions=["--lfc"])
+    assert nmfkit.files() == before

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "nmfkit/core/matrix.hpp"
+#include "nmfkit/io/anndata_writer.hpp"
 #include "nmfkit/io/atomic_file.hpp"
 #include "nmfkit/nmf/options.hpp"
 
@@ -55,5 +56,10 @@ void write_nmf_model(const StagedDirectory& staged, const NmfModel& model,
 // Reads a model directory back. Throws IoError for missing files and FormatError for a
 // model.json of another format, a newer format version, or shapes that do not match.
 NmfModel load_nmf_model(const std::string& directory);
+
+// The model as scanpy keeps one: obsm["X_nmf"] = W, varm["NMF_components"] = Hᵀ and
+// uns["nmf"] = model.json's content (options, error, iterations, history), for
+// write_h5ad_with_results.
+H5adResults h5ad_results(const NmfModel& model);
 
 }  // namespace nmfkit::io
