@@ -679,9 +679,44 @@ std::vector<std::string> link_names(const File& f, hid_t group, const std::strin
   return names;
 }
 
+// 10x Genomics' feature-barcode matrix (Cell Ranger 3 and later): /matrix holds the genes ×
+// cells matrix in CSC (data, indices, indptr, shape) with barcodes and features/name. Its
+// CSC arrays are the cells × genes matrix in CSR, read as they are.
+AnnData read_10x(const File& f, std::optional<DType> dtype) {
+  const Id matrix = open_object(f, f.id.get(), "matrix", "/matrix");
+  if (!is_group(matrix)) f.fail("/matrix", "expected a group (10x Genomics' layout)");
+  const auto shape = read_vector<std::int64_t>(f, matrix.get(), "shape", "/matrix");
+  if (shape.size() != 2 || shape[0] < 0 || shape[1] < 0) {
+    f.fail("/matrix/shape", "expected two non-negative sizes (features, barcodes)");
+  }
+  const Dataset data = open_dataset(f, matrix.get(), "data", "/matrix/data");
+  const DType type = element_type(stored_numbers(f, data.id.get(), "/matrix/data"), dtype);
+  AnnData a;
+  a.X = type == DType::Float32
+            ? read_sparse<float>(f, matrix.get(), "/matrix", true, shape[1], shape[0])
+            : read_sparse<double>(f, matrix.get(), "/matrix", true, shape[1], shape[0]);
+  const Dataset barcodes = open_dataset(f, matrix.get(), "barcodes", "/matrix/barcodes");
+  a.obs_names = read_strings(f, barcodes.id.get(), "/matrix/barcodes");
+  const Id features = open_object(f, matrix.get(), "features", "/matrix/features");
+  const Dataset names = open_dataset(f, features.get(), "name", "/matrix/features/name");
+  a.var_names = read_strings(f, names.id.get(), "/matrix/features/name");
+  if (static_cast<Index>(a.obs_names.size()) != a.X.rows()) {
+    f.fail("/matrix/barcodes", "holds " + std::to_string(a.obs_names.size()) +
+                                   " barcodes but the matrix has " + std::to_string(a.X.rows()));
+  }
+  if (static_cast<Index>(a.var_names.size()) != a.X.cols()) {
+    f.fail("/matrix/features/name", "holds " + std::to_string(a.var_names.size()) +
+                                        " names but the matrix has " +
+                                        std::to_string(a.X.cols()) + " features");
+  }
+  if (dtype) a.X.convert(*dtype);
+  return a;
+}
+
 AnnData read_h5ad_here(const std::string& path, std::optional<DType> dtype) {
   Session session;
   const File f = open_file(path);
+  if (!has_link(f.id.get(), "X") && has_link(f.id.get(), "matrix")) return read_10x(f, dtype);
   return read_anndata(f, f.id.get(), "/", dtype);
 }
 

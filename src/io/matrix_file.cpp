@@ -44,7 +44,7 @@ MatrixFormat format_from_path(const std::string& path) {
   if (ends_with(name, ".mtx")) return MatrixFormat::MatrixMarket;
   if (ends_with(name, ".csv")) return MatrixFormat::Csv;
   if (ends_with(name, ".tsv") || ends_with(name, ".txt")) return MatrixFormat::Tsv;
-  if (ends_with(name, ".h5ad")) {
+  if (ends_with(name, ".h5ad") || ends_with(name, ".h5")) {
     if (gz) {
       throw InvalidArgument("'" + path +
                             "': compressed .h5ad files are not supported; use .h5ad "
@@ -65,7 +65,8 @@ MatrixFormat format_from_path(const std::string& path) {
   }
   throw InvalidArgument("cannot tell the format of '" + path +
                         "' from its name; expected one of .mtx, .npy, .csv, .tsv or .txt "
-                        "(each but .npy optionally followed by .gz), or .h5ad to read");
+                        "(each but .npy optionally followed by .gz), or .h5ad or 10x Genomics' .h5 to "
+                        "read");
 }
 
 MatrixFormat output_format_from_path(const std::string& path) {

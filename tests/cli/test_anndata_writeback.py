@@ -86,3 +86,42 @@ def test_cluster_writes_the_clusters_into_obs(nmfkit):
     assert str(adata.obs["nmf_cluster"].dtype) == "category"
     assert list(adata.obs.columns) == ["batch", "nmf_cluster"]
     assert adata.uns["nmf_cluster"]["clusters"] == len(set(labels) - {"none"})
+
+
+def write_10x(path, counts):
+    """10x Genomics' filtered_feature_bc_matrix.h5 layout: genes × cells in CSC."""
+    import h5py
+    csc = sp.csc_matrix(counts.T)  # genes × cells
+    with h5py.File(path, "w") as f:
+        m = f.create_group("matrix")
+        m["data"] = csc.data.astype(np.int32)
+        m["indices"] = csc.indices.astype(np.int64)
+        m["indptr"] = csc.indptr.astype(np.int64)
+        m["shape"] = np.array(csc.shape, dtype=np.int32)
+        m["barcodes"] = np.array([f"AAAC-{i}".encode() for i in range(counts.shape[0])])
+        features = m.create_group("features")
+        features["name"] = np.array([f"Gene{j}".encode() for j in range(counts.shape[1])])
+        features["id"] = np.array([f"ENSG{j}".encode() for j in range(counts.shape[1])])
+        features["feature_type"] = np.array([b"Gene Expression"] * counts.shape[1])
+
+
+def test_10x_feature_barcode_matrix_is_read_as_cells_by_genes(nmfkit):
+    rng = np.random.default_rng(5)
+    counts = rng.poisson(1.0, size=(25, 9)).astype(float)
+    write_10x(nmfkit.workdir / "filtered_feature_bc_matrix.h5", counts)
+    nmfkit.ok("convert", "filtered_feature_bc_matrix.h5", "X.mtx")
+    import scipy.io
+    np.testing.assert_array_equal(scipy.io.mmread(str(nmfkit.workdir / "X.mtx")).toarray(),
+                                  counts)
+    nmfkit.ok("fit", "filtered_feature_bc_matrix.h5", "--k", "2", "--seed", "0", "--out", "m")
+    assert np.load(nmfkit.workdir / "m" / "W.npy").shape == (25, 2)
+
+
+def test_broken_10x_file_fails_cleanly(nmfkit):
+    import h5py
+    counts = np.ones((4, 3))
+    write_10x(nmfkit.workdir / "bad.h5", counts)
+    with h5py.File(nmfkit.workdir / "bad.h5", "a") as f:
+        del f["matrix/barcodes"]
+        f["matrix/barcodes"] = np.array([b"only-one"])
+    nmfkit.fails("info", "bad.h5", mentions=["/matrix/barcodes", "1 barcodes"])

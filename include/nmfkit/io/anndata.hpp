@@ -31,6 +31,9 @@ struct AnnData {
 //   "0", "1", ... as anndata does.
 // Throws IoError when the file is missing or cannot be opened, and FormatError naming the
 // file and the object inside it (such as "/X/indptr") for anything that breaks the layout.
+// - A file without X but with a /matrix group is 10x Genomics' feature-barcode matrix
+//   (filtered_feature_bc_matrix.h5, Cell Ranger 3+): genes × cells in CSC, read as
+//   cells × genes with the barcodes as obs names and features/name as var names.
 AnnData read_h5ad(const std::string& path, std::optional<DType> dtype = std::nullopt);
 
 struct MuData {
