@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "input_file.hpp"
+#include "npy_layout.hpp"
 #include "nmfkit/core/error.hpp"
 #include "nmfkit/io/atomic_file.hpp"
 #include "output_file.hpp"
@@ -345,6 +346,12 @@ class NpyInput {
     return got;
   }
   std::int64_t offset() const { return static_cast<std::int64_t>(offset_); }
+  void skip_to(std::int64_t offset) {
+    if (std::fseek(file_.get(), static_cast<long>(offset), SEEK_SET) != 0) {
+      throw IoError("cannot read '" + path_ + "': " + detail::system_message(errno));
+    }
+    offset_ = static_cast<std::size_t>(offset);
+  }
 
  private:
   const std::string& path_;
@@ -398,7 +405,7 @@ AnyMatrix read_converted(NpyInput& in, const ElementType& type, Index rows, Inde
 
 }  // namespace
 
-AnyMatrix read_npy(const std::string& path) {
+detail::NpyLayout detail::read_npy_layout(const std::string& path) {
   NpyInput in(path);
   // The magic string first, so that a file that is not .npy at all says so.
   unsigned char preamble[kMagicSize + 2] = {};
@@ -469,13 +476,36 @@ AnyMatrix read_npy(const std::string& path) {
         "unexpected end of file: expected " + what + ", found " +
             std::to_string(static_cast<std::int64_t>(file_size) - in.offset()));
   }
-  if (type.kind == Kind::Float && type.size == 4) {
-    return read_native<float>(in, type, rows, cols, header.fortran_order, what);
+  NpyLayout layout;
+  layout.rows = rows;
+  layout.cols = cols;
+  layout.fortran = header.fortran_order;
+  layout.swap = type.swap;
+  layout.element_size = type.size;
+  if (type.kind == Kind::Float && (type.size == 4 || type.size == 8)) {
+    layout.dtype = type.size == 4 ? DType::Float32 : DType::Float64;
   }
-  if (type.kind == Kind::Float && type.size == 8) {
-    return read_native<double>(in, type, rows, cols, header.fortran_order, what);
+  layout.descr = header.descr;
+  layout.data_offset = in.offset();
+  layout.what = what;
+  return layout;
+}
+
+AnyMatrix read_npy(const std::string& path) {
+  const detail::NpyLayout layout = detail::read_npy_layout(path);
+  NpyInput in(path);
+  in.skip_to(layout.data_offset);
+  const ElementType type = parse_descr(path, 0, layout.descr);
+  const Index rows = layout.rows, cols = layout.cols;
+  const std::string& what = layout.what;
+  const bool fortran = layout.fortran;
+  if (layout.dtype == DType::Float32) {
+    return read_native<float>(in, type, rows, cols, fortran, what);
   }
-  return read_converted(in, type, rows, cols, header.fortran_order, what);
+  if (layout.dtype == DType::Float64) {
+    return read_native<double>(in, type, rows, cols, fortran, what);
+  }
+  return read_converted(in, type, rows, cols, fortran, what);
 }
 
 namespace {
