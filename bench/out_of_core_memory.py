@@ -4,13 +4,15 @@ from its file by rows (--out-of-core), on a dense .npy written here into a tempo
 
     /usr/bin/python3 bench/out_of_core_memory.py --rows 200000 --cols 1000
 
-Peak memory is each child's maximum resident set size, from wait4's rusage.
+Peak memory is each fit's maximum resident set size, from wait4's rusage (this script
+keeps its own memory small: a child's peak includes the process it was forked from).
 """
 
 import argparse
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -18,15 +20,23 @@ from pathlib import Path
 import numpy as np
 
 
-def write_matrix(path, rows, cols, chunk=10000):
-    """A non-negative float64 .npy written a chunk of rows at a time (low memory here)."""
-    X = np.lib.format.open_memmap(path, mode="w+", dtype=np.float64, shape=(rows, cols))
-    rng = np.random.RandomState(0)
-    for start in range(0, rows, chunk):
-        stop = min(rows, start + chunk)
-        X[start:stop] = np.abs(rng.standard_normal((stop - start, cols)))
-    X.flush()
-    del X
+WRITER = """
+import sys
+import numpy as np
+path, rows, cols = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+X = np.lib.format.open_memmap(path, mode="w+", dtype=np.float64, shape=(rows, cols))
+rng = np.random.RandomState(0)
+for start in range(0, rows, 10000):
+    stop = min(rows, start + 10000)
+    X[start:stop] = np.abs(rng.standard_normal((stop - start, cols)))
+X.flush()
+"""
+
+
+def write_matrix(path, rows, cols):
+    """A non-negative float64 .npy, written by another process: a child's peak memory
+    counts the memory of the process it was forked from, so this one stays small."""
+    subprocess.run([sys.executable, "-c", WRITER, str(path), str(rows), str(cols)], check=True)
 
 
 def run(command):
