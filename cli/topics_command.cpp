@@ -13,6 +13,7 @@
 #include "common.hpp"
 #include "corpus_matrix.hpp"
 #include "nmf_flags.hpp"
+#include "topic_tables.hpp"
 #include "nmfkit/cluster/agreement.hpp"
 #include "nmfkit/core/error.hpp"
 #include "nmfkit/io/atomic_file.hpp"
@@ -22,6 +23,7 @@
 #include "nmfkit/text/analyzer.hpp"
 #include "nmfkit/text/coherence.hpp"
 #include "nmfkit/text/topics.hpp"
+#include "nmfkit/text/vectorizer_file.hpp"
 
 namespace nmfkit::cli {
 
@@ -70,38 +72,6 @@ std::vector<text::CoherenceMeasure> coherence_measures(const std::vector<std::st
     if (name != "none") measures.push_back(text::parse_coherence_measure(name));
   }
   return measures;
-}
-
-std::string format_number(double value, const char* format = "%.6g") {
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, format, value);
-  return buffer;
-}
-
-std::string topics_table(const TopicModel& model, const std::vector<std::string>& vocabulary) {
-  std::string out = "topic\trank\tterm\tweight\n";
-  for (std::size_t k = 0; k < model.terms.size(); ++k) {
-    for (std::size_t r = 0; r < model.terms[k].size(); ++r) {
-      const auto& term = model.terms[k][r];
-      out += std::to_string(k) + "\t" + std::to_string(r + 1) + "\t" +
-             vocabulary[static_cast<std::size_t>(term.index)] + "\t" +
-             format_number(term.weight, "%.9g") + "\n";
-    }
-  }
-  return out;
-}
-
-std::string top_documents_table(const TopicModel& model, const text::Corpus& corpus) {
-  std::string out = "topic\trank\tdocument\tweight\n";
-  for (std::size_t k = 0; k < model.documents.size(); ++k) {
-    for (std::size_t r = 0; r < model.documents[k].size(); ++r) {
-      const auto& document = model.documents[k][r];
-      out += std::to_string(k) + "\t" + std::to_string(r + 1) + "\t" +
-             corpus.names[static_cast<std::size_t>(document.index)] + "\t" +
-             format_number(document.weight, "%.9g") + "\n";
-    }
-  }
-  return out;
 }
 
 void print_topics(const TopicModel& model, const std::vector<Index>& counts,
@@ -245,12 +215,14 @@ void run(const TopicsArgs& args) {
   for (const int t : model.dominant) topic_column.push_back(std::to_string(t));
   io::StagedDirectory staged(args.out);
   io::write_nmf_model(staged, model.nmf, "doc_topics.npy");
-  io::write_text_file(staged.file("topics.tsv").string(), topics_table(model, vocabulary));
+  io::write_text_file(staged.file("topics.tsv").string(), topics_table(model.terms, vocabulary));
   io::write_text_file(staged.file("top_documents.tsv").string(),
-                      top_documents_table(model, data.corpus));
+                      top_documents_table(model.documents, data.corpus));
   io::write_text_file(staged.file("documents.tsv").string(),
                       documents_table(data.corpus, {"topic"}, {topic_column}));
   io::write_lines(staged.file("vocabulary.txt").string(), vocabulary);
+  io::write_text_file(staged.file("vectorizer.json").string(),
+                      text::vectorizer_json(data.vectorizer));
   io::write_text_file(staged.file("summary.json").string(), summary.dump(2) + "\n");
   if (args.save_matrix) io::write_matrix(staged.file("X.mtx").string(), data.X);
   if (clustering) write_clustering(staged, *clustering, data.corpus.names);
@@ -271,7 +243,7 @@ void run(const TopicsArgs& args) {
   if (clustering) std::fputs(clustering->report.c_str(), stdout);
   print_warnings(model.nmf.warnings);
   std::printf(
-      "wrote %s: topics.tsv, doc_topics.npy, H.npy, model.json, vocabulary.txt, "
+      "wrote %s: topics.tsv, doc_topics.npy, H.npy, model.json, vocabulary.txt, vectorizer.json, "
       "documents.tsv, top_documents.tsv, summary.json%s%s\n",
       args.out.c_str(), args.save_matrix ? ", X.mtx" : "",
       clustering ? ", clusters.tsv, tuning.tsv, loss.svg" : "");

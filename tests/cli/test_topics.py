@@ -90,7 +90,7 @@ def test_topics_on_a_small_corpus_writes_a_complete_model(nmfkit, tree):
     out = nmfkit.workdir / "model"
     assert sorted(p.name for p in out.iterdir()) == [
         "H.npy", "doc_topics.npy", "documents.tsv", "model.json", "summary.json",
-        "top_documents.tsv", "topics.tsv", "vocabulary.txt"]
+        "top_documents.tsv", "topics.tsv", "vectorizer.json", "vocabulary.txt"]
     W = np.load(out / "doc_topics.npy")
     H = np.load(out / "H.npy")
     vocabulary = (out / "vocabulary.txt").read_text().splitlines()
