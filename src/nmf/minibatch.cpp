@@ -59,6 +59,10 @@ void check_new_samples(const Matrix& X, const DenseMatrix<T>& H, double beta) {
   check_nmf_input(X, beta);
 }
 
+// Multiply-adds (batch rows × features × components) below which a batch step runs on one
+// thread; bench/README.md ("MiniBatchNMF against scikit-learn's") measures the effect.
+constexpr double kSerialBatchWork = 1 << 24;
+
 // The options as the 'mu' updates read them: MiniBatchNMF takes every β.
 NmfOptions checked(NmfOptions options) {
   options.solver = "mu";
@@ -171,6 +175,13 @@ DenseMatrix<T> MiniBatchNmf<T>::solve_W(const Matrix& X, int max_iter) const {
 template <class T>
 template <class Matrix>
 double MiniBatchNmf<T>::step(const Matrix& X, DenseMatrix<T>* W_given) {
+  // A batch's products are small: each parallel region would cost a fork and barriers
+  // comparable to its work (and on a shared machine a wait for a descheduled thread), so
+  // small batches run on one thread. The products here give the same bits on any number of
+  // threads (their blocks do not depend on it), so this changes the time, never the numbers.
+  const double work = static_cast<double>(X.rows()) * static_cast<double>(X.cols()) *
+                      static_cast<double>(H_.rows());
+  const ScopedThreadCount serial(work < kSerialBatchWork ? 1 : 0);
   const double beta = options_.beta_loss;
   const Penalties p = scaled_penalties(options_, X.rows(), X.cols());
   SolverSettings settings;
