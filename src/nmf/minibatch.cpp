@@ -59,7 +59,17 @@ void check_new_samples(const Matrix& X, const DenseMatrix<T>& H, double beta) {
   check_nmf_input(X, beta);
 }
 
-// Multiply-adds (batch rows × features × components) below which a batch step runs on one
+// The entries of X the products visit: all of a dense X, the stored ones of a CSR X.
+template <class T>
+Index stored_entries(const DenseMatrix<T>& X) {
+  return X.size();
+}
+template <class T>
+Index stored_entries(const SparseMatrix<T>& X) {
+  return X.nonZeros();
+}
+
+// Multiply-adds (X's entries × components, plus the k × k Gram products) below which a batch step runs on one
 // thread; bench/README.md ("MiniBatchNMF against scikit-learn's") measures the effect.
 constexpr double kSerialBatchWork = 1 << 24;
 
@@ -179,8 +189,9 @@ double MiniBatchNmf<T>::step(const Matrix& X, DenseMatrix<T>* W_given) {
   // comparable to its work (and on a shared machine a wait for a descheduled thread), so
   // small batches run on one thread. The products here give the same bits on any number of
   // threads (their blocks do not depend on it), so this changes the time, never the numbers.
-  const double work = static_cast<double>(X.rows()) * static_cast<double>(X.cols()) *
-                      static_cast<double>(H_.rows());
+  const double k = static_cast<double>(H_.rows());
+  const double work = static_cast<double>(stored_entries(X)) * k +
+                      static_cast<double>(X.rows() + X.cols()) * k * k;
   const ScopedThreadCount serial(work < kSerialBatchWork ? 1 : 0);
   const double beta = options_.beta_loss;
   const Penalties p = scaled_penalties(options_, X.rows(), X.cols());
