@@ -10,6 +10,7 @@
 #include "common.hpp"
 #include "model_flags.hpp"
 #include "nmf_flags.hpp"
+#include "out_of_core_fit.hpp"
 #include "nmfkit/core/error.hpp"
 #include "nmfkit/dist/comm.hpp"
 #include "nmfkit/io/nmf_model.hpp"
@@ -28,6 +29,7 @@ struct FitArgs {
   std::string init_H;
   std::string grid = "1d";
   std::string write_h5ad;  // a copy of an .h5ad input with the model in obsm, varm and uns
+  bool out_of_core = false;
   NmfFlags nmf;
   ModelFlags family;
   MissingFlags missing;
@@ -118,11 +120,51 @@ void write_communities(const io::StagedDirectory& staged, const io::NmfModel& mo
   if (!out) throw IoError("cannot write " + staged.file("communities.tsv").string());
 }
 
+// --out-of-core: only what streams by rows; each refusal names the flag that does not.
+void run_out_of_core(const FitArgs& args) {
+  NmfOptions options = args.nmf.options();
+  args.family.apply(options);
+  const auto refuse = [](const std::string& what) {
+    throw InvalidArgument("--out-of-core " + what);
+  };
+  if (options.solver != "minibatch") refuse("needs --solver minibatch, got " + options.solver);
+  if (dist::world().size() > 1) refuse("runs in one process, not under mpirun");
+  if (args.missing.any()) refuse("does not take " + args.missing.describe());
+  if (options.model != "standard") refuse("fits the standard model, not --model " + options.model);
+  if (!args.family.graph.empty()) refuse("does not take --graph");
+  if (args.nmf.k_auto() && args.init_W.empty()) refuse("needs --k (--k auto fits many models)");
+  std::string description;
+  io::NmfModel model = fit_out_of_core({args.input, args.dtype, args.init_W, args.init_H, args.nmf.batch_size},
+                                       std::move(options), description);
+  model.processes = 1;
+  io::StagedDirectory staged(args.out);
+  io::write_nmf_model(staged, model);
+  staged.commit();
+  print_warnings(model.warnings);
+  const auto& o = model.options;
+  std::printf("fit   %s: %s\n", model.input.c_str(), description.c_str());
+  std::printf("      solver minibatch out of core, batch size %lld, init %s, k %lld, seed %u\n",
+              static_cast<long long>(o.minibatch.batch_size), to_string(model.init_used).c_str(),
+              static_cast<long long>(model.H.rows()), *o.random_state);
+  std::printf("      %s after %d passes in %.3f s\n",
+              model.converged ? "converged" : "stopped at --max-iter", model.n_iter, model.seconds);
+  std::printf("      reconstruction error %.6g\n", model.reconstruction_error);
+  std::printf("wrote %s: W.npy (%s), H.npy (%s), model.json\n", args.out.c_str(),
+              shape_text(model.W.rows(), model.W.cols()).c_str(),
+              shape_text(model.H.rows(), model.H.cols()).c_str());
+}
+
 // Under mpirun every process reads the input and runs the same fit, each solving its share
 // of the rows (dist/distributed_operator.hpp); the first process writes the model.
 void run(const FitArgs& args) {
-  const dist::Comm& world = dist::world();
   check_write_h5ad(args.input, args.write_h5ad);
+  if (args.out_of_core) {
+    if (!args.write_h5ad.empty()) {
+      throw InvalidArgument("--write-h5ad loads the input; it does not go with --out-of-core");
+    }
+    return run_out_of_core(args);
+  }
+  const dist::Comm& world = dist::world();
   AnyMatrix X = read_input(args.input, args.dtype);
   NmfOptions options = args.nmf.options();
   args.family.apply(options);
@@ -185,6 +227,11 @@ void add_fit_command(CLI::App& app) {
                       "also write a copy of the .h5ad input with the model added as scanpy keeps "
                       "it: obsm['X_nmf'] = W, varm['NMF_components'] = H transposed, uns['nmf'] = "
                       "model.json's content");
+  command->add_flag("--out-of-core", args->out_of_core,
+                    "solver minibatch: read X from INPUT a batch of rows at a time instead of "
+                    "loading it (.npy float32/float64, or .h5ad with a CSR X); needs --init "
+                    "random (or custom) and the frobenius loss; the model equals the in-memory "
+                    "fit's");
   command->add_option("--init-w", args->init_W, "initial W (samples × k) for --init custom");
   command->add_option("--init-h", args->init_H, "initial H (k × features) for --init custom");
   command->callback([args] { run(*args); });

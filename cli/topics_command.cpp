@@ -16,6 +16,7 @@
 #include "common.hpp"
 #include "corpus_matrix.hpp"
 #include "nmf_flags.hpp"
+#include "topic_tables.hpp"
 #include "nmfkit/cluster/agreement.hpp"
 #include "nmfkit/core/error.hpp"
 #include "nmfkit/io/atomic_file.hpp"
@@ -29,6 +30,7 @@
 #include "nmfkit/text/semantic_nmf.hpp"
 #include "nmfkit/text/topic_views.hpp"
 #include "nmfkit/text/topics.hpp"
+#include "nmfkit/text/vectorizer_file.hpp"
 #include "nmfkit/text/word_context.hpp"
 
 namespace nmfkit::cli {
@@ -106,38 +108,6 @@ std::vector<text::CoherenceMeasure> coherence_measures(const std::vector<std::st
   return measures;
 }
 
-std::string format_number(double value, const char* format = "%.6g") {
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, format, value);
-  return buffer;
-}
-
-std::string topics_table(const TopicModel& model, const std::vector<std::string>& vocabulary) {
-  std::string out = "topic\trank\tterm\tweight\n";
-  for (std::size_t k = 0; k < model.terms.size(); ++k) {
-    for (std::size_t r = 0; r < model.terms[k].size(); ++r) {
-      const auto& term = model.terms[k][r];
-      out += std::to_string(k) + "\t" + std::to_string(r + 1) + "\t" +
-             vocabulary[static_cast<std::size_t>(term.index)] + "\t" +
-             format_number(term.weight, "%.9g") + "\n";
-    }
-  }
-  return out;
-}
-
-std::string top_documents_table(const TopicModel& model, const text::Corpus& corpus) {
-  std::string out = "topic\trank\tdocument\tweight\n";
-  for (std::size_t k = 0; k < model.documents.size(); ++k) {
-    for (std::size_t r = 0; r < model.documents[k].size(); ++r) {
-      const auto& document = model.documents[k][r];
-      out += std::to_string(k) + "\t" + std::to_string(r + 1) + "\t" +
-             corpus.names[static_cast<std::size_t>(document.index)] + "\t" +
-             format_number(document.weight, "%.9g") + "\n";
-    }
-  }
-  return out;
-}
-
 void print_topics(const TopicModel& model, const std::vector<Index>& counts,
                   const std::vector<text::CoherenceMeasure>& measures,
                   const std::vector<std::vector<double>>& coherence) {
@@ -151,88 +121,6 @@ void print_topics(const TopicModel& model, const std::vector<Index>& counts,
     for (const auto& word : model.words[k]) std::printf(" %s", word.c_str());
     std::printf("\n");
   }
-}
-
-// The views LDAvis and fastTopics users expect (text/topic_views.hpp, text/ldavis.hpp).
-struct TopicViews {
-  text::MultinomialView view;
-  std::vector<std::vector<text::RelevantTerm>> relevant;
-  DenseMatrix<double> fold_change;  // topics × terms, log2
-  std::string ldavis;
-};
-
-TopicViews topic_views(const io::NmfModel& nmf, const text::TokenCounts& counts,
-                       const std::vector<std::string>& vocabulary, const TopicsArgs& args) {
-  AnyMatrix W = nmf.W, H = nmf.H;
-  W.convert(DType::Float64);
-  H.convert(DType::Float64);
-  TopicViews views;
-  views.view = text::multinomial_view(std::get<DenseMatrix<double>>(W.storage()),
-                                      std::get<DenseMatrix<double>>(H.storage()));
-  const auto p = text::term_probabilities(counts.term_frequency);
-  views.relevant = text::relevant_terms(views.view.word_distributions, p, args.relevance_lambda,
-                                        args.top);
-  // One topic has no other topic to compare with: against the null model then.
-  const auto statistic = nmf.H.rows() < 2 ? text::FoldChange::VersusNull
-                                     : text::parse_fold_change(args.fold_change);
-  views.fold_change = text::log_fold_change(
-      views.view.word_distributions, p,
-      text::topic_tokens(views.view.proportions, counts.document_lengths), statistic);
-  views.ldavis = text::ldavis_json(views.view, counts.document_lengths, counts.term_frequency,
-                                   vocabulary);
-  return views;
-}
-
-// Per topic, the `top` terms of largest fold change among those more likely in the topic
-// than under a uniform distribution (rarer terms' ratios are noise).
-std::string distinctive_terms_table(const TopicViews& views,
-                                    const std::vector<std::string>& vocabulary, int top) {
-  const auto& F = views.view.word_distributions;
-  const double uniform = 1.0 / static_cast<double>(F.cols());
-  std::string out = "topic\trank\tterm\tlog2_fold_change\tprobability\n";
-  for (Index k = 0; k < F.rows(); ++k) {
-    std::vector<double> score(static_cast<std::size_t>(F.cols()), -HUGE_VAL);
-    for (Index w = 0; w < F.cols(); ++w) {
-      if (F(k, w) >= uniform) score[static_cast<std::size_t>(w)] = views.fold_change(k, w);
-    }
-    std::vector<Index> order(score.size());
-    std::iota(order.begin(), order.end(), Index{0});
-    std::stable_sort(order.begin(), order.end(), [&](Index a, Index b) {
-      return score[static_cast<std::size_t>(a)] > score[static_cast<std::size_t>(b)];
-    });
-    for (int r = 0; r < top && r < static_cast<int>(order.size()); ++r) {
-      const Index w = order[static_cast<std::size_t>(r)];
-      if (score[static_cast<std::size_t>(w)] == -HUGE_VAL) break;
-      out += std::to_string(k) + "\t" + std::to_string(r + 1) + "\t" +
-             vocabulary[static_cast<std::size_t>(w)] + "\t" +
-             format_number(views.fold_change(k, w), "%.6g") + "\t" +
-             format_number(F(k, w), "%.6g") + "\n";
-    }
-  }
-  return out;
-}
-
-void write_topic_views(io::StagedDirectory& staged, const TopicViews& views,
-                       const std::vector<std::string>& vocabulary, int top) {
-  io::write_npy(staged.file("topic_proportions.npy").string(), AnyMatrix(views.view.proportions));
-  io::write_npy(staged.file("word_distributions.npy").string(),
-                AnyMatrix(views.view.word_distributions));
-  io::write_npy(staged.file("log_fold_change.npy").string(), AnyMatrix(views.fold_change));
-  std::string relevance = "topic\trank\tterm\trelevance\tprobability\tlift\n";
-  for (std::size_t k = 0; k < views.relevant.size(); ++k) {
-    for (std::size_t r = 0; r < views.relevant[k].size(); ++r) {
-      const auto& t = views.relevant[k][r];
-      relevance += std::to_string(k) + "\t" + std::to_string(r + 1) + "\t" +
-                   vocabulary[static_cast<std::size_t>(t.term)] + "\t" +
-                   format_number(t.relevance, "%.6g") + "\t" +
-                   format_number(t.probability, "%.6g") + "\t" + format_number(t.lift, "%.6g") +
-                   "\n";
-    }
-  }
-  io::write_text_file(staged.file("relevance.tsv").string(), relevance);
-  io::write_text_file(staged.file("distinctive_terms.tsv").string(),
-                      distinctive_terms_table(views, vocabulary, top));
-  io::write_text_file(staged.file("ldavis.json").string(), views.ldavis + "\n");
 }
 
 struct LabelScores {
@@ -308,7 +196,8 @@ void run(const TopicsArgs& args) {
     }
   });
   model.words = text::topic_words(model.terms, vocabulary);
-  const TopicViews views = topic_views(model.nmf, token_counts, vocabulary, args);
+  const TopicViews views = topic_views(model.nmf, token_counts, vocabulary, args.relevance_lambda,
+                                       args.top, args.fold_change);
   const auto counts = text::documents_per_topic(model.dominant, k);
 
   // Coherence on the documents as the vectoriser saw them; gensim rejects empty texts for
@@ -398,12 +287,14 @@ void run(const TopicsArgs& args) {
   for (const int t : model.dominant) topic_column.push_back(std::to_string(t));
   io::StagedDirectory staged(args.out);
   io::write_nmf_model(staged, model.nmf, "doc_topics.npy");
-  io::write_text_file(staged.file("topics.tsv").string(), topics_table(model, vocabulary));
+  io::write_text_file(staged.file("topics.tsv").string(), topics_table(model.terms, vocabulary));
   io::write_text_file(staged.file("top_documents.tsv").string(),
-                      top_documents_table(model, data.corpus));
+                      top_documents_table(model.documents, data.corpus));
   io::write_text_file(staged.file("documents.tsv").string(),
                       documents_table(data.corpus, {"topic"}, {topic_column}));
   io::write_lines(staged.file("vocabulary.txt").string(), vocabulary);
+  io::write_text_file(staged.file("vectorizer.json").string(),
+                      text::vectorizer_json(data.vectorizer));
   io::write_text_file(staged.file("summary.json").string(), summary.dump(2) + "\n");
   write_topic_views(staged, views, vocabulary, args.top);
   if (args.save_matrix) io::write_matrix(staged.file("X.mtx").string(), data.X);
@@ -433,7 +324,7 @@ void run(const TopicsArgs& args) {
   if (clustering) std::fputs(clustering->report.c_str(), stdout);
   print_warnings(model.nmf.warnings);
   std::printf(
-      "wrote %s: topics.tsv, doc_topics.npy, H.npy, model.json, vocabulary.txt, "
+      "wrote %s: topics.tsv, doc_topics.npy, H.npy, model.json, vocabulary.txt, vectorizer.json, "
       "documents.tsv, top_documents.tsv, summary.json, topic_proportions.npy, "
       "word_distributions.npy, relevance.tsv, log_fold_change.npy, distinctive_terms.tsv, "
       "ldavis.json%s%s\n",

@@ -11,6 +11,7 @@
 #include <numeric>
 #include <unordered_map>
 
+#include "anndata_rows.hpp"
 #include "child_process.hpp"
 #include "hdf5_handles.hpp"
 #include "input_file.hpp"
@@ -822,5 +823,168 @@ MuData read_h5mu(const std::string& path, std::optional<DType> dtype) {
         return mu;
       });
 }
+
+namespace {
+
+// X's group, opened and checked as a CSR matrix; sets rows and cols.
+Id open_csr_x(const File& f, Index& rows, Index& cols) {
+  if (!has_link(f.id.get(), "X")) f.fail("/X", "not found: the file holds no data matrix X");
+  Id x = open_object(f, f.id.get(), "X", "/X");
+  if (!is_group(x)) {
+    throw InvalidArgument("'" + f.path +
+                          "' holds a dense X; reading it by rows needs a CSR X (or give a .npy)");
+  }
+  std::string encoding = string_attribute(f, x.get(), "encoding-type", "/X").value_or("");
+  if (encoding.empty()) {
+    encoding = string_attribute(f, x.get(), "h5sparse_format", "/X").value_or("") == "csr"
+                   ? "csr_matrix"
+                   : "";
+  }
+  if (encoding != "csr_matrix") {
+    throw InvalidArgument("'" + f.path + "' holds X as " +
+                          (encoding.empty() ? std::string("a non-CSR group") : encoding) +
+                          "; reading it by rows needs csr_matrix");
+  }
+  const char* shape_attribute = has_attribute(x.get(), "shape") ? "shape" : "h5sparse_shape";
+  if (!has_attribute(x.get(), shape_attribute)) {
+    f.fail("/X", "lacks the attribute shape (rows, columns)");
+  }
+  const auto shape = integer_attribute(f, x.get(), shape_attribute, "/X");
+  if (shape.size() != 2 || shape[0] < 0 || shape[1] < 0) {
+    f.fail("/X (attribute shape)", "expected two non-negative sizes (rows, columns)");
+  }
+  rows = shape[0];
+  cols = shape[1];
+  return x;
+}
+
+detail::CsrLayout csr_layout_here(const std::string& path, std::optional<DType> dtype) {
+  Session session;
+  const File f = open_file(path);
+  detail::CsrLayout layout;
+  const Id x = open_csr_x(f, layout.rows, layout.cols);
+  const Dataset data = open_dataset(f, x.get(), "data", "/X/data");
+  const Dataset indices = open_dataset(f, x.get(), "indices", "/X/indices");
+  if (data.dims.size() != 1 || indices.dims.size() != 1) {
+    f.fail("/X", "expected 1-D data and indices");
+  }
+  if (indices.dims[0] != data.dims[0]) {
+    f.fail("/X/indices", "holds " + std::to_string(indices.dims[0]) +
+                             " indices but data holds " + std::to_string(data.dims[0]) +
+                             " values");
+  }
+  if (stored_numbers(f, indices.id.get(), "/X/indices") != Stored::Integer) {
+    f.fail("/X/indices", "expected integers, found floats");
+  }
+  layout.dtype = element_type(stored_numbers(f, data.id.get(), "/X/data"), dtype);
+  if (dtype) layout.dtype = *dtype;
+  layout.indptr = read_vector<std::int64_t>(f, x.get(), "indptr", "/X");
+  const auto& indptr = layout.indptr;
+  if (static_cast<Index>(indptr.size()) != layout.rows + 1) {
+    f.fail("/X/indptr", "holds " + std::to_string(indptr.size()) + " offsets; a matrix of " +
+                            std::to_string(layout.rows) + " rows needs " +
+                            std::to_string(layout.rows + 1));
+  }
+  if (indptr.front() != 0) {
+    f.fail("/X/indptr", "starts at " + std::to_string(indptr.front()) + ", not 0");
+  }
+  for (std::size_t i = 1; i < indptr.size(); ++i) {
+    if (indptr[i] < indptr[i - 1]) {
+      f.fail("/X/indptr", "decreases at position " + std::to_string(i) +
+                              "; offsets must never decrease");
+    }
+  }
+  if (static_cast<hsize_t>(indptr.back()) != data.dims[0]) {
+    f.fail("/X/indptr", "ends at " + std::to_string(indptr.back()) + " but data holds " +
+                            std::to_string(data.dims[0]) + " values");
+  }
+  return layout;
+}
+
+// Elements [offset, offset + count) of a 1-D dataset.
+template <class T>
+void read_slice(const File& f, hid_t group, const std::string& name, hsize_t offset,
+                hsize_t count, T* out) {
+  const Dataset d = open_dataset(f, group, name, child_path("/X", name));
+  if (count == 0) return;
+  Id file_space(H5Dget_space(d.id.get()));
+  Id memory_space(H5Screate_simple(1, &count, nullptr));
+  if (H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, &offset, nullptr, &count, nullptr) <
+          0 ||
+      H5Dread(d.id.get(), native_type<T>(), memory_space.get(), file_space.get(), H5P_DEFAULT,
+              out) < 0) {
+    f.fail(d.object, "cannot read the values: " + hdf5_message());
+  }
+}
+
+template <class T>
+SparseMatrix<T> csr_rows_here(const std::string& path, const detail::CsrLayout& layout,
+                              Index first, Index count) {
+  Session session;
+  const File f = open_file(path);
+  Index rows = 0, cols = 0;
+  const Id x = open_csr_x(f, rows, cols);
+  const std::int64_t begin = layout.indptr[static_cast<std::size_t>(first)];
+  const std::int64_t end = layout.indptr[static_cast<std::size_t>(first + count)];
+  const auto n = static_cast<std::size_t>(end - begin);
+  std::vector<std::int64_t> indices(n);
+  std::vector<T> data(n);
+  read_slice(f, x.get(), "indices", static_cast<hsize_t>(begin), n, indices.data());
+  read_slice(f, x.get(), "data", static_cast<hsize_t>(begin), n, data.data());
+  for (std::size_t p = 0; p < n; ++p) {
+    if (indices[p] < 0 || indices[p] >= layout.cols) {
+      f.fail("/X/indices", "value " + std::to_string(indices[p]) + " at position " +
+                               std::to_string(static_cast<std::int64_t>(p) + begin) +
+                               " is not a column of the " + std::to_string(layout.rows) + " x " +
+                               std::to_string(layout.cols) + " matrix");
+    }
+  }
+  std::vector<std::int64_t> indptr(static_cast<std::size_t>(count) + 1);
+  for (Index i = 0; i <= count; ++i) {
+    indptr[static_cast<std::size_t>(i)] = layout.indptr[static_cast<std::size_t>(first + i)] - begin;
+  }
+  canonicalise(indptr, indices, data);
+  return SparseMatrix<T>(Eigen::Map<const SparseMatrix<T>>(
+      count, layout.cols, static_cast<Index>(data.size()), indptr.data(), indices.data(),
+      data.data()));
+}
+
+}  // namespace
+
+detail::CsrLayout detail::read_h5ad_csr_layout(const std::string& path,
+                                               std::optional<DType> dtype) {
+  return detail::read_in_child(
+      path, [&] { return csr_layout_here(path, dtype); },
+      [](detail::ResultWriter& out, const CsrLayout& layout) {
+        out.number(static_cast<std::uint64_t>(layout.rows));
+        out.number(static_cast<std::uint64_t>(layout.cols));
+        out.number(layout.dtype == DType::Float32 ? 4 : 8);
+        out.bytes(layout.indptr.data(), layout.indptr.size() * sizeof(std::int64_t));
+      },
+      [](detail::ResultReader& in) {
+        CsrLayout layout;
+        layout.rows = static_cast<Index>(in.number());
+        layout.cols = static_cast<Index>(in.number());
+        layout.dtype = in.number() == 4 ? DType::Float32 : DType::Float64;
+        layout.indptr.resize(static_cast<std::size_t>(layout.rows) + 1);
+        in.bytes(layout.indptr.data(), layout.indptr.size() * sizeof(std::int64_t));
+        return layout;
+      });
+}
+
+template <class T>
+SparseMatrix<T> detail::read_h5ad_csr_rows(const std::string& path, const CsrLayout& layout,
+                                           Index first, Index count) {
+  const AnyMatrix rows = detail::read_in_child(
+      path, [&]() -> AnyMatrix { return csr_rows_here<T>(path, layout, first, count); },
+      [](detail::ResultWriter& out, const AnyMatrix& m) { out.matrix(m); },
+      [](detail::ResultReader& in) { return in.matrix(); });
+  return std::get<SparseMatrix<T>>(rows.storage());
+}
+
+template SparseMatrix<float> detail::read_h5ad_csr_rows(const std::string&, const CsrLayout&,
+                                                        Index, Index);
+template SparseMatrix<double> detail::read_h5ad_csr_rows(const std::string&, const CsrLayout&,
+                                                         Index, Index);
 
 }  // namespace nmfkit::io

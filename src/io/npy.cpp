@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "input_file.hpp"
+#include "npy_layout.hpp"
 #include "nmfkit/core/error.hpp"
 #include "nmfkit/io/atomic_file.hpp"
 #include "output_file.hpp"
@@ -456,29 +457,46 @@ OpenedNpy read_header(NpyInput& in, const std::string& path) {
   return opened;
 }
 
-// Reads `rows` × `cols` values (the whole array when it is not 2-D: rows = the element
-// count, cols = 1), checking first that the file holds them.
-AnyMatrix read_values(NpyInput& in, const std::string& path, const OpenedNpy& opened,
-                      std::int64_t rows, std::int64_t cols, bool fortran) {
+// Checks that the file holds `rows` × `cols` values after the header (the whole array
+// when it is not 2-D: rows = the element count, cols = 1), before anything is allocated,
+// and returns what they are for messages.
+std::string checked_data(const NpyInput& in, const std::string& path, const OpenedNpy& opened,
+                         std::int64_t rows, std::int64_t cols) {
   const Header& header = opened.header;
-  const ElementType& type = opened.type;
   std::int64_t bytes = 0;
   if (__builtin_mul_overflow(rows, cols, &bytes) ||
-      __builtin_mul_overflow(bytes, static_cast<std::int64_t>(type.size), &bytes)) {
+      __builtin_mul_overflow(bytes, static_cast<std::int64_t>(opened.type.size), &bytes)) {
     throw FormatError::at_byte(path, opened.header_offset,
                                "shape " + shape_text(header.shape) + " is too large");
   }
-  // Check the size before allocating, so that a corrupt shape fails fast and cleanly.
   std::error_code ec;
   const auto file_size = std::filesystem::file_size(path, ec);
-  const std::string what = std::to_string(bytes) + " bytes of data for shape " +
-                           shape_text(header.shape) + " and dtype '" + header.descr + "'";
+  std::string what = std::to_string(bytes) + " bytes of data for shape " +
+                     shape_text(header.shape) + " and dtype '" + header.descr + "'";
   if (!ec && file_size < static_cast<std::uintmax_t>(in.offset() + bytes)) {
     throw FormatError::at_byte(
         path, static_cast<std::int64_t>(file_size),
         "unexpected end of file: expected " + what + ", found " +
             std::to_string(static_cast<std::int64_t>(file_size) - in.offset()));
   }
+  return what;
+}
+
+// The 2-D check of read_npy and read_npy_layout.
+void require_matrix(const std::string& path, const OpenedNpy& opened) {
+  if (opened.header.shape.size() != 2) {
+    throw FormatError::at_byte(
+        path, opened.header_offset,
+        "expected a 2-D array, found shape " + shape_text(opened.header.shape) +
+            (opened.header.shape.size() == 1 ? " (reshape it to (n, 1) or (1, n))" : ""));
+  }
+}
+
+// Reads `rows` × `cols` values, checked by checked_data first.
+AnyMatrix read_values(NpyInput& in, const std::string& path, const OpenedNpy& opened,
+                      std::int64_t rows, std::int64_t cols, bool fortran) {
+  const ElementType& type = opened.type;
+  const std::string what = checked_data(in, path, opened, rows, cols);
   if (type.kind == Kind::Float && type.size == 4) {
     return read_native<float>(in, type, rows, cols, fortran, what);
   }
@@ -518,14 +536,29 @@ DenseMatrix<T> to_c_order(const DenseMatrix<T>& values, const std::vector<Index>
 AnyMatrix read_npy(const std::string& path) {
   NpyInput in(path);
   const OpenedNpy opened = read_header(in, path);
+  require_matrix(path, opened);
   const Header& header = opened.header;
-  if (header.shape.size() != 2) {
-    throw FormatError::at_byte(
-        path, opened.header_offset,
-        "expected a 2-D array, found shape " + shape_text(header.shape) +
-            (header.shape.size() == 1 ? " (reshape it to (n, 1) or (1, n))" : ""));
-  }
   return read_values(in, path, opened, header.shape[0], header.shape[1], header.fortran_order);
+}
+
+detail::NpyLayout detail::read_npy_layout(const std::string& path) {
+  NpyInput in(path);
+  const OpenedNpy opened = read_header(in, path);
+  require_matrix(path, opened);
+  const Header& header = opened.header;
+  NpyLayout layout;
+  layout.rows = header.shape[0];
+  layout.cols = header.shape[1];
+  layout.what = checked_data(in, path, opened, layout.rows, layout.cols);
+  layout.fortran = header.fortran_order;
+  layout.swap = opened.type.swap;
+  layout.element_size = opened.type.size;
+  if (opened.type.kind == Kind::Float && (opened.type.size == 4 || opened.type.size == 8)) {
+    layout.dtype = opened.type.size == 4 ? DType::Float32 : DType::Float64;
+  }
+  layout.descr = header.descr;
+  layout.data_offset = in.offset();
+  return layout;
 }
 
 NpyArray read_npy_array(const std::string& path) {

@@ -5,6 +5,7 @@
 
 #include "nmfkit/linalg/numpy_arithmetic.hpp"
 #include "nmfkit/linalg/products.hpp"
+#include "half_squared_residual.hpp"
 
 namespace nmfkit::linalg {
 
@@ -72,36 +73,6 @@ double divergence_from_pairs(const FilteredPairs<T>& pairs, double beta, double 
   return result / (beta * (beta - 1));
 }
 
-// ½‖X − WH‖² summed in storage order, as scikit-learn's squared_norm of the residual.
-// Large products are formed a block of rows at a time, so the dense WH and residual
-// never exist whole (they were twice the size of X). Each entry of WH comes from the
-// same GEMM arithmetic whatever the block, and the running sum goes on across blocks,
-// so the result is bitwise the one of the whole product.
-template <class T>
-double half_squared_residual(const DenseMatrix<T>& X, const DenseMatrix<T>& W,
-                             const DenseMatrix<T>& H) {
-  constexpr Index kBlockEntries = Index{1} << 18;  // 2 MiB of doubles per block
-  constexpr Index kMinBlockRows = 32;              // keeps Eigen on its GEMM path
-  const Index m = X.rows();
-  const Index n = X.cols();
-  if (m * n <= kBlockEntries) {
-    const DenseMatrix<T> residual = X - W * H;
-    return static_cast<double>(sequential_dot(residual.data(), residual.data(), residual.size())) /
-           2.0;
-  }
-  const Index block = std::max(kMinBlockRows, kBlockEntries / n);
-  T sum = 0;
-  DenseMatrix<T> residual;
-  for (Index r = 0; r < m; r += block) {
-    const Index rows = std::min(block, m - r);
-    residual.noalias() = W.middleRows(r, rows) * H;
-    residual = X.middleRows(r, rows) - residual;
-    const T* e = residual.data();
-    for (Index p = 0; p < residual.size(); ++p) sum += e[p] * e[p];
-  }
-  return static_cast<double>(sum) / 2.0;
-}
-
 }  // namespace
 
 double divergence_to_error(double divergence) {
@@ -131,7 +102,11 @@ void product_at_nonzeros(const SparseMatrix<T>& X, const DenseMatrix<T>& W, cons
 template <class T>
 double beta_divergence(const DenseMatrix<T>& X, const DenseMatrix<T>& W, const DenseMatrix<T>& H,
                        double beta) {
-  if (beta == 2) return half_squared_residual(X, W, H);
+  if (beta == 2) {
+    return detail::half_squared_residual(
+        X.rows(), X.cols(), [&](Index first, Index count) { return X.middleRows(first, count); },
+        W, H);
+  }
   const DenseMatrix<T> WH = W * H;
   FilteredPairs<T> pairs;
   for (Index i = 0; i < X.size(); ++i) pairs.add(X.data()[i], WH.data()[i]);

@@ -122,14 +122,7 @@ Factors<T> initialize_from(const Matrix& X, Index k, Init init,
   if (init == Init::Custom) {
     throw InvalidArgument("init = 'custom' needs W and H from the caller");
   }
-  if (init == Init::Random) {
-    RandomState rng = RandomState::from_optional(random_state);
-    // The mean's division and root happen in double, as for NumPy scalars.
-    const double avg = std::sqrt(static_cast<double>(linalg::mean(X)) / static_cast<double>(k));
-    DenseMatrix<T> H = scaled_normals<T>(k, n, avg, rng);
-    DenseMatrix<T> W = scaled_normals<T>(m, k, avg, rng);
-    return {std::move(W), std::move(H)};
-  }
+  if (init == Init::Random) return random_init<T>(m, n, k, linalg::mean(X), random_state);
   return nndsvd<T>(X, k, init, random_state, svd);
 }
 
@@ -153,6 +146,17 @@ Factors<T> initialize(const SparseMatrix<T>& X, Index k, Init init,
 }
 
 template <class T>
+Factors<T> random_init(Index m, Index n, Index k, T mean,
+                       const std::optional<std::uint32_t>& random_state) {
+  RandomState rng = RandomState::from_optional(random_state);
+  // The mean's division and root happen in double, as for NumPy scalars.
+  const double avg = std::sqrt(static_cast<double>(mean) / static_cast<double>(k));
+  DenseMatrix<T> H = scaled_normals<T>(k, n, avg, rng);
+  DenseMatrix<T> W = scaled_normals<T>(m, k, avg, rng);
+  return {std::move(W), std::move(H)};
+}
+
+template <class T>
 void check_factor(const DenseMatrix<T>& factor, Index rows, Index cols, const std::string& who) {
   if (factor.rows() != rows || factor.cols() != cols) {
     throw InvalidArgument(who + " has the wrong shape: expected " + shape_text(rows, cols) +
@@ -173,6 +177,10 @@ template Factors<float> initialize(const SparseMatrix<float>&, Index, Init,
                                    const std::optional<std::uint32_t>&, linalg::SvdArithmetic);
 template Factors<double> initialize(const SparseMatrix<double>&, Index, Init,
                                     const std::optional<std::uint32_t>&, linalg::SvdArithmetic);
+template Factors<float> random_init(Index, Index, Index, float,
+                                    const std::optional<std::uint32_t>&);
+template Factors<double> random_init(Index, Index, Index, double,
+                                     const std::optional<std::uint32_t>&);
 template void check_factor(const DenseMatrix<float>&, Index, Index, const std::string&);
 template void check_factor(const DenseMatrix<double>&, Index, Index, const std::string&);
 

@@ -11,6 +11,7 @@
 #include "nmfkit/core/error.hpp"
 #include "nmfkit/core/random.hpp"
 #include "nmfkit/core/thread_count.hpp"
+#include "nmfkit/linalg/streamed_arithmetic.hpp"
 
 namespace nmfkit {
 
@@ -57,6 +58,20 @@ void check_new_samples(const Matrix& X, const DenseMatrix<T>& H, double beta) {
   }
   check_nmf_input(X, beta);
 }
+
+// The entries of X the products visit: all of a dense X, the stored ones of a CSR X.
+template <class T>
+Index stored_entries(const DenseMatrix<T>& X) {
+  return X.size();
+}
+template <class T>
+Index stored_entries(const SparseMatrix<T>& X) {
+  return X.nonZeros();
+}
+
+// Multiply-adds (X's entries × components, plus the k × k Gram products) below which a batch step runs on one
+// thread; bench/README.md ("MiniBatchNMF against scikit-learn's") measures the effect.
+constexpr double kSerialBatchWork = 1 << 24;
 
 // The options as the 'mu' updates read them: MiniBatchNMF takes every β.
 NmfOptions checked(NmfOptions options) {
@@ -170,6 +185,14 @@ DenseMatrix<T> MiniBatchNmf<T>::solve_W(const Matrix& X, int max_iter) const {
 template <class T>
 template <class Matrix>
 double MiniBatchNmf<T>::step(const Matrix& X, DenseMatrix<T>* W_given) {
+  // A batch's products are small: each parallel region would cost a fork and barriers
+  // comparable to its work (and on a shared machine a wait for a descheduled thread), so
+  // small batches run on one thread. The products here give the same bits on any number of
+  // threads (their blocks do not depend on it), so this changes the time, never the numbers.
+  const double k = static_cast<double>(H_.rows());
+  const double work = static_cast<double>(stored_entries(X)) * k +
+                      static_cast<double>(X.rows() + X.cols()) * k * k;
+  const ScopedThreadCount serial(work < kSerialBatchWork ? 1 : 0);
   const double beta = options_.beta_loss;
   const Penalties p = scaled_penalties(options_, X.rows(), X.cols());
   SolverSettings settings;
@@ -247,7 +270,11 @@ MiniBatchResult<T> MiniBatchNmf<T>::fit_transform(const Matrix& X, const Factors
                                                   const Progress& progress) {
   const ScopedThreadCount threads(options_.n_threads);
   DenseMatrix<T> W = start(X, custom);
-  return run(X, std::move(W), progress);
+  linalg::InMemoryRows<Matrix> rows(X);
+  MiniBatchResult<T> result = run(rows, W, progress);
+  if (batch_.fresh_restarts) W = solve_W(X, batch_.transform_max_iter.value_or(options_.max_iter));
+  const double divergence = linalg::beta_divergence(X, W, H_, options_.beta_loss);
+  return finish(std::move(result), std::move(W), divergence);
 }
 
 template <class T>
@@ -257,14 +284,84 @@ MiniBatchResult<T> MiniBatchNmf<T>::fit_from(const Matrix& X, DenseMatrix<T> W, 
   prepare(X);
   init_used_ = Init::Custom;
   set_components(std::move(H));
-  return run(X, std::move(W), progress);
+  linalg::InMemoryRows<Matrix> rows(X);
+  MiniBatchResult<T> result = run(rows, W, progress);
+  if (batch_.fresh_restarts) W = solve_W(X, batch_.transform_max_iter.value_or(options_.max_iter));
+  const double divergence = linalg::beta_divergence(X, W, H_, options_.beta_loss);
+  return finish(std::move(result), std::move(W), divergence);
+}
+
+// _check_params and _check_w_h for X read in pieces: one pass checks every batch and,
+// for init = 'random', sums X for its mean exactly as mean() sums the loaded X.
+template <class T>
+template <class Matrix>
+DenseMatrix<T> MiniBatchNmf<T>::start_streamed(linalg::RowBatchSource<Matrix>& X,
+                                               const Factors<T>* custom) {
+  const Index m = X.rows(), n = X.cols();
+  if (m == 0 || n == 0) {
+    throw InvalidArgument("input X is empty (shape (" + std::to_string(m) + ", " +
+                          std::to_string(n) + ")): NMF needs at least one sample and one feature");
+  }
+  if (options_.beta_loss != 2) {
+    throw InvalidArgument("out-of-core fitting needs beta_loss = 2 (frobenius): the final error "
+                          "for other losses needs all of W·H at once; got beta_loss = " +
+                          std::to_string(options_.beta_loss));
+  }
+  if (batch_.fresh_restarts) {
+    throw InvalidArgument("out-of-core fitting does not take fresh_restarts: it solves W for "
+                          "all of X at once at the end");
+  }
+  batch_size_ = std::min(batch_.batch_size, m);
+  rho_ = std::pow(batch_.forget_factor, static_cast<double>(batch_size_) / static_cast<double>(m));
+  const Index k = options_.n_components.value_or(n);
+  check_components(m, n, k, sizeof(T));
+  Init init = options_.init;
+  if (custom && init == Init::Auto) init = Init::Custom;
+  if (init != Init::Custom) init = resolve_init(init, k, m, n);
+  if (init != Init::Custom && init != Init::Random) {
+    throw InvalidArgument("out-of-core fitting starts from init = 'random' or 'custom': init = '" +
+                          to_string(init) + "' needs an SVD of all of X (use init = 'random')");
+  }
+  const auto check = [&](const Matrix& block, Index first) {
+    try {
+      check_nmf_input(block, options_.beta_loss);
+    } catch (const InvalidArgument& e) {
+      throw InvalidArgument(std::string(e.what()) + " of the rows from row " +
+                            std::to_string(first));
+    }
+  };
+  const T mean = linalg::streamed_mean(X, batch_size_, linalg::RowBlockVisitor<Matrix>(check));
+  Factors<T> factors;
+  if (init == Init::Custom) {
+    if (!custom) throw InvalidArgument("init = 'custom' needs initial W and H");
+    check_factor(custom->H, k, n, "custom H");
+    check_factor(custom->W, m, k, "custom W");
+    factors = *custom;
+  } else {
+    factors = random_init<T>(m, n, k, mean, options_.random_state);
+  }
+  init_used_ = init;
+  set_components(std::move(factors.H));
+  return std::move(factors.W);
+}
+
+template <class T>
+template <class Matrix>
+MiniBatchResult<T> MiniBatchNmf<T>::fit_streamed(linalg::RowBatchSource<Matrix>& X,
+                                                 const Factors<T>* custom,
+                                                 const Progress& progress) {
+  const ScopedThreadCount threads(options_.n_threads);
+  DenseMatrix<T> W = start_streamed(X, custom);
+  MiniBatchResult<T> result = run(X, W, progress);
+  const double divergence = linalg::streamed_half_squared_error(X, W, H_, batch_size_);
+  return finish(std::move(result), std::move(W), divergence);
 }
 
 // _fit_transform's loop: the batches in order, cycling, until a stopping rule or max_iter
-// passes; with fresh restarts, W is solved for all of X at the end.
+// passes (with fresh restarts, the caller then solves W for all of X).
 template <class T>
 template <class Matrix>
-MiniBatchResult<T> MiniBatchNmf<T>::run(const Matrix& X, DenseMatrix<T> W,
+MiniBatchResult<T> MiniBatchNmf<T>::run(linalg::RowBatchSource<Matrix>& X, DenseMatrix<T>& W,
                                         const Progress& progress) {
   const Index m = X.rows();
   const Index steps_per_pass = (m + batch_size_ - 1) / batch_size_;
@@ -278,7 +375,7 @@ MiniBatchResult<T> MiniBatchNmf<T>::run(const Matrix& X, DenseMatrix<T> W,
     const Index first = (i % steps_per_pass) * batch_size_;
     const Index count = std::min(batch_size_, m - first);
     DenseMatrix<T> W_batch = W.middleRows(first, count);
-    const Matrix X_batch = rows_of(X, first, count);
+    const Matrix X_batch = X.read_rows(first, count);
     const double cost = step(X_batch, &W_batch);
     if (!batch_.fresh_restarts) W.middleRows(first, count) = W_batch;
     result.batch_costs.push_back(cost);
@@ -287,7 +384,6 @@ MiniBatchResult<T> MiniBatchNmf<T>::run(const Matrix& X, DenseMatrix<T> W,
     previous_H = H_;
   }
   n_steps_ = static_cast<int>(done);
-  if (batch_.fresh_restarts) W = solve_W(X, batch_.transform_max_iter.value_or(options_.max_iter));
   result.n_steps = n_steps_;
   result.n_iter = static_cast<int>((done + steps_per_pass - 1) / steps_per_pass);
   if (result.n_iter == options_.max_iter && options_.tol > 0) {
@@ -295,8 +391,14 @@ MiniBatchResult<T> MiniBatchNmf<T>::run(const Matrix& X, DenseMatrix<T> W,
     result.warnings.push_back("Maximum number of iterations " + std::to_string(options_.max_iter) +
                               " reached. Increase it to improve convergence.");
   }
-  result.reconstruction_error =
-      linalg::divergence_to_error(linalg::beta_divergence(X, W, H_, options_.beta_loss));
+  return result;
+}
+
+// The result of a fit from its final W and D_β(X ‖ WH).
+template <class T>
+MiniBatchResult<T> MiniBatchNmf<T>::finish(MiniBatchResult<T> result, DenseMatrix<T> W,
+                                           double divergence) const {
+  result.reconstruction_error = linalg::divergence_to_error(divergence);
   result.init = init_used_;
   result.random_state = *options_.random_state;
   result.W = std::move(W);
@@ -379,6 +481,8 @@ MiniBatchResult<T> online_update(const Matrix& X, DenseMatrix<T> H, const NmfOpt
   template void MiniBatchNmf<T>::partial_fit(const Matrix&, const Factors<T>*);             \
   template MiniBatchResult<T> MiniBatchNmf<T>::fit_from(const Matrix&, DenseMatrix<T>,         \
                                                         DenseMatrix<T>, const Progress&);     \
+  template MiniBatchResult<T> MiniBatchNmf<T>::fit_streamed(                                 \
+      linalg::RowBatchSource<Matrix>&, const Factors<T>*, const Progress&);                  \
   template DenseMatrix<T> MiniBatchNmf<T>::transform(const Matrix&) const;                  \
   template MiniBatchResult<T> online_update(const Matrix&, DenseMatrix<T>, const NmfOptions&,  \
                                             int, const Progress&);

@@ -92,6 +92,29 @@ AnyMatrix Vectorizer::fit_transform(const std::vector<std::string>& documents) {
   return X;
 }
 
+Vectorizer Vectorizer::fitted(VectorizerOptions options, std::vector<std::string> vocabulary,
+                              Vector<double> idf) {
+  Vectorizer v(std::move(options));
+  const bool needs_idf = v.options_.weighting == Weighting::Tfidf && v.options_.use_idf;
+  if (vocabulary.empty()) throw InvalidArgument("the vocabulary is empty");
+  if (idf.size() != (needs_idf ? static_cast<Index>(vocabulary.size()) : 0)) {
+    throw InvalidArgument("the idf has " + std::to_string(idf.size()) + " values for " +
+                          std::to_string(vocabulary.size()) + " terms" +
+                          (needs_idf ? "" : " (this weighting takes none)"));
+  }
+  auto index = std::make_shared<detail::TermTable>();
+  for (const std::string& term : vocabulary) {
+    if (term.empty() || index->find(term) != detail::TermTable::kAbsent) {
+      throw InvalidArgument("the vocabulary repeats the term '" + term + "' or has an empty one");
+    }
+    index->insert(term);
+  }
+  v.terms_ = std::move(vocabulary);
+  v.idf_ = std::move(idf);
+  v.index_ = std::move(index);
+  return v;
+}
+
 AnyMatrix Vectorizer::transform(const std::vector<std::string>& documents) const {
   if (!index_) {
     throw InvalidArgument("the vectorizer has no vocabulary yet: call fit_transform first");

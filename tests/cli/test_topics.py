@@ -91,8 +91,8 @@ def test_topics_on_a_small_corpus_writes_a_complete_model(nmfkit, tree):
     assert sorted(p.name for p in out.iterdir()) == [
         "H.npy", "distinctive_terms.tsv", "doc_topics.npy", "documents.tsv", "ldavis.json",
         "log_fold_change.npy", "model.json", "relevance.tsv", "summary.json",
-        "top_documents.tsv", "topic_proportions.npy", "topics.tsv", "vocabulary.txt",
-        "word_distributions.npy"]
+        "top_documents.tsv", "topic_proportions.npy", "topics.tsv", "vectorizer.json",
+        "vocabulary.txt", "word_distributions.npy"]
     W = np.load(out / "doc_topics.npy")
     H = np.load(out / "H.npy")
     vocabulary = (out / "vocabulary.txt").read_text().splitlines()

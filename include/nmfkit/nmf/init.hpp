@@ -32,6 +32,12 @@ Factors<T> initialize(const SparseMatrix<T>& X, Index k, Init init,
                       const std::optional<std::uint32_t>& random_state,
                       linalg::SvdArithmetic svd = linalg::SvdArithmetic::ScikitLearn);
 
+// init = 'random' for an m × n X whose mean() is `mean` (what initialize computes from X
+// itself), for X read in pieces (out-of-core fitting).
+template <class T>
+Factors<T> random_init(Index m, Index n, Index k, T mean,
+                       const std::optional<std::uint32_t>& random_state);
+
 // Checks a given factor: shape, finite and non-negative, not all zeros. `who` names it
 // in the message ("custom W", "the components H").
 template <class T>

@@ -12,6 +12,7 @@
 
 #include "nmfkit/core/matrix.hpp"
 #include "nmfkit/core/progress.hpp"
+#include "nmfkit/linalg/row_batch_source.hpp"
 #include "nmfkit/nmf/init.hpp"
 #include "nmfkit/nmf/options.hpp"
 
@@ -55,6 +56,16 @@ class MiniBatchNmf {
   template <class Matrix>
   MiniBatchResult<T> fit_from(const Matrix& X, DenseMatrix<T> W, DenseMatrix<T> H,
                               const Progress& progress = {});
+  // Out-of-core fit_transform: X is read a batch of rows at a time from `X` (one pass for
+  // the checks and init = 'random''s mean, then the batches, then one pass for the error),
+  // so memory holds one batch of X besides W and H. The numbers are bitwise those of
+  // fit_transform on the loaded X. Throws InvalidArgument for what needs all of X at once:
+  // the NNDSVD inits (an SVD of X; init 'auto' resolves to nndsvda when k ≤ min(m, n)),
+  // fresh_restarts (W solved for all of X at the end), and β ≠ 2 (the final error).
+  template <class Matrix>
+  MiniBatchResult<T> fit_streamed(linalg::RowBatchSource<Matrix>& X,
+                                  const Factors<T>* custom = nullptr,
+                                  const Progress& progress = {});
   // One step on X as one batch; the first call initialises H from X (and its shape sets
   // the batch size and ρ, as in scikit-learn).
   template <class Matrix>
@@ -79,7 +90,11 @@ class MiniBatchNmf {
   template <class Matrix>
   DenseMatrix<T> start(const Matrix& X, const Factors<T>* custom);
   template <class Matrix>
-  MiniBatchResult<T> run(const Matrix& X, DenseMatrix<T> W, const Progress& progress);
+  MiniBatchResult<T> run(linalg::RowBatchSource<Matrix>& X, DenseMatrix<T>& W,
+                         const Progress& progress);
+  MiniBatchResult<T> finish(MiniBatchResult<T> result, DenseMatrix<T> W, double divergence) const;
+  template <class Matrix>
+  DenseMatrix<T> start_streamed(linalg::RowBatchSource<Matrix>& X, const Factors<T>* custom);
   template <class Matrix>
   double step(const Matrix& X, DenseMatrix<T>* W);
   template <class Matrix>

@@ -70,6 +70,11 @@ class Vectorizer {
  public:
   explicit Vectorizer(VectorizerOptions options = {});
 
+  // A fitted vectoriser from what it learned (a saved topic model's vocabulary, in column
+  // order, and idf: one per term for tf-idf with use_idf, else empty). Throws
+  // InvalidArgument for an empty or repeated term, or an idf of the wrong length.
+  static Vectorizer fitted(VectorizerOptions options, std::vector<std::string> vocabulary,
+                           Vector<double> idf);
   // Learns the vocabulary (and idf) and returns the documents' matrix (documents × terms).
   // Throws InvalidArgument when no term survives ("empty vocabulary").
   AnyMatrix fit_transform(const std::vector<std::string>& documents);
