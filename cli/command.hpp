@@ -20,6 +20,7 @@ void add_cluster_command(CLI::App& app);
 void add_select_k_command(CLI::App& app);
 void add_consensus_command(CLI::App& app);
 void add_impute_command(CLI::App& app);
+void add_identifiability_command(CLI::App& app);
 void add_multimodal_command(CLI::App& app);
 void add_associate_command(CLI::App& app);
 void add_tensor_command(CLI::App& app);

@@ -75,6 +75,8 @@ io::NmfModel model_of(NmfResult<T>&& result, NmfOptions options, const std::stri
   model.init_used = result.init;
   model.W = std::move(result.W);
   model.H = std::move(result.H);
+  for (auto& F : result.layer_W) model.layer_W.emplace_back(std::move(F));
+  for (auto& F : result.layer_H) model.layer_H.emplace_back(std::move(F));
   model.reconstruction_error = result.reconstruction_error;
   model.n_iter = result.n_iter;
   model.converged = result.converged;

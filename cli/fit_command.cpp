@@ -76,7 +76,13 @@ void print_summary(const AnyMatrix& X, double x_norm, const io::NmfModel& model,
                    const std::string& out) {
   const auto& o = model.options;
   std::printf("fit   %s: %s\n", model.input.c_str(), describe(X).c_str());
-  if (o.model != "standard") std::printf("      model %s\n", o.model.c_str());
+  if (o.model == "deep") {
+    std::string ranks;
+    for (Index r : o.layer_ranks) ranks += (ranks.empty() ? "" : ",") + std::to_string(r);
+    std::printf("      model deep, layer ranks %s\n", ranks.c_str());
+  } else if (o.model != "standard") {
+    std::printf("      model %s\n", o.model.c_str());
+  }
   if (!model.graph.empty()) {
     std::printf("      graph %s, weight %g\n", model.graph.c_str(), o.graph_weight);
   }
@@ -98,10 +104,15 @@ void print_summary(const AnyMatrix& X, double x_norm, const io::NmfModel& model,
     std::printf("      reconstruction error %.6g (sqrt of 2 x beta-divergence)\n",
                 model.reconstruction_error);
   }
-  std::printf("wrote %s: W.npy (%s), H.npy (%s), model.json%s\n", out.c_str(),
+  std::string layers;
+  if (!model.layer_H.empty()) {
+    const std::string L = std::to_string(model.layer_H.size());
+    layers = ", W_1.npy ... W_" + L + ".npy, H_1.npy ... H_" + L + ".npy (the layers)";
+  }
+  std::printf("wrote %s: W.npy (%s), H.npy (%s), model.json%s%s\n", out.c_str(),
               shape_text(model.W.rows(), model.W.cols()).c_str(),
               shape_text(model.H.rows(), model.H.cols()).c_str(),
-              o.model == "symmetric" ? ", communities.tsv" : "");
+              o.model == "symmetric" ? ", communities.tsv" : "", layers.c_str());
 }
 
 // Symmetric NMF's communities: each sample's argmax over the rows of W.

@@ -113,6 +113,7 @@ int main(int argc, char** argv) {
   nmfkit::cli::add_select_k_command(app);
   nmfkit::cli::add_consensus_command(app);
   nmfkit::cli::add_impute_command(app);
+  nmfkit::cli::add_identifiability_command(app);
   nmfkit::cli::add_multimodal_command(app);
   nmfkit::cli::add_associate_command(app);
   nmfkit::cli::add_tensor_command(app);

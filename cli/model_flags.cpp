@@ -12,8 +12,10 @@ void ModelFlags::add_to(CLI::App& command) {
       .add_option("--model", model,
                   "standard: W, H >= 0; semi: semi-NMF, X of any sign, H >= 0 and W free (Ding, "
                   "Li & Jordan); symmetric: X square and symmetric, X ~ W Wt with W >= 0 "
-                  "(Kuang, Ding & Park), communities.tsv from W")
-      ->check(CLI::IsMember({"standard", "semi", "symmetric"}))
+                  "(Kuang, Ding & Park), communities.tsv from W; deep: deep NMF X ~ W_L H_L ... "
+                  "H_1 (Trigeorgis et al.) with --k K1,K2,... (one rank per layer, strictly "
+                  "decreasing), every layer written as W_i.npy, H_i.npy")
+      ->check(CLI::IsMember({"standard", "semi", "symmetric", "deep"}))
       ->capture_default_str();
   command.add_option("--graph", graph,
                      "graph-regularised NMF (GNMF, Cai et al.): a samples x samples adjacency "
@@ -28,6 +30,10 @@ void ModelFlags::add_to(CLI::App& command) {
 void ModelFlags::apply(NmfOptions& options) const {
   options.model = model;
   options.graph_weight = graph_weight;
+  // --model deep --k K: a single layer.
+  if (model == "deep" && options.layer_ranks.empty() && options.n_components) {
+    options.layer_ranks = {*options.n_components};
+  }
 }
 
 namespace {

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdio>
 #include <iostream>
+#include <vector>
 
 #include "common.hpp"
 
@@ -14,8 +15,34 @@ namespace nmfkit::cli {
 
 namespace {
 
+// K, or deep NMF's ranks K1,K2,...: each a whole number >= 1 (whether they decrease is the
+// model's check).
+std::vector<Index> parse_ranks(const std::string& text) {
+  std::vector<Index> ranks;
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t comma = text.find(',', start);
+    const std::string part = text.substr(start, comma == std::string::npos ? comma : comma - start);
+    std::size_t used = 0;
+    long long value = 0;
+    try {
+      value = std::stoll(part, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (part.empty() || used != part.size() || value < 1) {
+      throw InvalidArgument("must be a whole number >= 1, a list of them (K1,K2,... for --model "
+                            "deep) or 'auto', got '" + text + "'");
+    }
+    ranks.push_back(static_cast<Index>(value));
+    if (comma == std::string::npos) return ranks;
+    start = comma + 1;
+  }
+}
+
 Index parse_components(const std::string& text) {
   if (text == "auto") return 0;
+  if (text.find(',') != std::string::npos) return parse_ranks(text).back();
   std::size_t used = 0;
   long long value = 0;
   try {
@@ -54,7 +81,8 @@ std::string solver_names() {
 void NmfFlags::add_to(CLI::App& command, bool k_required, bool with_k) {
   if (with_k) {
     auto* k = command.add_option("--k,--n-components", components,
-                                 "number of components, or 'auto': from --init-w/--init-h when "
+                                 "number of components (--model deep: the rank of each layer, K1,K2,..., "
+                                 "strictly decreasing), or 'auto': from --init-w/--init-h when "
                                  "given, else chosen by select-k (see --select-method)");
     k->check(accepts(parse_components, "K|auto"));
     if (k_required) {
@@ -170,6 +198,7 @@ NmfOptions NmfFlags::options() const {
   NmfOptions o;
   const Index k = parse_components(components);
   if (k > 0) o.n_components = k;
+  if (components.find(',') != std::string::npos) o.layer_ranks = parse_ranks(components);
   o.solver = solver;
   o.beta_loss = parse_beta_loss(beta_loss);
   o.init = parse_init(init);

@@ -8,6 +8,7 @@
 from . import _nmfkit
 from ._compat import ConvergenceWarning
 from .decomposition import NMF, solvers
+from .identifiability import check_ssc, identifiability, near_anchors
 from .minibatch import MiniBatchNMF
 from .tensor import NonNegativeCP, factor_match_score, non_negative_parafac
 
@@ -23,6 +24,9 @@ __all__ = [
     "solvers",
     "text",
     "__version__",
+    "check_ssc",
+    "near_anchors",
+    "identifiability",
 ]
 
 

@@ -124,11 +124,15 @@ class NMF(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         ``'anls-bpp'``, ``'scd'`` and ``'auto'``; not with a mask). Every process calls
         ``fit`` with the same X and parameters and gets the single-process W and H. Needs an
         nmfkit built with MPI and mpi4py on the same MPI.
-    model : {'standard', 'semi', 'symmetric'}, default='standard'
+    model : {'standard', 'semi', 'symmetric', 'deep'}, default='standard'
         ``'semi'``: semi-NMF (Ding, Li & Jordan 2010), X of any sign, H >= 0 and W free.
         ``'symmetric'``: symmetric NMF (Kuang, Ding & Park 2012) of a square symmetric X,
-        X ≈ W Wᵀ with ``components_`` = Wᵀ; the communities are ``W.argmax(axis=1)``. Both
-        need ``solver='auto'``; ``transform`` is for the standard model only.
+        X ≈ W Wᵀ with ``components_`` = Wᵀ; the communities are ``W.argmax(axis=1)``.
+        ``'deep'``: deep NMF (Trigeorgis et al. 2014), X ≈ W_L H_L ··· H_1 with
+        ``n_components`` the list of layer ranks, strictly decreasing (e.g. ``[40, 20, 10]``);
+        W is the last layer's codes, ``components_`` = H_L ··· H_1, and the layers are in
+        ``layer_components_`` (H_1 … H_L) and ``layer_codes_`` (W_1 … W_L). All need
+        ``solver='auto'``; ``transform`` is for the standard and deep models.
     graph : array-like or sparse matrix of shape (n_samples, n_samples), default=None
         Graph-regularised NMF (GNMF, Cai et al. 2011): weights >= 0 over the samples, made
         undirected; adds ``graph_weight``/2 · tr(Wᵀ L W). Needs ``solver`` ``'auto'`` or ``'mu'``.
@@ -243,7 +247,8 @@ class NMF(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         if isinstance(verbose, (bool, np.bool_)):
             verbose = int(verbose)
         return {
-            "n_components": check_int(self.n_components, "n_components", allow_none=True),
+            "n_components": self._last_rank(),
+            "layer_ranks": self._layer_ranks(),
             "init": self.init,
             "solver": self.solver,
             "beta_loss": beta,
@@ -265,6 +270,23 @@ class NMF(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             else check_real(self.learning_rate, "learning_rate"),
             "penalty": check_real(self.penalty, "penalty"),
         }
+
+    def _layer_ranks(self) -> Optional[list]:
+        # Deep NMF takes one rank per layer; a single number is a one-layer deep model.
+        if self.model != "deep":
+            return None
+        ranks = self.n_components
+        if ranks is None:
+            raise ValueError("model='deep' needs n_components: the rank of each layer, e.g. [40, 20, 10]")
+        if isinstance(ranks, (int, np.integer)):
+            ranks = [ranks]
+        return [check_int(r, "n_components") for r in ranks]
+
+    def _last_rank(self) -> Optional[int]:
+        ranks = self._layer_ranks()
+        if ranks is not None:
+            return ranks[-1] if ranks else None
+        return check_int(self.n_components, "n_components", allow_none=True)
 
     def _log(self) -> Optional[Callable[[str], None]]:
         return _print_line if self.verbose else None
@@ -336,6 +358,9 @@ class NMF(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         self.objective_history_ = np.asarray(result["objective_history"], dtype=np.float64)
         self.solver_ = str(result["solver"])
         self.seed_ = int(result["random_state"])
+        if self.model == "deep":
+            self.layer_components_ = list(result["layer_H"])
+            self.layer_codes_ = list(result["layer_W"])
         return result["W"]
 
     def transform(self, X: Any) -> np.ndarray:

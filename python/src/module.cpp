@@ -45,4 +45,5 @@ PYBIND11_MODULE(_nmfkit, m) {
   python::bind_text(m);
   python::bind_tensor(m);
   python::bind_semantic(m);
+  python::bind_identifiability(m);
 }

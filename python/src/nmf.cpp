@@ -35,6 +35,7 @@ NmfOptions options_from(const py::dict& d) {
   if (auto v = get("patience"); !v.is_none()) o.patience = v.cast<int>();
   if (auto v = get("extrapolate"); !v.is_none()) o.extrapolate = v.cast<bool>();
   if (auto v = get("model"); !v.is_none()) o.model = v.cast<std::string>();
+  if (auto v = get("layer_ranks"); !v.is_none()) o.layer_ranks = v.cast<std::vector<Index>>();
   if (auto v = get("graph_weight"); !v.is_none()) o.graph_weight = v.cast<double>();
   if (auto v = get("learning_rate"); !v.is_none()) o.learning_rate = v.cast<double>();
   if (auto v = get("penalty"); !v.is_none()) o.penalty = v.cast<double>();
@@ -58,6 +59,11 @@ py::dict fit_result(NmfResult<T>&& r) {
   out["objective_history"] = r.objective_history;
   out["kkt_history"] = r.kkt_history;
   out["solver"] = r.solver;
+  py::list layer_W, layer_H;
+  for (auto& F : r.layer_W) layer_W.append(py::cast(std::move(F)));
+  for (auto& F : r.layer_H) layer_H.append(py::cast(std::move(F)));
+  out["layer_W"] = layer_W;
+  out["layer_H"] = layer_H;
   return out;
 }
 

@@ -42,6 +42,7 @@ json options_to_json(const NmfOptions& o) {
                       {"fresh_restarts", b.fresh_restarts}};
   }
   j["model"] = o.model;
+  if (!o.layer_ranks.empty()) j["layer_ranks"] = o.layer_ranks;
   j["graph_weight"] = o.graph_weight;
   j["learning_rate"] = o.learning_rate ? json(*o.learning_rate) : json(nullptr);
   j["penalty"] = o.penalty;
@@ -76,6 +77,7 @@ NmfOptions options_from_json(const json& j) {
   }
   // Models written before the NMF family hold none of these.
   o.model = j.value("model", o.model);
+  o.layer_ranks = j.value("layer_ranks", o.layer_ranks);
   o.graph_weight = j.value("graph_weight", o.graph_weight);
   if (j.contains("learning_rate") && j.at("learning_rate").is_number()) {
     o.learning_rate = j.at("learning_rate").get<double>();
@@ -122,6 +124,10 @@ json model_description(const NmfModel& model, const std::string& W_file) {
                   {"seconds", model.iteration_seconds},
                   {"kkt_residual", model.kkt_history}};
   j["files"] = {{"W", W_file}, {"H", "H.npy"}};
+  for (std::size_t i = 0; i < model.layer_H.size(); ++i) {
+    const std::string layer = std::to_string(i + 1);
+    j["files"]["layers"].push_back({{"W", "W_" + layer + ".npy"}, {"H", "H_" + layer + ".npy"}});
+  }
   return j;
 }
 
@@ -144,6 +150,11 @@ H5adResults h5ad_results(const NmfModel& model) {
 void write_nmf_model(const StagedDirectory& staged, const NmfModel& model,
                      const std::string& W_file) {
   const json j = model_description(model, W_file);
+  for (std::size_t i = 0; i < model.layer_H.size(); ++i) {
+    const std::string layer = std::to_string(i + 1);
+    write_npy(staged.file("W_" + layer + ".npy").string(), model.layer_W.at(i));
+    write_npy(staged.file("H_" + layer + ".npy").string(), model.layer_H[i]);
+  }
 
   write_npy(staged.file(W_file).string(), model.W);
   write_npy(staged.file("H.npy").string(), model.H);
@@ -191,6 +202,7 @@ NmfModel load_nmf_model(const std::string& directory) {
   NmfModel model;
   std::string W_file;
   std::string H_file;
+  std::vector<std::string> layer_files;  // a deep model's W_i, H_i in turn
   Index components = 0;
   Index features = 0;
   try {
@@ -216,6 +228,12 @@ NmfModel load_nmf_model(const std::string& directory) {
       model.kkt_history = history.value("kkt_residual", std::vector<double>{});
     }
     W_file = j.at("files").at("W").get<std::string>();
+    if (j.at("files").contains("layers")) {
+      for (const json& layer : j.at("files").at("layers")) {
+        layer_files.push_back(layer.at("W").get<std::string>());
+        layer_files.push_back(layer.at("H").get<std::string>());
+      }
+    }
     H_file = j.at("files").at("H").get<std::string>();
     components = j.at("n_components").get<Index>();
     features = j.at("n_features").get<Index>();
@@ -225,7 +243,9 @@ NmfModel load_nmf_model(const std::string& directory) {
     throw fail(e.what());
   }
   // The factors live beside model.json: a name that leads elsewhere is not this model's.
-  for (const std::string* name : {&W_file, &H_file}) {
+  std::vector<const std::string*> names{&W_file, &H_file};
+  for (const auto& name : layer_files) names.push_back(&name);
+  for (const std::string* name : names) {
     const std::filesystem::path file(*name);
     if (file.empty() || file.has_parent_path() || file.is_absolute() || *name == "." ||
         *name == "..") {
@@ -237,6 +257,10 @@ NmfModel load_nmf_model(const std::string& directory) {
   if (model.H.rows() != components || model.H.cols() != features ||
       model.W.cols() != model.H.rows()) {
     throw fail("W.npy and H.npy do not have the shapes model.json records");
+  }
+  for (std::size_t i = 0; i + 1 < layer_files.size(); i += 2) {
+    model.layer_W.push_back(read_npy((dir / layer_files[i]).string()));
+    model.layer_H.push_back(read_npy((dir / layer_files[i + 1]).string()));
   }
   return model;
 }

@@ -14,6 +14,7 @@ NmfResult<T> fit_family_model(const Matrix& X, const NmfOptions& options,
                               const Factors<T>* custom, const Progress& progress) {
   if (options.model == "semi") return fit_semi<T>(X, options, custom, progress);
   if (options.model == "symmetric") return fit_symmetric<T>(X, options, custom, progress);
+  if (options.model == "deep") return fit_deep<T>(X, options, custom, progress);
   return fit_graph<T>(X, options, custom, progress);
 }
 

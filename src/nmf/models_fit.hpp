@@ -31,6 +31,9 @@ template <class T, class Matrix>
 NmfResult<T> fit_symmetric(const Matrix& X, const NmfOptions& options, const Factors<T>* custom,
                            const Progress& progress);
 template <class T, class Matrix>
+NmfResult<T> fit_deep(const Matrix& X, const NmfOptions& options, const Factors<T>* custom,
+                      const Progress& progress);
+template <class T, class Matrix>
 NmfResult<T> fit_graph(const Matrix& X, const NmfOptions& options, const Factors<T>* custom,
                        const Progress& progress);
 

@@ -192,9 +192,15 @@ TransformResult<T> transform_impl(const Matrix& X_given, const EntryWeights<T>* 
                                   const Progress& progress) {
   given.validate();
   const ScopedThreadCount threads(given.n_threads);
-  const NmfOptions options = with_seed(given);
+  NmfOptions options = with_seed(given);
+  if (options.model == "deep" && !options.graph) {
+    // A deep model's components are the product of its layers (H = H_L···H_1), so new
+    // samples get their last-layer codes by the standard transform against that product.
+    options.model = "standard";
+    options.layer_ranks.clear();
+  }
   if (is_family_model(options)) {
-    throw InvalidArgument("transform is defined for the standard model only, not model = '" +
+    throw InvalidArgument("transform is defined for the standard and deep models only, not model = '" +
                           options.model + "'" + (options.graph ? " with a graph" : ""));
   }
   if (weights) weights->check_shape(X_given.rows(), X_given.cols());

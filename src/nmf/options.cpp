@@ -20,6 +20,41 @@ void require(bool condition, const std::string& parameter, const std::string& va
              const std::string& allowed) {
   if (!condition) throw InvalidArgument(parameter + " must be " + allowed + ", got " + value);
 }
+std::string ranks_text(const std::vector<Index>& ranks) {
+  std::string text;
+  for (Index r : ranks) text += (text.empty() ? "" : ",") + std::to_string(r);
+  return text;
+}
+
+// Deep NMF's layers: each rank >= 1 and below the one before (each layer summarises the
+// previous one), and n_components, if given, the last.
+void validate_layer_ranks(const NmfOptions& o) {
+  const auto& ranks = o.layer_ranks;
+  if (o.model != "deep") {
+    if (!ranks.empty()) {
+      throw InvalidArgument("several ranks (" + ranks_text(ranks) +
+                            ") are for model = 'deep', not '" + o.model + "'");
+    }
+    return;
+  }
+  if (ranks.empty()) {
+    throw InvalidArgument("model = 'deep' needs the rank of each layer (layer_ranks, e.g. 40,20,10)");
+  }
+  for (std::size_t i = 0; i < ranks.size(); ++i) {
+    if (ranks[i] < 1) {
+      throw InvalidArgument("layer_ranks must be whole numbers >= 1, got " + ranks_text(ranks));
+    }
+    if (i > 0 && ranks[i] >= ranks[i - 1]) {
+      throw InvalidArgument("layer_ranks must strictly decrease from the first layer to the last, got " +
+                            ranks_text(ranks));
+    }
+  }
+  if (o.n_components && *o.n_components != ranks.back()) {
+    throw InvalidArgument("n_components (" + std::to_string(*o.n_components) +
+                          ") must be the last layer's rank (" + std::to_string(ranks.back()) +
+                          ") for model = 'deep'");
+  }
+}
 }  // namespace
 
 std::string to_string(Init init) {
@@ -98,8 +133,9 @@ void NmfOptions::validate() const {
   require(verbose >= 0, "verbose", std::to_string(verbose), ">= 0");
   require(n_threads >= 0, "n_threads", std::to_string(n_threads), ">= 0 (0: all cores)");
   minibatch.validate();
-  require(model == "standard" || model == "semi" || model == "symmetric", "model", "'" + model + "'",
-          "one of standard, semi, symmetric");
+  require(model == "standard" || model == "semi" || model == "symmetric" || model == "deep",
+          "model", "'" + model + "'", "one of standard, semi, symmetric, deep");
+  validate_layer_ranks(*this);
   require(graph_weight >= 0 && std::isfinite(graph_weight), "graph_weight",
           format_number(graph_weight), ">= 0");
   if (learning_rate) {

@@ -1,6 +1,6 @@
 #pragma once
 // An NMF model on disk: a directory holding W.npy, H.npy and model.json (the options,
-// shapes, outcome and a format version). Written atomically; read back by `transform`.
+// shapes, outcome and a format version), and a deep model's layers. Written atomically; read back by `transform`.
 
 #include <optional>
 #include <string>
@@ -42,6 +42,10 @@ struct NmfModel {
   std::vector<double> iteration_seconds;
   std::vector<double> kkt_history;
   std::string graph;  // GNMF: where the sample graph came from (a file, knn:K); empty: none
+  // Deep NMF (nmf/models.hpp): every layer's codes and components, first to last, written as
+  // W_1.npy … W_L.npy and H_1.npy … H_L.npy beside W.npy (= W_L) and H.npy (= H_L···H_1).
+  std::vector<AnyMatrix> layer_W;
+  std::vector<AnyMatrix> layer_H;
 };
 
 // Writes DIR/W.npy, DIR/H.npy and DIR/model.json through a staging directory, so a

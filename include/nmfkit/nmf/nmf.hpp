@@ -34,6 +34,11 @@ struct NmfResult {
   std::vector<double> objective_history;
   std::vector<double> iteration_seconds;
   std::vector<double> kkt_history;
+  // model = "deep" (models.hpp): the layers, first to last. layer_H[0] is k_1 × n_features,
+  // layer_H[i] k_{i+1} × k_i; layer_W[i] = W·layer_H[L−1]···layer_H[i+1] (n_samples × k_{i+1})
+  // is the samples' codes at layer i+1, so layer_W.back() = W and H = layer_H[L−1]···layer_H[0].
+  std::vector<DenseMatrix<T>> layer_W;
+  std::vector<DenseMatrix<T>> layer_H;
 };
 
 template <class T>

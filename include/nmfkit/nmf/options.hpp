@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "nmfkit/core/matrix.hpp"
 #include "nmfkit/dist/grid.hpp"
@@ -55,8 +56,12 @@ struct NmfOptions {
   dist::Grid grid = dist::Grid::one_d();
   // Which factorisation (nmf/models.hpp): "standard" X ≈ W·H with W, H ≥ 0; "semi" (Ding, Li
   // & Jordan 2010) for X of any sign, H ≥ 0 and W free; "symmetric" (Kuang, Ding & Park
-  // 2012) for a square symmetric X ≈ W·Wᵀ, W ≥ 0 (H = Wᵀ).
+  // 2012) for a square symmetric X ≈ W·Wᵀ, W ≥ 0 (H = Wᵀ); "deep" (Trigeorgis et al. 2014)
+  // X ≈ W_L·H_L···H_1 with every factor ≥ 0, ranks from layer_ranks.
   std::string model = "standard";
+  // model = "deep": the rank of each layer, first (finest, next to the data) to last, strictly
+  // decreasing; n_components is the last one (or unset). Empty for every other model.
+  std::vector<Index> layer_ranks;
   // Graph-regularised NMF (GNMF, Cai et al. 2011): a graph over the samples, n_samples ×
   // n_samples with weights ≥ 0 (made undirected as (A + Aᵀ)/2); null: none. Owned by the
   // caller, like comm.
