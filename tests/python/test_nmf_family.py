@@ -19,7 +19,7 @@ def test_semi_nmf_fits_signed_data():
     W = model.fit_transform(X)
     assert (W < 0).any() and (model.components_ >= 0).all()
     assert model.reconstruction_err_ < 1e-3 * np.linalg.norm(X)
-    with pytest.raises(ValueError, match="transform is defined for the standard model only"):
+    with pytest.raises(ValueError, match="transform is defined for the standard and deep models only"):
         model.transform(X)
 
 
