@@ -3,7 +3,7 @@
 #include "nmfkit/nmf/identifiability.hpp"
 
 #include <algorithm>
-#include <bit>
+#include <iterator>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -25,14 +25,16 @@ using Vec = Eigen::VectorXd;
 // products are O(1) and this is far above the rounding of a k ≤ 12 dot product.
 constexpr double kZero = 1e-10;
 
+// A ray of the current cone and the points tight at it (a·x = 0), as their positions in
+// the processing order: appended as points are processed, so always sorted. In general
+// position a ray has k − 1 of them, so intersecting two is O(k).
 struct Ray {
-  Vec x;                             // unit 2-norm
-  std::vector<std::uint64_t> tight;  // bit i: processed point i has a·x = 0
+  Vec x;  // unit 2-norm
+  std::vector<Index> tight;
 };
 
-void set_bit(std::vector<std::uint64_t>& bits, Index i) {
-  bits[static_cast<std::size_t>(i) / 64] |= std::uint64_t{1} << (i % 64);
-}
+// Adjacency tests allowed per ray of the budget: the pairs, not the rays, dominate the time.
+constexpr std::size_t kPairsPerRay = 2000;
 
 // ‖x‖²/(eᵀx)²: ‖·‖² of x scaled onto eᵀx = 1; infinite when x does not point into eᵀx > 0.
 double norm_ratio(const Vec& x) {
@@ -149,7 +151,6 @@ SscReport check_ssc(const DenseMatrix<double>& F, const SscOptions& options) {
   }
 
   // Double description: the cone of k independent constraints, then one point at a time.
-  const std::size_t words = (static_cast<std::size_t>(N) + 63) / 64;
   std::vector<Index> basis(static_cast<std::size_t>(k));
   for (Index c = 0; c < k; ++c) basis[static_cast<std::size_t>(c)] = qr.colsPermutation().indices()[c];
   DenseMatrix<double> B(k, k);
@@ -157,9 +158,9 @@ SscReport check_ssc(const DenseMatrix<double>& F, const SscOptions& options) {
   const DenseMatrix<double> inverse = B.inverse();
   std::vector<Ray> rays;
   for (Index j = 0; j < k; ++j) {
-    Ray r{inverse.col(j).normalized(), std::vector<std::uint64_t>(words, 0)};
+    Ray r{inverse.col(j).normalized(), {}};
     for (Index c = 0; c < k; ++c) {
-      if (c != j) set_bit(r.tight, basis[static_cast<std::size_t>(c)]);
+      if (c != j) r.tight.push_back(c);
     }
     rays.push_back(std::move(r));
   }
@@ -202,11 +203,15 @@ SscReport check_ssc(const DenseMatrix<double>& F, const SscOptions& options) {
   };
   if (all_inside()) return hold("by the first k points alone");
 
+  std::vector<Index> point_at(basis);  // processing position → point
+  point_at.insert(point_at.end(), order.begin(), order.end());
   std::vector<double> value;
-  std::vector<std::uint64_t> common(words);
+  std::vector<Index> common;
   DenseMatrix<double> tight_rows;
   std::size_t step = 0;
+  std::size_t pairs = 0;
   for (Index i : order) {
+    const Index position = k + static_cast<Index>(step);
     ++step;
     const auto a = A.row(i);
     value.resize(rays.size());
@@ -217,7 +222,7 @@ SscReport check_ssc(const DenseMatrix<double>& F, const SscOptions& options) {
     }
     if (!any_negative) {
       for (std::size_t r = 0; r < rays.size(); ++r) {
-        if (value[r] <= kZero) set_bit(rays[r].tight, i);
+        if (value[r] <= kZero) rays[r].tight.push_back(position);
       }
       continue;
     }
@@ -230,41 +235,40 @@ SscReport check_ssc(const DenseMatrix<double>& F, const SscOptions& options) {
       if (value[p] <= kZero) continue;
       for (std::size_t q : negative) {
         // Adjacent iff the processed points tight at both have rank k − 2.
-        Index count = 0;
-        for (std::size_t w = 0; w < words; ++w) {
-          common[w] = rays[p].tight[w] & rays[q].tight[w];
-          count += std::popcount(common[w]);
-        }
+        ++pairs;
+        common.clear();
+        std::set_intersection(rays[p].tight.begin(), rays[p].tight.end(), rays[q].tight.begin(),
+                              rays[q].tight.end(), std::back_inserter(common));
+        const Index count = static_cast<Index>(common.size());
         if (count < k - 2) continue;
         if (k > 2) {
           tight_rows.resize(count, k);
-          Index row = 0;
-          for (std::size_t w = 0; w < words; ++w) {
-            for (std::uint64_t bits = common[w]; bits; bits &= bits - 1) {
-              tight_rows.row(row++) = A.row(static_cast<Index>(w * 64) + std::countr_zero(bits));
-            }
+          for (Index row = 0; row < count; ++row) {
+            tight_rows.row(row) = A.row(point_at[static_cast<std::size_t>(common[static_cast<std::size_t>(row)])]);
           }
           Eigen::ColPivHouseholderQR<DenseMatrix<double>> adjacency(tight_rows);
           adjacency.setThreshold(1e-9);
           if (adjacency.rank() != k - 2) continue;
         }
         Ray z{(value[p] * rays[q].x - value[q] * rays[p].x).normalized(), common};
-        set_bit(z.tight, i);
+        z.tight.push_back(position);
         next.push_back(std::move(z));
       }
-      if (next.size() + rays.size() > options.max_rays) {
+      if (next.size() + rays.size() > options.max_rays || pairs > kPairsPerRay * options.max_rays) {
         report.verdict = SscVerdict::Undecided;
         report.vertices = next.size() + rays.size();
         report.max_norm = std::numeric_limits<double>::quiet_NaN();
         report.reason = "undecided within budget: the enumeration needed more than " +
-                        std::to_string(options.max_rays) + " rays after " + std::to_string(step) +
+                        std::to_string(options.max_rays) + " rays (or " +
+                        std::to_string(kPairsPerRay) + " adjacency tests per ray) after " +
+                        std::to_string(step) +
                         " of " + std::to_string(N - k) + " points";
         return report;
       }
     }
     for (std::size_t r = 0; r < rays.size(); ++r) {
       if (value[r] < -kZero) continue;
-      if (value[r] <= kZero) set_bit(rays[r].tight, i);
+      if (value[r] <= kZero) rays[r].tight.push_back(position);
       next.push_back(std::move(rays[r]));
     }
     rays = std::move(next);

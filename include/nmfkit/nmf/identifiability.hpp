@@ -48,7 +48,7 @@ inline constexpr Index kMaxSscRank = 12;
 
 struct SscOptions {
   double tolerance = 1e-6;         // slack on ‖x‖² ≤ 1 and on "is a unit vector"
-  std::size_t max_rays = 200000;   // budget: rays held by the enumeration at any time
+  std::size_t max_rays = 200000;   // budget: rays held at once (and 2000 adjacency tests per ray)
   void validate() const;           // InvalidArgument naming the bad field
 };
 
