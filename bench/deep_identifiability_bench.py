@@ -3,8 +3,8 @@
 1. Deep NMF: `nmfkit fit --model deep` runs the pre-training and then N fine-tuning sweeps
    (Trigeorgis et al.'s multiplicative updates, one thread); the same sweeps in NumPy
    (below, `numpy_sweep`) start from nmfkit's final layers. The fine-tuning time is the last
-   entry of model.json's history seconds (pre-training excluded). Both must lower the
-   objective at every sweep; the NumPy run's objectives are printed next to nmfkit's.
+   entry of model.json's history seconds (pre-training excluded); the objective nmfkit
+   reached and the NumPy run's after its further sweeps are printed.
 2. SSC: nmfkit.check_ssc (double description) against a brute-force NumPy enumeration of
    every vertex of {F x >= 0, sum(x) = 1} (every k-1 subset of rows made tight, solved in
    batches), for small k and N; then check_ssc alone at sizes brute force cannot reach.
@@ -111,17 +111,17 @@ def brute_force(F):
 def bench_ssc():
     for k, N in [(3, 40), (4, 40), (5, 40), (6, 30)]:
         rng = np.random.RandomState(k)
-        F = np.vstack([np.eye(k), rng.rand(N - k, k) ** 3])
+        F = rng.rand(N, k) ** 3  # near the faces, no exact anchors: a full enumeration
         start = time.perf_counter()
         report = nmfkit.check_ssc(F)
         cpp = time.perf_counter() - start
         start = time.perf_counter()
         best, combos = brute_force(F)
         brute = time.perf_counter() - start
-        print(f"ssc k={k} N={N} (identity + rows u^3): nmfkit {report['verdict']} max {report['max_norm']:.6f} in "
+        print(f"ssc k={k} N={N} (rows u^3): nmfkit {report['verdict']} max {report['max_norm']:.6f} in "
               f"{cpp * 1e3:.2f} ms; brute force ({combos} subsets) max {best:.6f} in "
               f"{brute * 1e3:.1f} ms ({brute / cpp:.0f}x)")
-    for k, N in [(6, 5000), (8, 1000), (10, 300)]:
+    for k, N in [(6, 5000), (7, 1000), (8, 1000)]:
         rng = np.random.RandomState(k)
         F = rng.rand(N, k) ** 3  # no exact anchors: points near the faces
         start = time.perf_counter()
