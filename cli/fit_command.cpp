@@ -207,7 +207,12 @@ void run(const FitArgs& args, const CLI::App& command) {
   if (model.options.model == "symmetric") write_communities(staged, model);
   staged.commit();
   if (h5ad) h5ad->commit();
-  if (checkpoint) checkpoint->remove();
+  if (checkpoint) {
+    if (checkpoint->resumed()) {
+      std::printf("resumed from the checkpoint in %s\n", checkpoint->path().c_str());
+    }
+    checkpoint->remove();
+  }
   print_warnings(model.warnings);
   print_summary(X, x_norm, model, args.out);
 }

@@ -158,7 +158,12 @@ void run(const SelectKArgs& args, const CLI::App& command) {
                       summary(args, X, options, selection).dump(2) + "\n");
   io::write_text_file(staged.file("selection.svg").string(), select::selection_plot_svg(selection));
   staged.commit();
-  if (checkpoint) checkpoint->remove();
+  if (checkpoint) {
+    if (checkpoint->resumed()) {
+      std::printf("resumed from the checkpoint in %s\n", checkpoint->path().c_str());
+    }
+    checkpoint->remove();
+  }
 
   std::printf("select-k %s: %s, %zu values of k in %.1f s\n", args.input.c_str(),
               describe(X).c_str(), selection.scores.size(), selection.seconds);

@@ -9,6 +9,7 @@ The runs are sized to take about a second, so that kills land at different point
 import json
 import os
 import random
+import shutil
 import signal
 import subprocess
 import time
@@ -71,9 +72,9 @@ def wait_for(path, process, timeout=60):
 
 
 def kill_at_random_points(nmfkit, args, unit_glob, checkpoint, kills, rng):
-    """Starts the command `kills` times, each killed (-9) at a random moment after its
-    checkpoint holds a unit; returns how many kills landed before the run finished."""
-    landed = 0
+    """Starts the command up to `kills` times, each killed (-9) at a random moment after
+    its checkpoint holds a unit. Returns whether the last run was killed (False: it ended
+    on its own first, its output written)."""
     for _ in range(kills):
         process = start(nmfkit, *args)
         while not any(checkpoint.glob(unit_glob)):
@@ -81,11 +82,31 @@ def kill_at_random_points(nmfkit, args, unit_glob, checkpoint, kills, rng):
                 break
             time.sleep(0.005)
         time.sleep(rng.uniform(0, 0.3))
-        if process.poll() is None:
+        killed = process.poll() is None
+        if killed:
             process.kill()
-            landed += 1
         process.communicate()
-    return landed
+        if not killed:
+            return False
+    return True
+
+
+def check_resumes(nmfkit, args, unit_glob, checkpoint, trials, seed):
+    """Kills and resumes `trials` times; each time the output must be the uninterrupted
+    run's (in `whole`). At least two trials must have been killed and resumed."""
+    rng = random.Random(seed)
+    out = nmfkit.workdir / "run"
+    resumed = 0
+    for _ in range(trials):
+        if kill_at_random_points(nmfkit, args, unit_glob, checkpoint, 2, rng):
+            assert not out.exists()  # a killed run writes nothing
+            result = nmfkit.ok(*args)
+            assert f"resumed from the checkpoint in {checkpoint.name}" in result.stdout
+            resumed += 1
+        assert contents(out) == contents(nmfkit.workdir / "whole")
+        assert not checkpoint.exists()  # removed after success
+        shutil.rmtree(out)
+    assert resumed >= 2, "the runs ended before the kills: make them longer"
 
 
 def test_fit_killed_at_random_points_resumes_to_the_same_files(nmfkit):
@@ -93,16 +114,7 @@ def test_fit_killed_at_random_points_resumes_to_the_same_files(nmfkit):
     nmfkit.ok("fit", "X.npy", *FIT, "--out", "whole")
     args = ["fit", "X.npy", *FIT, "--out", "run", "--checkpoint", "ck",
             "--checkpoint-every", 0.02]
-    rng = random.Random(19)
-    ck = nmfkit.workdir / "ck"
-    for trial in range(3):
-        landed = kill_at_random_points(nmfkit, args, "fit.ckpt", ck, 2, rng)
-        assert landed > 0, "the fit ended before any kill: make it longer"
-        assert not (nmfkit.workdir / "run").exists()
-        nmfkit.ok(*args)
-        assert contents(nmfkit.workdir / "run") == contents(nmfkit.workdir / "whole")
-        assert not ck.exists()  # removed after success
-        subprocess.run(["rm", "-r", str(nmfkit.workdir / "run")], check=True)
+    check_resumes(nmfkit, args, "fit.ckpt", nmfkit.workdir / "ck", 3, 19)
 
 
 def test_select_k_killed_at_random_points_resumes_to_the_same_files(nmfkit):
@@ -110,16 +122,16 @@ def test_select_k_killed_at_random_points_resumes_to_the_same_files(nmfkit):
     nmfkit.ok("select-k", "X.npy", *SELECT, "--no-checkpoint", "--out", "whole")
     assert not (nmfkit.workdir / "whole.checkpoint").exists()
     args = ["select-k", "X.npy", *SELECT, "--out", "run"]
-    ck = nmfkit.workdir / "run.checkpoint"  # on by default, next to --out
-    rng = random.Random(7)
-    for trial in range(3):
-        landed = kill_at_random_points(nmfkit, args, "*.ckpt", ck, 2, rng)
-        assert landed > 0, "select-k ended before any kill: make it longer"
-        assert not (nmfkit.workdir / "run").exists()
-        nmfkit.ok(*args)
-        assert contents(nmfkit.workdir / "run") == contents(nmfkit.workdir / "whole")
-        assert not ck.exists()
-        subprocess.run(["rm", "-r", str(nmfkit.workdir / "run")], check=True)
+    # On by default, next to --out.
+    check_resumes(nmfkit, args, "*.ckpt", nmfkit.workdir / "run.checkpoint", 3, 7)
+
+
+def test_consensus_killed_at_random_points_resumes_to_the_same_files(nmfkit):
+    write_input(nmfkit, 150, 100)
+    run = ["consensus", "X.npy", "--k", 4, "--replicates", 8, "--seed", 3, "--threads", 1]
+    nmfkit.ok(*run, "--no-checkpoint", "--out", "whole")
+    check_resumes(nmfkit, [*run, "--out", "run"], "*.ckpt",
+                  nmfkit.workdir / "run.checkpoint", 2, 3)
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
@@ -139,7 +151,7 @@ def test_a_signal_stops_cleanly_and_the_rerun_resumes(nmfkit, sig):
     assert "ck holds the work done: run the same command again to resume" in lines[0]
     assert not (nmfkit.workdir / "run").exists()
     assert [p for p in nmfkit.files() if p.startswith(".run")] == []  # no staging left
-    nmfkit.ok(*args)
+    assert "resumed from the checkpoint in ck" in nmfkit.ok(*args).stdout
     assert contents(nmfkit.workdir / "run") == contents(nmfkit.workdir / "whole")
 
 
