@@ -44,7 +44,10 @@ std::unique_ptr<io::CheckpointDirectory> CheckpointFlags::open(const CLI::App& c
     for (const std::string& given : option->results()) value += (value.empty() ? "" : " ") + given;
     fingerprint += name + ": " + (option->count() > 0 ? value : "(default)") + "\n";
   }
-  auto store = std::make_unique<io::CheckpointDirectory>(dir.empty() ? out + ".checkpoint" : dir,
+  // Beside --out, not inside it ("sel/" gives "sel.checkpoint").
+  std::string beside = out;
+  while (beside.size() > 1 && beside.back() == '/') beside.pop_back();
+  auto store = std::make_unique<io::CheckpointDirectory>(dir.empty() ? beside + ".checkpoint" : dir,
                                                          fingerprint);
   store->interval_seconds = every;
   return store;
