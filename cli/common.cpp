@@ -33,6 +33,7 @@ AnyMatrix read_input(const std::string& path, const std::string& dtype) {
 
 Progress interruptible_progress() {
   std::signal(SIGINT, on_interrupt);
+  std::signal(SIGTERM, on_interrupt);
   Progress progress;
   progress.cancel_requested = [] { return interrupted.load(); };
   return progress;

@@ -21,7 +21,7 @@ namespace nmfkit::cli {
 void add_dtype_flag(CLI::App& command, std::string& dtype);
 AnyMatrix read_input(const std::string& path, const std::string& dtype);
 
-// A Progress whose cancel poll turns true after Ctrl-C, so long fits stop cleanly
+// A Progress whose cancel poll turns true after Ctrl-C or SIGTERM, so long fits stop cleanly
 // (nothing is written, the exit is non-zero).
 Progress interruptible_progress();
 

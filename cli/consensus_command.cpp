@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "checkpoint_flags.hpp"
 #include "command.hpp"
 #include "common.hpp"
 #include "nmf_flags.hpp"
@@ -35,6 +36,7 @@ struct ConsensusArgs {
   double density_threshold = 0.5;
   int top_features = 100;
   NmfFlags nmf;
+  CheckpointFlags checkpoint;
 };
 
 std::string cell(double value) {
@@ -67,7 +69,7 @@ std::string selection_table(const select::Selection& selection) {
   return out;
 }
 
-void run(const ConsensusArgs& args) {
+void run(const ConsensusArgs& args, const CLI::App& command) {
   select::CnmfOptions options;
   options.k = static_cast<Index>(args.k);
   options.replicates = args.replicates;
@@ -104,11 +106,15 @@ void run(const ConsensusArgs& args) {
     }
     while (!selecting.k.ks.empty() && selecting.k.ks.back() > limit) selecting.k.ks.pop_back();
   }
+  const std::unique_ptr<io::CheckpointDirectory> checkpoint =
+      args.checkpoint.open(command, args.input, args.out);
+  options.checkpoint = checkpoint.get();
+  selecting.checkpoint = checkpoint.get();
   const Progress progress = interruptible_progress();
   select::Selection selection;
   json result_json;
   std::string usages, spectra, spectra_refit, top, density;
-  X.visit([&](auto& m) {
+  resumable(checkpoint.get(), [&] { X.visit([&](auto& m) {
     using T = typename std::decay_t<decltype(m)>::Scalar;
     // The programs first: a density threshold that drops too much fails before the
     // k-selection prints anything.
@@ -145,7 +151,7 @@ void run(const ConsensusArgs& args) {
     result_json["relative_error"] = result.relative_error;
     result_json["spectra_kept"] = result.consensus.kept;
     result_json["spectra_total"] = result.consensus.local_density.size();
-  });
+  }); });
 
   json j;
   j["input"] = args.input;
@@ -180,6 +186,12 @@ void run(const ConsensusArgs& args) {
                       select::selection_plot_svg(selection));
   io::write_text_file(staged.file("consensus.json").string(), j.dump(2) + "\n");
   staged.commit();
+  if (checkpoint) {
+    if (checkpoint->resumed()) {
+      std::printf("resumed from the checkpoint in %s\n", checkpoint->path().c_str());
+    }
+    checkpoint->remove();
+  }
 
   std::printf("consensus %s: %s, k = %lld, %d replicates\n", args.input.c_str(),
               describe(X).c_str(), args.k, options.replicates);
@@ -233,7 +245,8 @@ void add_consensus_command(CLI::App& app) {
       ->capture_default_str();
   args->nmf.add_to(*command, /*k_required=*/false, /*with_k=*/false);
   add_dtype_flag(*command, args->dtype);
-  command->callback([args] { run(*args); });
+  args->checkpoint.add_to(*command, /*by_default=*/true);
+  command->callback([args, command] { run(*args, *command); });
 }
 
 }  // namespace nmfkit::cli

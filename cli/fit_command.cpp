@@ -6,6 +6,7 @@
 #include <iostream>
 #include <optional>
 
+#include "checkpoint_flags.hpp"
 #include "command.hpp"
 #include "common.hpp"
 #include "model_flags.hpp"
@@ -34,6 +35,7 @@ struct FitArgs {
   ModelFlags family;
   MissingFlags missing;
   SelectFlags select;
+  CheckpointFlags checkpoint;
 };
 
 template <class T, class Matrix>
@@ -167,25 +169,33 @@ void run_out_of_core(const FitArgs& args) {
 
 // Under mpirun every process reads the input and runs the same fit, each solving its share
 // of the rows (dist/distributed_operator.hpp); the first process writes the model.
-void run(const FitArgs& args) {
+void run(const FitArgs& args, const CLI::App& command) {
   check_write_h5ad(args.input, args.write_h5ad);
   if (args.out_of_core) {
     if (!args.write_h5ad.empty()) {
       throw InvalidArgument("--write-h5ad loads the input; it does not go with --out-of-core");
     }
+    if (!args.checkpoint.dir.empty()) {
+      throw InvalidArgument("--out-of-core does not take --checkpoint (minibatch keeps no checkpoint)");
+    }
     return run_out_of_core(args);
   }
   const dist::Comm& world = dist::world();
+  const std::unique_ptr<io::CheckpointDirectory> checkpoint =
+      args.checkpoint.open(command, args.input, args.out);
   AnyMatrix X = read_input(args.input, args.dtype);
   NmfOptions options = args.nmf.options();
+  options.checkpoint = checkpoint.get();
   args.family.apply(options);
   if (world.size() > 1) options.comm = &world;
   options.grid = dist::parse_grid(args.grid);
   double x_norm = 0;
-  io::NmfModel model = X.visit([&](auto& m) {
-    using T = typename std::decay_t<decltype(m)>::Scalar;
-    x_norm = args.missing.any() ? -1.0 : static_cast<double>(m.norm());
-    return fit_model<T>(m, args, options);
+  io::NmfModel model = resumable(checkpoint.get(), [&] {
+    return X.visit([&](auto& m) {
+      using T = typename std::decay_t<decltype(m)>::Scalar;
+      x_norm = args.missing.any() ? -1.0 : static_cast<double>(m.norm());
+      return fit_model<T>(m, args, options);
+    });
   });
   model.processes = world.size();
   if (world.size() > 1) {
@@ -208,6 +218,12 @@ void run(const FitArgs& args) {
   if (model.options.model == "symmetric") write_communities(staged, model);
   staged.commit();
   if (h5ad) h5ad->commit();
+  if (checkpoint) {
+    if (checkpoint->resumed()) {
+      std::printf("resumed from the checkpoint in %s\n", checkpoint->path().c_str());
+    }
+    checkpoint->remove();
+  }
   print_warnings(model.warnings);
   print_summary(X, x_norm, model, args.out);
 }
@@ -245,7 +261,8 @@ void add_fit_command(CLI::App& app) {
                     "fit's");
   command->add_option("--init-w", args->init_W, "initial W (samples × k) for --init custom");
   command->add_option("--init-h", args->init_H, "initial H (k × features) for --init custom");
-  command->callback([args] { run(*args); });
+  args->checkpoint.add_to(*command, /*by_default=*/false);
+  command->callback([args, command] { run(*args, *command); });
 }
 
 }  // namespace nmfkit::cli

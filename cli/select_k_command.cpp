@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "checkpoint_flags.hpp"
 #include "command.hpp"
 #include "common.hpp"
 #include "nmf_flags.hpp"
@@ -33,6 +34,7 @@ struct SelectKArgs {
   NmfFlags nmf;
   MissingFlags missing;
   SelectFlags select;
+  CheckpointFlags checkpoint;
 };
 
 std::string cell(double value) {
@@ -128,21 +130,27 @@ json summary(const SelectKArgs& args, const AnyMatrix& X, const select::SelectOp
 }
 
 // Under mpirun the fits are spread over the processes; the first one reports and writes.
-void run(const SelectKArgs& args) {
+void run(const SelectKArgs& args, const CLI::App& command) {
   select::SelectOptions options = args.select.options(args.nmf.options(), args.k);
   options.validate();
   const dist::Comm& world = dist::world();
   if (world.size() > 1) options.nmf.comm = &world;
   const bool first = world.rank() == 0;
+  // Under mpirun the processes share the work out; the checkpoint is one process's.
+  CheckpointFlags checkpoint_flags = args.checkpoint;
+  if (world.size() > 1 && checkpoint_flags.dir.empty()) checkpoint_flags.off = true;
+  const std::unique_ptr<io::CheckpointDirectory> checkpoint =
+      checkpoint_flags.open(command, args.input, args.out);
+  options.checkpoint = checkpoint.get();
   AnyMatrix X = read_input(args.input, args.dtype);
-  const select::Selection selection = X.visit([&](auto& m) {
+  const select::Selection selection = resumable(checkpoint.get(), [&] { return X.visit([&](auto& m) {
     using T = typename std::decay_t<decltype(m)>::Scalar;
     const EntryWeights<T> weights = args.missing.weights_for(m);
     return select::select_k(m, weights, options, interruptible_progress(),
                             [first](const select::KScore& score) {
                               if (first) std::cerr << score_line(score) << std::endl;
                             });
-  });
+  }); });
   if (!first) return;
   io::StagedDirectory staged(args.out);
   io::write_text_file(staged.file("selection.tsv").string(), table(selection));
@@ -150,6 +158,12 @@ void run(const SelectKArgs& args) {
                       summary(args, X, options, selection).dump(2) + "\n");
   io::write_text_file(staged.file("selection.svg").string(), select::selection_plot_svg(selection));
   staged.commit();
+  if (checkpoint) {
+    if (checkpoint->resumed()) {
+      std::printf("resumed from the checkpoint in %s\n", checkpoint->path().c_str());
+    }
+    checkpoint->remove();
+  }
 
   std::printf("select-k %s: %s, %zu values of k in %.1f s\n", args.input.c_str(),
               describe(X).c_str(), selection.scores.size(), selection.seconds);
@@ -193,7 +207,8 @@ void add_select_k_command(CLI::App& app) {
   args->nmf.add_to(*command, /*k_required=*/false, /*with_k=*/false);
   args->missing.add_to(*command);
   add_dtype_flag(*command, args->dtype);
-  command->callback([args] { run(*args); });
+  args->checkpoint.add_to(*command, /*by_default=*/true);
+  command->callback([args, command] { run(*args, *command); });
 }
 
 }  // namespace nmfkit::cli

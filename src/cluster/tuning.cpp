@@ -9,6 +9,7 @@
 #include "nmfkit/cluster/agreement.hpp"
 #include "nmfkit/cluster/leiden.hpp"
 #include "nmfkit/core/error.hpp"
+#include "nmfkit/core/memory.hpp"
 
 namespace nmfkit::cluster {
 
@@ -104,6 +105,18 @@ void ClusterOptions::validate(Index n) const {
                             std::to_string(k) + " samples with a non-zero embedding; there are " +
                             std::to_string(n));
     }
+  }
+  // (n is unknown, the largest Index, when the caller checks the values alone.)
+  if (!neighbors.empty() && n < std::numeric_limits<Index>::max()) {
+    // The kNN lists (an index and a distance per neighbour) and the kernel, whose rows
+    // fill in with each diffusion step, up to every sample.
+    const int kmax = *std::max_element(neighbors.begin(), neighbors.end());
+    const double samples = static_cast<double>(n);
+    const double row = std::min(samples, std::pow(static_cast<double>(kmax), max_steps));
+    require_memory(samples * static_cast<double>(kmax) * 16 + samples * row * 2 * 12,
+                   "neighbour count " + std::to_string(kmax) + " on " + std::to_string(n) +
+                       " samples (the kNN lists and the " + std::to_string(max_steps) +
+                       "-step kernel)");
   }
   if (neighbors.empty() && default_neighbor_grid(n).empty()) {
     throw InvalidArgument("there are " + std::to_string(n) +

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "nmfkit/core/error.hpp"
+#include "nmfkit/core/memory.hpp"
 #include "staircase_qr.hpp"
 
 namespace nmfkit::linalg {
@@ -222,6 +223,15 @@ Svd<T> full_svd_of(const Matrix& X, const FullSvdOptions& options, const Progres
   check_input(X);
   const bool transpose = X.rows() < X.cols();
   const Index M = transpose ? X.rows() : X.cols();
+  // The tall side is factorised dense (at least M × M once its zero rows are dropped) and
+  // R is M × M; the vectors take N × M for the left ones and M × M for the right ones.
+  const double N = static_cast<double>(std::max(X.rows(), X.cols()));
+  const double Md = static_cast<double>(M);
+  require_memory(static_cast<double>(sizeof(T)) *
+                     (options.compute_vectors ? 2 * N * Md + 2 * Md * Md : 2 * Md * Md),
+                 "full_svd of a " + std::to_string(X.rows()) + " × " + std::to_string(X.cols()) +
+                     " matrix (dense, with " + (options.compute_vectors ? "" : "no ") +
+                     "singular vectors)");
 
   StaircaseForm<T> form = staircase_form<T>(X, transpose);
   const Index n_rows = form.A.rows();

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "nmfkit/core/error.hpp"
+#include "nmfkit/core/memory.hpp"
 #include "nmfkit/linalg/products.hpp"
 
 namespace nmfkit::linalg {
@@ -141,11 +142,17 @@ Svd<T> randomized_svd_of(Index a_rows, Index a_cols, bool transposed, Index k, R
   return result;
 }
 
-void check_rank(Index k, Index m, Index n) {
+void check_rank(Index k, Index m, Index n, Index oversamples, std::size_t scalar_size) {
   if (k < 1 || k > std::min(m, n)) {
     throw InvalidArgument("randomized_svd: k must be between 1 and min(m, n) = " +
                           std::to_string(std::min(m, n)) + ", got " + std::to_string(k));
   }
+  // The range finder keeps about three (m + n) × (k + oversamples) blocks at once.
+  const double width = static_cast<double>(k + std::max<Index>(oversamples, 0));
+  require_memory(3 * (static_cast<double>(m) + static_cast<double>(n)) * width *
+                     static_cast<double>(scalar_size),
+                 "randomized_svd with k = " + std::to_string(k) + " on a " + std::to_string(m) +
+                     " × " + std::to_string(n) + " matrix");
 }
 
 bool use_transpose(const RandomizedSvdOptions& options, Index m, Index n) {
@@ -191,7 +198,7 @@ DenseMatrix<T> permuted_lower_factor(DenseMatrix<T> A) {
 template <class T>
 Svd<T> randomized_svd(const DenseMatrix<T>& X, Index k, RandomState& rng,
                       const RandomizedSvdOptions& options) {
-  check_rank(k, X.rows(), X.cols());
+  check_rank(k, X.rows(), X.cols(), options.n_oversamples, sizeof(T));
   const auto by_X = [&](const DenseMatrix<T>& Q) { return multiply(X, Q); };
   const auto by_Xt = [&](const DenseMatrix<T>& Q) { return multiply(X.transpose(), Q); };
   if (use_transpose(options, X.rows(), X.cols())) {
@@ -203,7 +210,7 @@ Svd<T> randomized_svd(const DenseMatrix<T>& X, Index k, RandomState& rng,
 template <class T>
 Svd<T> randomized_svd(const SparseMatrix<T>& X, Index k, RandomState& rng,
                       const RandomizedSvdOptions& options) {
-  check_rank(k, X.rows(), X.cols());
+  check_rank(k, X.rows(), X.cols(), options.n_oversamples, sizeof(T));
   const bool fast = options.arithmetic == SvdArithmetic::Fast;
   // The exact products scatter Xᵀ·Q instead of copying Xᵀ: that SVD is the peak of a
   // scikit-learn-exact fit's memory. The fast ones stream a copy, as the fast solvers do.

@@ -18,6 +18,7 @@
 // `patience` iterations in a row (or max_iter), counting with extrapolation only the
 // iterations that reached a new best and the plain ones.
 
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <initializer_list>
@@ -26,6 +27,7 @@
 #include <string>
 #include <vector>
 
+#include "nmfkit/core/error.hpp"
 #include "nmfkit/linalg/data_operator.hpp"
 #include "nmfkit/nmf/solver.hpp"
 
@@ -51,6 +53,13 @@ class ExtrapolationSchedule {
   }
   // Records the objective of an extrapolated step against the previous iteration's;
   // true when it is accepted.
+  // The schedule's state, for checkpoints: β, the last accepted β and β's ceiling.
+  std::array<double, 3> state() const { return {beta_, beta_accepted_, beta_max_}; }
+  void restore(const std::array<double, 3>& state) {
+    beta_ = state[0];
+    beta_accepted_ = state[1];
+    beta_max_ = state[2];
+  }
   bool accept(double objective, double previous) {
     if (objective < previous) {
       beta_ = std::min(beta_max_, 1.1 * beta_);
@@ -140,7 +149,7 @@ SolveReport alternate(Step& step, DenseMatrix<T>& W, DenseMatrix<T>& Ht, bool up
                       const SolverSettings& s, bool extrapolating, double floor) {
   const Penalties& p = s.penalties;
   using linalg::Side;
-  const auto start = std::chrono::steady_clock::now();
+  auto start = std::chrono::steady_clock::now();
   extrapolating = extrapolating && update_H;
   const bool balance = extrapolating && p.l1_W == 0 && p.l2_W == 0 && p.l1_H == 0 && p.l2_H == 0;
   SolveReport report;
@@ -155,14 +164,96 @@ SolveReport alternate(Step& step, DenseMatrix<T>& W, DenseMatrix<T>& Ht, bool up
   }
   double best = std::numeric_limits<double>::infinity();
   int calm = 0;
-  for (int iteration = 1; iteration <= s.max_iter; ++iteration) {
-    s.progress.check_cancelled();
+
+  // Checkpoints: everything the next iteration reads, saved between two iterations, so
+  // that a resumed fit repeats the uninterrupted one exactly. The solver's products are
+  // recomputed from the restored factors (the first iteration after a resume reuses
+  // nothing), which gives the same bits.
+  const CheckpointStore* store = update_H ? s.checkpoint : nullptr;
+  int first = 1;
+  auto last_save = start;
+  const auto save = [&](int done) {
+    CheckpointRecord r;
+    r.numbers["iteration"] = done;
+    r.numbers["seed"] = s.random_state ? static_cast<double>(*s.random_state) : -1.0;
+    r.numbers["last_objective"] = last_objective;
+    r.numbers["best"] = best;
+    r.numbers["calm"] = calm;
+    const auto schedule_state = schedule.state();
+    r.put_vector("schedule", {schedule_state.begin(), schedule_state.end()});
+    const auto put = [&](const char* name, const DenseMatrix<T>& F) {
+      r.matrices[name] = F.template cast<double>();
+    };
+    put("W", W);
+    put("Ht", Ht);
+    put("W_plain", W_plain);
+    put("Ht_plain", Ht_plain);
+    put("W_best", W_best);
+    put("Ht_best", Ht_best);
+    r.put_vector("objective", report.objective);
+    r.put_vector("kkt", report.kkt);
+    r.put_vector("seconds", report.seconds);
+    store->save("fit", r);
+    last_save = std::chrono::steady_clock::now();
+  };
+  if (store) {
+    if (const std::optional<CheckpointRecord> r = store->load("fit")) {
+      const auto get = [&](const char* name, DenseMatrix<T>& F, bool may_be_empty) {
+        const Eigen::MatrixXd& saved = r->matrix(name);
+        const bool empty = saved.size() == 0 && may_be_empty;
+        if (!empty && (saved.rows() != F.rows() || saved.cols() != F.cols())) {
+          throw InvalidArgument("the checkpoint's " + std::string(name) + " is " +
+                                std::to_string(saved.rows()) + " × " +
+                                std::to_string(saved.cols()) + ", this fit's " +
+                                std::to_string(F.rows()) + " × " + std::to_string(F.cols()) +
+                                ": it comes from another fit");
+        }
+        F = saved.template cast<T>();
+      };
+      DenseMatrix<T> shape_W = W, shape_Ht = Ht;
+      get("W", W, false);
+      get("Ht", Ht, false);
+      W_plain = shape_W;
+      Ht_plain = shape_Ht;
+      get("W_plain", W_plain, true);
+      get("Ht_plain", Ht_plain, true);
+      W_best = shape_W;
+      Ht_best = shape_Ht;
+      get("W_best", W_best, true);
+      get("Ht_best", Ht_best, true);
+      last_objective = r->number("last_objective");
+      best = r->number("best");
+      calm = static_cast<int>(r->number("calm"));
+      const std::vector<double> schedule_state = r->vector("schedule");
+      if (schedule_state.size() != 3) throw InvalidArgument("the checkpoint's schedule is damaged");
+      schedule.restore({schedule_state[0], schedule_state[1], schedule_state[2]});
+      report.objective = r->vector("objective");
+      report.kkt = r->vector("kkt");
+      report.seconds = r->vector("seconds");
+      report.n_iter = static_cast<int>(r->number("iteration"));
+      first = report.n_iter + 1;
+      // The times go on from where the interrupted run stopped.
+      if (!report.seconds.empty()) {
+        start -= std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+            std::chrono::duration<double>(report.seconds.back()));
+      }
+    }
+  }
+
+  for (int iteration = first; iteration <= s.max_iter; ++iteration) {
+    const bool cancel = s.progress.cancel_requested && s.progress.cancel_requested();
+    if (store && (cancel || std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                                          last_save)
+                                    .count() >= store->interval_seconds)) {
+      save(iteration - 1);
+    }
+    if (cancel) throw Cancelled();
     double objective = 0;
     bool accepted = true;
     bool counts = true;  // whether this iteration's decrease enters the stopping rule
     const double best_before = best;
     if (!extrapolating) {
-      const Reuse reuse = iteration == 1 ? Reuse::Nothing
+      const Reuse reuse = iteration == first ? Reuse::Nothing
                           : update_H     ? Reuse::FixedGram
                                          : Reuse::Products;
       objective = step.update(Side::Rows, Ht, W, reuse);

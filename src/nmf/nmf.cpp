@@ -8,6 +8,7 @@
 #include "fit_support.hpp"
 #include "input_checks.hpp"
 #include "models_fit.hpp"
+#include "nmfkit/core/checkpoint.hpp"
 #include "nmfkit/core/error.hpp"
 #include "nmfkit/core/random.hpp"
 #include "nmfkit/core/thread_count.hpp"
@@ -56,6 +57,32 @@ NmfOptions with_seed(NmfOptions options) {
   return options;
 }
 
+// A fit resumed from a checkpoint without a given seed continues with the seed it drew.
+NmfOptions resumed_seed(NmfOptions options) {
+  if (options.checkpoint && !options.random_state) {
+    if (const std::optional<CheckpointRecord> saved = options.checkpoint->load("fit")) {
+      const double seed = saved->number("seed");
+      if (seed >= 0) options.random_state = static_cast<std::uint32_t>(seed);
+    }
+  }
+  return options;
+}
+
+// Checkpoints save the state of the seam solvers' loop (alternating_driver.hpp) in one
+// process; the other solvers and models keep state that loop does not know.
+void check_checkpointable(const NmfOptions& options) {
+  const std::string solver = resolve_solver(options.solver, options.beta_loss);
+  if (is_family_model(options) || options.comm ||
+      (solver != "hals" && solver != "anls" && solver != "anls-bpp" && solver != "scd")) {
+    throw InvalidArgument(
+        "checkpoints work with the standard model in one process and the solvers hals, anls, "
+        "anls-bpp, scd (or auto), not " +
+        (is_family_model(options) ? "model '" + options.model + "'" + (options.graph ? " with a graph" : "")
+         : options.comm           ? std::string("a fit spread over processes")
+                                  : "solver '" + solver + "'"));
+  }
+}
+
 // What a weighted fit checks first: the mask's shape, a solver that takes weights, and the
 // data at the observed entries. Returns warnings for rows/columns with nothing observed.
 template <class T, class Matrix>
@@ -96,9 +123,10 @@ NmfResult<T> fit_impl(const Matrix& X_given, const EntryWeights<T>* weights,
                       const NmfOptions& given, const Factors<T>* custom, const Progress& progress) {
   given.validate();
   const ScopedThreadCount threads(given.n_threads);
-  const NmfOptions options = with_seed(given);
+  const NmfOptions options = with_seed(resumed_seed(given));
   if (weights) weights->check_shape(X_given.rows(), X_given.cols());
   if (weights && weights->trivial()) weights = nullptr;
+  if (options.checkpoint) check_checkpointable(options);
   if (is_family_model(options)) {
     if (weights) {
       throw InvalidArgument("masks, missing values and weights work with the standard model only");
@@ -166,6 +194,7 @@ NmfResult<T> fit_impl(const Matrix& X_given, const EntryWeights<T>* weights,
   }
 
   SolverSettings settings = settings_for(options, m, n, progress);
+  settings.checkpoint = options.checkpoint;
   settings.grid = grid;
   result.grid = grid;
   const auto run = make_solver<T>(solver, settings);

@@ -3,7 +3,10 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <optional>
+#include <string>
 
+#include "nmfkit/core/checkpoint.hpp"
 #include "nmfkit/core/error.hpp"
 #include "nmfkit/nmf/nmf.hpp"
 
@@ -31,16 +34,29 @@ CnmfResult<T> run(const Matrix& X, const CnmfOptions& options, const Progress& p
   }
   NmfOptions nmf = options.nmf;
   nmf.comm = nullptr;
+  nmf.checkpoint = nullptr;  // the units are whole fits
   nmf.n_components = k;
   nmf.verbose = 0;
   const int R = options.replicates;
   Eigen::MatrixXd spectra(R * k, X.cols());
   for (int p = 0; p < R; ++p) {
-    NmfOptions fit_options = nmf;
-    fit_options.random_state = restart_seed(options.seed, p);
-    fit_options.init = Init::Random;
-    const NmfResult<T> result = fit(X, weights, fit_options, nullptr, progress);
-    spectra.middleRows(p * k, k) = result.H.template cast<double>();
+    // Each replicate's H is a unit of the checkpoint, found again by a resumed run.
+    const std::string unit = "cnmf-k" + std::to_string(k) + "-p" + std::to_string(p);
+    std::optional<CheckpointRecord> done;
+    if (options.checkpoint) done = options.checkpoint->load(unit);
+    if (!done) {
+      NmfOptions fit_options = nmf;
+      fit_options.random_state = restart_seed(options.seed, p);
+      fit_options.init = Init::Random;
+      done.emplace();
+      done->matrices["H"] = fit(X, weights, fit_options, nullptr, progress).H.template cast<double>();
+      if (options.checkpoint) options.checkpoint->save(unit, *done);
+    }
+    const Eigen::MatrixXd& H = done->matrix("H");
+    if (H.rows() != k || H.cols() != X.cols()) {
+      throw InvalidArgument("the checkpoint's unit " + unit + " does not fit this run");
+    }
+    spectra.middleRows(p * k, k) = H;
   }
   SpectraConsensusOptions combine;
   combine.density_threshold = options.density_threshold;

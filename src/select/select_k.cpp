@@ -11,7 +11,9 @@
 #include <numeric>
 #include <sstream>
 
+#include "nmfkit/core/checkpoint.hpp"
 #include "nmfkit/core/error.hpp"
+#include "nmfkit/core/memory.hpp"
 #include "nmfkit/core/thread_count.hpp"
 #include "nmfkit/dist/comm.hpp"
 #include "nmfkit/dist/partition.hpp"
@@ -168,15 +170,21 @@ class Scorer {
       SpeckledHoldout holdout;
       holdout.fraction = o_.cv.holdout_fraction;
       holdout.seed = (static_cast<std::uint64_t>(o_.seed) << 16) + static_cast<std::uint64_t>(r);
-      const EntryWeights<T> training = weights_.with_holdout(holdout);
-      const NmfResult<T> result = fit(X_, training, fit_options(k, o_.seed), nullptr, progress_);
-      test[static_cast<std::size_t>(r)] =
-          holdout_error(X_, weights_, holdout, result.W, result.H).mean_squared_error;
-      const MissingSummary missing = summarize_missing(X_, training);
-      const double observed = static_cast<double>(X_.rows()) * static_cast<double>(X_.cols()) -
-                              static_cast<double>(missing.missing);
-      train[static_cast<std::size_t>(r)] =
-          result.reconstruction_error * result.reconstruction_error / std::max(observed, 1.0);
+      const CheckpointRecord done = unit("cv-k" + std::to_string(k) + "-r" + std::to_string(r), [&] {
+        const EntryWeights<T> training = weights_.with_holdout(holdout);
+        const NmfResult<T> result = fit(X_, training, fit_options(k, o_.seed), nullptr, progress_);
+        const MissingSummary missing = summarize_missing(X_, training);
+        const double observed = static_cast<double>(X_.rows()) * static_cast<double>(X_.cols()) -
+                                static_cast<double>(missing.missing);
+        CheckpointRecord out;
+        out.numbers["test"] =
+            holdout_error(X_, weights_, holdout, result.W, result.H).mean_squared_error;
+        out.numbers["train"] =
+            result.reconstruction_error * result.reconstruction_error / std::max(observed, 1.0);
+        return out;
+      });
+      test[static_cast<std::size_t>(r)] = done.number("test");
+      train[static_cast<std::size_t>(r)] = done.number("train");
     });
     if (comm_) {  // each process filled its own replicates, the rest are 0
       comm_->sum(test.data(), replicates);
@@ -205,18 +213,23 @@ class Scorer {
     std::vector<DenseMatrix<double>> components(static_cast<std::size_t>(P));
     const std::vector<Index> shares = job_shares(P);
     run_jobs(my_first(shares), my_last(shares), parallel_, [&](int p) {
-      const std::uint64_t key = splitmix64((static_cast<std::uint64_t>(o_.seed) << 20) ^
-                                           static_cast<std::uint64_t>(p + 1));
-      const Matrix Xp = perturbed(X_, o_.stability.noise, key);
-      NmfOptions options = fit_options(k, o_.seed + 1 + static_cast<std::uint32_t>(p));
-      options.init = Init::Random;
-      const NmfResult<T> result = fit(Xp, weights_, options, nullptr, progress_);
-      DenseMatrix<double> H = result.H.template cast<double>();
-      for (Index r = 0; r < H.rows(); ++r) {
-        const double norm = H.row(r).norm();
-        if (norm > 0) H.row(r) /= norm;
-      }
-      components[static_cast<std::size_t>(p)] = std::move(H);
+      const CheckpointRecord done = unit("stability-k" + std::to_string(k) + "-p" + std::to_string(p), [&] {
+        const std::uint64_t key = splitmix64((static_cast<std::uint64_t>(o_.seed) << 20) ^
+                                             static_cast<std::uint64_t>(p + 1));
+        const Matrix Xp = perturbed(X_, o_.stability.noise, key);
+        NmfOptions options = fit_options(k, o_.seed + 1 + static_cast<std::uint32_t>(p));
+        options.init = Init::Random;
+        const NmfResult<T> result = fit(Xp, weights_, options, nullptr, progress_);
+        DenseMatrix<double> H = result.H.template cast<double>();
+        for (Index r = 0; r < H.rows(); ++r) {
+          const double norm = H.row(r).norm();
+          if (norm > 0) H.row(r) /= norm;
+        }
+        CheckpointRecord out;
+        out.matrices["H"] = H;
+        return out;
+      });
+      components[static_cast<std::size_t>(p)] = done.matrix("H");
     });
     if (comm_) share_components(components, shares, k);
     const auto [min_s, mean_s] = silhouettes(components, k);
@@ -243,15 +256,21 @@ class Scorer {
     std::vector<DenseMatrix<double>> sample_weights(static_cast<std::size_t>(R));
     const std::vector<Index> shares = job_shares(R);
     run_jobs(my_first(shares), my_last(shares), parallel_, [&](int p) {
-      NmfOptions options = fit_options(k, restart_seed(o_.seed, p));
-      options.init = Init::Random;
-      const NmfResult<T> result = fit(X_, weights_, options, nullptr, progress_);
-      DenseMatrix<double> W(static_cast<Index>(rows.size()), k);
-      for (std::size_t i = 0; i < rows.size(); ++i) {
-        W.row(static_cast<Index>(i)) = result.W.row(rows[i]).template cast<double>();
-      }
-      sample_weights[static_cast<std::size_t>(p)] = std::move(W);
-      components[static_cast<std::size_t>(p)] = result.H.template cast<double>();
+      const CheckpointRecord done = unit("restart-k" + std::to_string(k) + "-p" + std::to_string(p), [&] {
+        NmfOptions options = fit_options(k, restart_seed(o_.seed, p));
+        options.init = Init::Random;
+        const NmfResult<T> result = fit(X_, weights_, options, nullptr, progress_);
+        DenseMatrix<double> W(static_cast<Index>(rows.size()), k);
+        for (std::size_t i = 0; i < rows.size(); ++i) {
+          W.row(static_cast<Index>(i)) = result.W.row(rows[i]).template cast<double>();
+        }
+        CheckpointRecord out;
+        out.matrices["W"] = W;
+        out.matrices["H"] = result.H.template cast<double>();
+        return out;
+      });
+      sample_weights[static_cast<std::size_t>(p)] = done.matrix("W");
+      components[static_cast<std::size_t>(p)] = done.matrix("H");
     });
     if (comm_) {
       share_components(components, shares, k);
@@ -344,8 +363,22 @@ class Scorer {
     for (Index p = 0; p < P; ++p) blocks[static_cast<std::size_t>(p)] = all.middleRows(p * rows, rows);
   }
 
+  // A completed fit's outcome: from the checkpoint when it holds the unit, else computed
+  // now and saved there. The outcome is what the scores read (numbers, doubles), so a
+  // resumed selection computes the same bits as an uninterrupted one.
+  template <class Compute>
+  CheckpointRecord unit(const std::string& name, Compute&& compute) const {
+    if (o_.checkpoint) {
+      if (std::optional<CheckpointRecord> saved = o_.checkpoint->load(name)) return *saved;
+    }
+    CheckpointRecord done = compute();
+    if (o_.checkpoint) o_.checkpoint->save(name, done);
+    return done;
+  }
+
   NmfOptions fit_options(Index k, std::uint32_t seed) const {
     NmfOptions options = o_.nmf;
+    options.checkpoint = nullptr;  // the units are whole fits
     options.comm = nullptr;  // each fit in one process
     options.n_components = k;
     options.random_state = seed;
@@ -356,10 +389,14 @@ class Scorer {
 
   void add_reconstruction_error(KScore& score) {
     if (!std::isnan(score.reconstruction_error)) return;
-    const NmfResult<T> result =
-        fit(X_, weights_, fit_options(score.k, o_.seed), nullptr, progress_);
+    const CheckpointRecord done = unit("error-k" + std::to_string(score.k), [&] {
+      CheckpointRecord out;
+      out.numbers["error"] =
+          fit(X_, weights_, fit_options(score.k, o_.seed), nullptr, progress_).reconstruction_error;
+      return out;
+    });
     score.reconstruction_error =
-        observed_norm_ > 0 ? result.reconstruction_error / observed_norm_ : 0.0;
+        observed_norm_ > 0 ? done.number("error") / observed_norm_ : 0.0;
   }
 
   // Matches the ensemble's components to centroids and returns the smallest cluster
@@ -590,11 +627,40 @@ std::string describe_agreement(const std::vector<std::pair<std::string, Index>>&
   return out;
 }
 
+// What the largest k holds at once, before any fit starts: the fits side by side (W, H
+// and the solver's Gram matrices each), the stability ensemble's components and the
+// cosines of all their pairs, the restarts' components, spectra and sample weights, the
+// spectra's pairwise distances and the consensus matrix.
+void check_select_memory(Index m, Index n, Index k, const SelectOptions& o, const Methods& run,
+                         std::size_t scalar_size) {
+  const double md = static_cast<double>(m), nd = static_cast<double>(n);
+  const double kd = static_cast<double>(k);
+  const double fits_at_once = std::max(1, o.parallel_fits > 0 ? o.parallel_fits : omp_get_max_threads());
+  double bytes = fits_at_once * static_cast<double>(scalar_size) * (2 * (md + nd) * kd + 2 * kd * kd);
+  std::string what = "--k up to " + std::to_string(k);
+  if (run.stability) {
+    const double P = o.stability.perturbations;
+    bytes += 8 * (P * kd * nd + P * kd * P * kd);
+    what += ", " + std::to_string(o.stability.perturbations) + " perturbations";
+  }
+  if (run.consensus || run.cnmf) {
+    const double R = o.consensus.restarts;
+    const double samples = std::min(md, static_cast<double>(o.consensus.max_samples));
+    bytes += 8 * (2 * R * kd * nd + R * samples * kd + R * kd * R * kd + samples * samples);
+    what += ", " + std::to_string(o.consensus.restarts) + " restarts";
+  }
+  require_memory(bytes, what + " on a " + std::to_string(m) + " × " + std::to_string(n) +
+                            " matrix (the ensemble's factors and their pairwise comparisons)");
+}
+
 template <class T, class Matrix>
 Selection select_impl(const Matrix& X, const EntryWeights<T>& weights, const SelectOptions& given,
                       const Progress& progress, const ScoreCallback& on_score) {
   given.validate();
   weights.check_shape(X.rows(), X.cols());
+  if (given.checkpoint && given.nmf.comm) {
+    throw InvalidArgument("checkpoints work in one process; under mpirun give --no-checkpoint");
+  }
   SelectOptions options = given;
   const Index limit = std::min(X.rows(), X.cols());
   if (options.k.search) {
@@ -609,9 +675,10 @@ Selection select_impl(const Matrix& X, const EntryWeights<T>& weights, const Sel
     throw InvalidArgument("--k: k = " + std::to_string(largest) +
                           " is above min(rows, columns) = " + std::to_string(limit));
   }
+  const Methods run(options.method);
+  check_select_memory(X.rows(), X.cols(), largest, options, run, sizeof(T));
   const auto start = std::chrono::steady_clock::now();
   Scorer<T, Matrix> scorer(X, weights, options, progress, on_score);
-  const Methods run(options.method);
   const ConsensusOptions& co = options.consensus;
   if (options.k.search) {
     const Index low = options.k.low, high = options.k.high;

@@ -104,6 +104,38 @@ def test_k_beyond_memory_is_refused_before_allocating(nmfkit, tiny):
     assert sorted(nmfkit.files()) == ["X.npy", "wide.npy"]
 
 
+def one_entry_mtx(path, size):
+    """A size × size Matrix Market file with one entry: small to read, huge to make dense."""
+    path.write_text(f"%%MatrixMarket matrix coordinate real general\n{size} {size} 1\n4 6 1.5\n")
+
+
+def test_select_k_ensemble_beyond_memory_is_refused_before_any_fit(nmfkit):
+    one_entry_mtx(nmfkit.workdir / "X.mtx", 1000)
+    line = fails_cleanly(nmfkit, "select-k", "X.mtx", "--k", 1000, "--method", "stability",
+                         "--perturbations", 1000, "--out", "sel")
+    assert "--k up to 1000, 1000 perturbations on a 1000 × 1000 matrix" in line
+    assert "of memory" in line and "available" in line
+    assert nmfkit.files() == ["X.mtx"]  # no output, no checkpoint
+
+
+def test_cluster_neighbour_count_beyond_memory_is_refused(nmfkit):
+    np.save(nmfkit.workdir / "W.npy", np.random.default_rng(0).random((200000, 2)))
+    line = fails_cleanly(nmfkit, "cluster", "W.npy", "--neighbors", 150000, "--out", "cl")
+    assert "neighbour count 150000 on 200000 samples" in line and "of memory" in line
+    assert nmfkit.files() == ["W.npy"]
+
+
+@pytest.mark.parametrize("extra, says", [
+    ([], "full_svd of a 1000000 × 1000000 matrix"),
+    (["--method", "randomized", "--k", 100000], "randomized_svd with k = 100000"),
+])
+def test_svd_beyond_memory_is_refused(nmfkit, extra, says):
+    one_entry_mtx(nmfkit.workdir / "X.mtx", 1000000)
+    line = fails_cleanly(nmfkit, "svd", "X.mtx", *extra, "--out", "s")
+    assert says in line and "of memory" in line
+    assert nmfkit.files() == ["X.mtx"]
+
+
 @pytest.mark.parametrize("k", [49, 20000, 1000000])
 def test_k_beyond_the_entries_of_x_is_refused(nmfkit, tiny, k):
     line = fails_cleanly(nmfkit, "fit", tiny, "--k", k, "--out", "model")

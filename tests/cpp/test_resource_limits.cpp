@@ -8,7 +8,11 @@
 
 #include "nmfkit/core/error.hpp"
 #include "nmfkit/core/memory.hpp"
+#include "nmfkit/cluster/tuning.hpp"
+#include "nmfkit/linalg/full_svd.hpp"
+#include "nmfkit/linalg/randomized_svd.hpp"
 #include "nmfkit/nmf/nmf.hpp"
+#include "nmfkit/select/select_k.hpp"
 #include "test_helpers.hpp"
 
 namespace nmfkit {
@@ -71,6 +75,45 @@ TEST(ResourceLimits, ComponentsBeyondMemoryAreRefusedBeforeAllocating) {
   const SparseMatrix<double> X = testing::random_nonnegative(2, 1000000, 3).sparseView();
   expect_invalid([&] { fit(X, with_k(1000000)); }, "n_components = 1000000 (W 2 × 1000000");
   expect_invalid([&] { fit(X, with_k(1000000)); }, "of memory");
+}
+
+// A 10⁶ × 10⁶ matrix with one stored entry: small to hold, huge to factorise dense.
+SparseMatrix<double> one_entry(Index size) {
+  SparseMatrix<double> X(size, size);
+  X.insert(3, 5) = 1.0;
+  X.makeCompressed();
+  return X;
+}
+
+TEST(ResourceLimits, SvdBeyondMemoryIsRefusedBeforeAllocating) {
+  const SparseMatrix<double> X = one_entry(1000000);
+  expect_invalid([&] { linalg::full_svd(X); }, "full_svd of a 1000000 × 1000000 matrix");
+  expect_invalid([&] { linalg::full_svd(X); }, "of memory");
+  RandomState rng(0);
+  expect_invalid([&] { linalg::randomized_svd(X, 100000, rng); },
+                 "randomized_svd with k = 100000 on a 1000000 × 1000000 matrix needs");
+}
+
+TEST(ResourceLimits, NeighbourCountBeyondMemoryIsRefused) {
+  cluster::ClusterOptions o;
+  o.neighbors = {150000};
+  expect_invalid([&] { o.validate(200000); }, "neighbour count 150000 on 200000 samples");
+  o.neighbors = {15};
+  EXPECT_NO_THROW(o.validate(200000));
+}
+
+TEST(ResourceLimits, SelectKEnsembleBeyondMemoryIsRefusedBeforeAnyFit) {
+  const SparseMatrix<double> X = one_entry(1000);
+  select::SelectOptions o;
+  o.k = select::parse_k_spec("1000");
+  o.method = select::Method::Stability;
+  o.stability.perturbations = 1000;
+  o.nmf.max_iter = 1;
+  const EntryWeights<double> none;
+  expect_invalid([&] { select::select_k(X, none, o); }, "--k up to 1000, 1000 perturbations");
+  o.method = select::Method::Consensus;
+  o.consensus.restarts = 1000;
+  expect_invalid([&] { select::select_k(X, none, o); }, "1000 restarts on a 1000 × 1000 matrix");
 }
 
 }  // namespace

@@ -16,6 +16,8 @@ class Comm;  // nmfkit/dist/comm.hpp
 
 namespace nmfkit {
 
+class CheckpointStore;
+
 enum class Init {
   Auto,      // scikit-learn's None: nndsvda if k <= min(m, n), else random
   Random,    // |N(0, 1)|·sqrt(mean(X)/k)
@@ -71,6 +73,10 @@ struct NmfOptions {
   // or 1e-3 (adam).
   std::optional<double> learning_rate;
   double penalty = 100.0;  // pgd, adam: weight of the notebook's penalty on entries below 1e-5
+  // Where the fit saves its progress every checkpoint->interval_seconds and when cancelled,
+  // and resumes from (core/checkpoint.hpp; unit "fit"); the standard model with hals, anls,
+  // anls-bpp or scd only. Null: none. Owned by the caller, like comm.
+  const CheckpointStore* checkpoint = nullptr;
 
   // Throws InvalidArgument naming the parameter, its value and what is allowed.
   void validate() const;

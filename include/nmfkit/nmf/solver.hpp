@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "nmfkit/core/checkpoint.hpp"
 #include "nmfkit/core/matrix.hpp"
 #include "nmfkit/core/progress.hpp"
 #include "nmfkit/nmf/mask.hpp"
@@ -37,6 +38,8 @@ struct SolverSettings {
   // pgd, adam: the step size (unset: the solver's own default) and the penalty's weight.
   std::optional<double> learning_rate;
   double penalty = 100.0;
+  // The seam solvers' fits (update_H): where to save and resume (NmfOptions::checkpoint).
+  const CheckpointStore* checkpoint = nullptr;
 };
 
 // What a solver reports besides the factors. The objective history is kept by the solvers

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "nmfkit/core/checkpoint.hpp"
 #include "nmfkit/core/matrix.hpp"
 #include "nmfkit/core/progress.hpp"
 #include "nmfkit/nmf/options.hpp"
@@ -25,6 +26,9 @@ struct CnmfOptions {
   Index top_features = 100;         // features listed per program
   NmfOptions nmf;                   // the fits (n_components and random_state set per fit)
   std::uint32_t seed = 0;           // replicate starts and k-means
+  // Where each replicate fit is saved and found again by a resumed run (core/checkpoint.hpp);
+  // null: none. Owned by the caller.
+  const CheckpointStore* checkpoint = nullptr;
   void validate() const;            // throws InvalidArgument naming the parameter
 };
 

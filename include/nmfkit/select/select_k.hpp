@@ -38,6 +38,7 @@
 #include <string>
 #include <vector>
 
+#include "nmfkit/core/checkpoint.hpp"
 #include "nmfkit/core/matrix.hpp"
 #include "nmfkit/core/progress.hpp"
 #include "nmfkit/nmf/mask.hpp"
@@ -91,6 +92,9 @@ struct SelectOptions {
   NmfOptions nmf;              // the fits (n_components and random_state are set per fit)
   std::uint32_t seed = 0;      // holdout masks, perturbations and random starts
   int parallel_fits = 0;       // fits at once (each on one thread); 0: by the data size
+  // Where each completed fit (one unit: a k and a replicate) is saved, and found again by a
+  // resumed run (core/checkpoint.hpp); null: none. One process only. Owned by the caller.
+  const CheckpointStore* checkpoint = nullptr;
   // Throws InvalidArgument naming the parameter (holdout fraction outside (0, 0.5], ...).
   void validate() const;
 };
