@@ -8,6 +8,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <limits>
 #include <new>
@@ -155,8 +156,25 @@ void limit_child_memory() {
   ::setrlimit(RLIMIT_AS, &limit);
 }
 
-[[noreturn]] void child_main(int fd, const std::function<void(ResultWriter&)>& produce) {
+// HDF5 can loop for ever on corrupt metadata (fuzzing found a file whose flipped address
+// sends it round a cycle). The child gets CPU time in proportion to the file, 5 s plus 1 s
+// per 10 MB, far more than a healthy read takes; past it the kernel ends the child with
+// SIGXCPU, and the parent reports the file as corrupt instead of waiting for ever.
+rlim_t cpu_seconds_for(const std::string& path) {
+  std::error_code error;
+  const auto size = std::filesystem::file_size(path, error);
+  return 5 + (error ? 0 : static_cast<rlim_t>(size / 10'000'000));
+}
+
+void limit_child_cpu(rlim_t seconds) {
+  const rlimit limit{seconds, seconds + 5};
+  ::setrlimit(RLIMIT_CPU, &limit);
+}
+
+[[noreturn]] void child_main(int fd, const std::function<void(ResultWriter&)>& produce,
+                             rlim_t cpu_seconds) {
   limit_child_memory();
+  limit_child_cpu(cpu_seconds);
   ResultWriter writer(fd);
   auto fail = [&](Tag tag, const char* message) {
     const auto t = static_cast<std::uint8_t>(tag);
@@ -295,11 +313,12 @@ bool run_in_child(const std::string& path, const std::function<void(ResultWriter
   if (::pipe2(ends, O_CLOEXEC) != 0) return false;
   Fd from_child(ends[0]);
   Fd to_parent(ends[1]);
+  const rlim_t cpu_seconds = cpu_seconds_for(path);
   const pid_t pid = ::fork();
   if (pid < 0) return false;
   if (pid == 0) {
     from_child.close();
-    child_main(to_parent.get(), produce);
+    child_main(to_parent.get(), produce, cpu_seconds);
   }
   Child child(pid);
   to_parent.close();  // so that the pipe ends when the child does
@@ -316,6 +335,11 @@ bool run_in_child(const std::string& path, const std::function<void(ResultWriter
     }
   } catch (const ChildEnded&) {
     const int status = child.wait();
+    if (WIFSIGNALED(status) && WTERMSIG(status) == SIGXCPU) {
+      throw FormatError(path, "/",
+                        "the HDF5 library did not finish reading it within " +
+                            std::to_string(cpu_seconds) + " s of CPU time: the file is corrupt");
+    }
     if (WIFSIGNALED(status)) {
       throw FormatError(path, "/",
                         "the HDF5 library crashed reading it (" + signal_text(WTERMSIG(status)) +

@@ -238,3 +238,16 @@ def test_two_runs_writing_one_output_never_mix(nmfkit):
     H = np.load(nmfkit.workdir / "model" / "H.npy")
     assert W.shape[1] == H.shape[0] == meta["n_components"]
     assert nmfkit.files() == ["X.npy", "model"]
+
+
+def test_hdf5_that_loops_for_ever_ends_with_one_line(nmfkit):
+    """A fuzzer's .h5ad whose corrupt object address sends HDF5 round a cycle: the reading
+    child is stopped by its CPU-time limit and the file reported as corrupt."""
+    import shutil
+    from pathlib import Path
+    source = Path(__file__).parent / "data" / "hdf5_address_cycle.h5ad"
+    shutil.copy(source, nmfkit.workdir / "cycle.h5ad")
+    before = nmfkit.files()
+    nmfkit.fails("info", "cycle.h5ad", mentions=["cycle.h5ad", "did not finish reading it"])
+    nmfkit.fails("fit", "cycle.h5ad", "--k", "2", "--out", "out", mentions=["cycle.h5ad"])
+    assert nmfkit.files() == before
