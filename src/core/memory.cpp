@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <limits>
 #include <string>
@@ -67,8 +68,26 @@ std::uint64_t address_space_available() {
 
 }  // namespace
 
+namespace {
+
+// NMFKIT_MEMORY_LIMIT_MB: a cap of the user's (or of the fuzz harness, whose allocator
+// stops at its own limit below the machine's memory). Unset or unreadable: no cap.
+std::uint64_t configured_limit() {
+  const char* text = std::getenv("NMFKIT_MEMORY_LIMIT_MB");
+  if (text == nullptr) return kUnknown;
+  char* end = nullptr;
+  const unsigned long long megabytes = std::strtoull(text, &end, 10);
+  if (end == text || *end != '\0' || megabytes == 0 || megabytes > (kUnknown >> 20)) {
+    return kUnknown;
+  }
+  return static_cast<std::uint64_t>(megabytes) << 20;
+}
+
+}  // namespace
+
 std::uint64_t available_memory() {
-  return std::min({system_available(), cgroup_available(), address_space_available()});
+  return std::min({system_available(), cgroup_available(), address_space_available(),
+                   configured_limit()});
 }
 
 std::string bytes_text(double bytes) {
