@@ -266,10 +266,8 @@ bool MiniBatchNmf<T>::converged(Smoothing& s, double cost, Index batch_rows, Ind
 
 template <class T>
 template <class Matrix>
-MiniBatchResult<T> MiniBatchNmf<T>::fit_transform(const Matrix& X, const Factors<T>* custom,
-                                                  const Progress& progress) {
-  const ScopedThreadCount threads(options_.n_threads);
-  DenseMatrix<T> W = start(X, custom);
+MiniBatchResult<T> MiniBatchNmf<T>::run_loaded(const Matrix& X, DenseMatrix<T> W,
+                                               const Progress& progress) {
   linalg::InMemoryRows<Matrix> rows(X);
   MiniBatchResult<T> result = run(rows, W, progress);
   if (batch_.fresh_restarts) W = solve_W(X, batch_.transform_max_iter.value_or(options_.max_iter));
@@ -279,16 +277,21 @@ MiniBatchResult<T> MiniBatchNmf<T>::fit_transform(const Matrix& X, const Factors
 
 template <class T>
 template <class Matrix>
+MiniBatchResult<T> MiniBatchNmf<T>::fit_transform(const Matrix& X, const Factors<T>* custom,
+                                                  const Progress& progress) {
+  const ScopedThreadCount threads(options_.n_threads);
+  DenseMatrix<T> W = start(X, custom);
+  return run_loaded(X, std::move(W), progress);
+}
+
+template <class T>
+template <class Matrix>
 MiniBatchResult<T> MiniBatchNmf<T>::fit_from(const Matrix& X, DenseMatrix<T> W, DenseMatrix<T> H,
                                              const Progress& progress) {
   prepare(X);
   init_used_ = Init::Custom;
   set_components(std::move(H));
-  linalg::InMemoryRows<Matrix> rows(X);
-  MiniBatchResult<T> result = run(rows, W, progress);
-  if (batch_.fresh_restarts) W = solve_W(X, batch_.transform_max_iter.value_or(options_.max_iter));
-  const double divergence = linalg::beta_divergence(X, W, H_, options_.beta_loss);
-  return finish(std::move(result), std::move(W), divergence);
+  return run_loaded(X, std::move(W), progress);
 }
 
 // _check_params and _check_w_h for X read in pieces: one pass checks every batch and,

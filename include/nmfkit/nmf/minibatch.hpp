@@ -93,6 +93,9 @@ class MiniBatchNmf {
   MiniBatchResult<T> run(linalg::RowBatchSource<Matrix>& X, DenseMatrix<T>& W,
                          const Progress& progress);
   MiniBatchResult<T> finish(MiniBatchResult<T> result, DenseMatrix<T> W, double divergence) const;
+  // The batches over the loaded X from W (and H_) as they stand, then the result.
+  template <class Matrix>
+  MiniBatchResult<T> run_loaded(const Matrix& X, DenseMatrix<T> W, const Progress& progress);
   template <class Matrix>
   DenseMatrix<T> start_streamed(linalg::RowBatchSource<Matrix>& X, const Factors<T>* custom);
   template <class Matrix>
