@@ -12,10 +12,9 @@ void CheckpointFlags::add_to(CLI::App& command, bool by_default) {
                      by_default ? "directory where completed fits are saved, and a rerun of the "
                                   "same command resumes from (default: OUT.checkpoint; removed "
                                   "after success)"
-                                : "directory where the fit saves its progress every few seconds "
-                                  "and when interrupted, and a rerun of the same command "
-                                  "resumes from (hals, anls, anls-bpp, scd; removed after "
-                                  "success)");
+                                : "directory where the run saves its progress as it goes and "
+                                  "when interrupted, and a rerun of the same command resumes "
+                                  "from (removed after success)");
   if (by_default) {
     command.add_flag("--no-checkpoint", off, "save no checkpoint (default: save one)");
   }
@@ -27,7 +26,7 @@ void CheckpointFlags::add_to(CLI::App& command, bool by_default) {
 }
 
 std::unique_ptr<io::CheckpointDirectory> CheckpointFlags::open(const CLI::App& command,
-                                                               const std::string& input,
+                                                               const std::vector<std::string>& inputs,
                                                                const std::string& out) const {
   if (off || (dir.empty() && !on_by_default)) return nullptr;
   static const std::set<std::string> unrelated = {
@@ -35,9 +34,11 @@ std::unique_ptr<io::CheckpointDirectory> CheckpointFlags::open(const CLI::App& c
       "--verbose", "--progress", "--help"};
   std::string fingerprint = "command: " + command.get_name() + "\n";
   fingerprint += "nmfkit: " + std::string(kVersion) + "\n";
-  fingerprint += "input: " + io::file_digest(input) + "\n";
+  for (const std::string& input : inputs)
+    fingerprint += "input: " + io::input_digest(input) + "\n";
   for (const CLI::Option* option : command.get_options()) {
     if (option->get_lnames().empty()) continue;  // INPUT: its bytes are in the fingerprint
+    // (and so are those of files named by options, given as inputs)
     const std::string name = "--" + option->get_lnames().front();
     if (unrelated.count(name)) continue;
     std::string value;

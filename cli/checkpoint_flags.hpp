@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
@@ -23,11 +24,13 @@ struct CheckpointFlags {
   // --no-checkpoint; otherwise (fit) only with --checkpoint DIR.
   void add_to(CLI::App& command, bool by_default);
 
-  // The checkpoint of a run of `command` that writes `out`, or null. Its fingerprint: the
-  // command, nmfkit's version, the input file's size and hash of all its bytes, and every
-  // option as given except those that change no result (--out, the checkpoint flags,
-  // --threads, --verbose, --progress). Refuses a directory holding another run's checkpoint.
-  std::unique_ptr<io::CheckpointDirectory> open(const CLI::App& command, const std::string& input,
+  // The checkpoint of a run of `command` that reads `inputs` (files or folders) and writes
+  // `out`, or null. Its fingerprint: the command, nmfkit's version, each input's size and
+  // hash of all its bytes, and every option as given except those that change no result
+  // (--out, the checkpoint flags, --threads, --verbose, --progress). Refuses a directory
+  // holding another run's checkpoint.
+  std::unique_ptr<io::CheckpointDirectory> open(const CLI::App& command,
+                                                const std::vector<std::string>& inputs,
                                                 const std::string& out) const;
 };
 

@@ -11,6 +11,7 @@
 #include <optional>
 #include <sstream>
 
+#include "checkpoint_flags.hpp"
 #include "cluster_flags.hpp"
 #include "command.hpp"
 #include "common.hpp"
@@ -114,7 +115,7 @@ std::string range_text(const std::vector<int>& grid) {
 
 ClusterRun run_clustering(const DenseMatrix<double>& W, const SparseMatrix<double>& Y,
                           const cluster::ClusterOptions& options, const std::vector<int>& labels,
-                          const json& sources) {
+                          const json& sources, const Progress& progress) {
   if (!labels.empty() && static_cast<Index>(labels.size()) != W.rows()) {
     throw InvalidArgument("there are " + std::to_string(labels.size()) + " labels for " +
                           std::to_string(W.rows()) + " samples");
@@ -122,7 +123,7 @@ ClusterRun run_clustering(const DenseMatrix<double>& W, const SparseMatrix<doubl
   ClusterRun run;
   cluster::ClusterOptions with_partitions = options;
   with_partitions.keep_partitions = !labels.empty();
-  run.result = cluster::cluster_samples(W, Y, with_partitions);
+  run.result = cluster::cluster_samples(W, Y, with_partitions, progress);
   const auto& r = run.result;
   if (!labels.empty()) {
     std::vector<int> kept_labels;
@@ -328,6 +329,7 @@ struct ClusterArgs {
   std::string out;
   std::string write_h5ad;  // a copy of an .h5ad input with the clusters in obs
   ClusterFlags flags;
+  CheckpointFlags checkpoint;
 };
 
 std::vector<std::string> split_tabs(const std::string& line) {
@@ -384,9 +386,14 @@ SparseMatrix<double> as_sparse(AnyMatrix matrix) {
   return out;
 }
 
-void run(const ClusterArgs& args) {
+void run(const ClusterArgs& args, const CLI::App& command) {
   check_write_h5ad(args.input, args.write_h5ad);
   const cluster::ClusterOptions options = args.flags.options();
+  std::vector<std::string> inputs = {args.input};
+  for (const std::string* file : {&args.embedding, &args.labels})
+    if (!file->empty()) inputs.push_back(*file);
+  const std::unique_ptr<io::CheckpointDirectory> checkpoint =
+      args.checkpoint.open(command, inputs, args.out);
   const cluster::StabilizeOptions stabilize = args.flags.stabilize_options();
   DenseMatrix<double> W;
   std::optional<AnyMatrix> X;
@@ -442,7 +449,10 @@ void run(const ClusterArgs& args) {
   const bool data_is_embedding = !X || (args.embedding.empty() && !fs::is_directory(args.input));
   if (args.flags.criterion == "auto" && data_is_embedding) o.criterion = cluster::PartitionCriterion::Kernel;
   const SparseMatrix<double> Y = cluster::stabilize(X ? as_sparse(*X) : SparseMatrix<double>(W.sparseView()), stabilize);
-  ClusterRun result = run_clustering(W, Y, o, label_ids(labels), sources);
+  o.checkpoint = checkpoint.get();
+  ClusterRun result = resumable(checkpoint.get(), [&] {
+    return run_clustering(W, Y, o, label_ids(labels), sources, interruptible_progress());
+  });
 
   std::optional<io::AtomicFile> h5ad;
   if (!args.write_h5ad.empty()) {
@@ -464,6 +474,11 @@ void run(const ClusterArgs& args) {
   if (h5ad) h5ad->commit();
   std::fputs(result.report.c_str(), stdout);
   std::printf("wrote %s: clusters.tsv, tuning.tsv, summary.json, loss.svg\n", args.out.c_str());
+  if (checkpoint) {
+    if (checkpoint->resumed())
+      std::printf("resumed from the checkpoint in %s\n", checkpoint->path().c_str());
+    checkpoint->remove();
+  }
 }
 
 }  // namespace
@@ -490,7 +505,8 @@ void add_cluster_command(CLI::App& app) {
   command->add_option("--out", args->out, "directory for clusters.tsv, tuning.tsv, summary.json, loss.svg")
       ->required();
   args->flags.add_to(*command);
-  command->callback([args] { run(*args); });
+  args->checkpoint.add_to(*command, /*by_default=*/false);
+  command->callback([args, command] { run(*args, *command); });
 }
 
 }  // namespace nmfkit::cli

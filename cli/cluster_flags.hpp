@@ -11,6 +11,7 @@
 
 #include "nmfkit/cluster/tuning.hpp"
 #include "nmfkit/core/matrix.hpp"
+#include "nmfkit/core/progress.hpp"
 #include "nmfkit/io/atomic_file.hpp"
 
 namespace nmfkit::cli {
@@ -45,10 +46,11 @@ struct ClusterRun {
 };
 
 // W: samples × topics; Y: the stabilised data (W's rows again when there are no data);
-// labels: one per sample or empty; what_data / what_embedding name the sources.
+// labels: one per sample or empty; what_data / what_embedding name the sources; progress:
+// where a cancellation is asked for.
 ClusterRun run_clustering(const DenseMatrix<double>& W, const SparseMatrix<double>& Y,
                           const cluster::ClusterOptions& options, const std::vector<int>& labels,
-                          const nlohmann::json& sources);
+                          const nlohmann::json& sources, const Progress& progress = {});
 
 // clusters.tsv (sample, cluster), tuning.tsv and loss.svg into the staged directory.
 void write_clustering(const io::StagedDirectory& staged, const ClusterRun& run,

@@ -107,7 +107,7 @@ void run(const ConsensusArgs& args, const CLI::App& command) {
     while (!selecting.k.ks.empty() && selecting.k.ks.back() > limit) selecting.k.ks.pop_back();
   }
   const std::unique_ptr<io::CheckpointDirectory> checkpoint =
-      args.checkpoint.open(command, args.input, args.out);
+      args.checkpoint.open(command, {args.input}, args.out);
   options.checkpoint = checkpoint.get();
   selecting.checkpoint = checkpoint.get();
   const Progress progress = interruptible_progress();

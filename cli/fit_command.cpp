@@ -182,7 +182,7 @@ void run(const FitArgs& args, const CLI::App& command) {
   }
   const dist::Comm& world = dist::world();
   const std::unique_ptr<io::CheckpointDirectory> checkpoint =
-      args.checkpoint.open(command, args.input, args.out);
+      args.checkpoint.open(command, {args.input}, args.out);
   AnyMatrix X = read_input(args.input, args.dtype);
   NmfOptions options = args.nmf.options();
   options.checkpoint = checkpoint.get();

@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "checkpoint_flags.hpp"
 #include "command.hpp"
 #include "common.hpp"
 #include "multimodal_input.hpp"
@@ -40,6 +41,7 @@ struct MultimodalFitArgs {
   MtmFlags mtm;
   int top = 10;
   bool progress = false;
+  CheckpointFlags checkpoint;
 };
 
 // What every model hands to the writer.
@@ -72,9 +74,10 @@ std::vector<double> modality_weights(const MultimodalFitArgs& args,
 }
 
 TopicModel fit_joint(const MultimodalFitArgs& args, const multimodal::MultiModalData& data,
-                     const Progress& progress) {
+                     const Progress& progress, const CheckpointStore* checkpoint) {
   multimodal::JointNmfOptions options;
   options.nmf = args.nmf.options();
+  options.nmf.checkpoint = checkpoint;
   options.weights = modality_weights(args, data);
   auto result = multimodal::fit_joint_nmf<double>(data, options, progress);
   print_warnings(result.warnings);
@@ -93,11 +96,12 @@ TopicModel fit_joint(const MultimodalFitArgs& args, const multimodal::MultiModal
 
 // MTM and sMTM: topic proportions E[θ] and profiles E[β_m]; raw λ_m kept beside them.
 TopicModel fit_mtm(const MultimodalFitArgs& args, const multimodal::MultiModalData& data,
-                   const Progress& progress) {
+                   const Progress& progress, const CheckpointStore* checkpoint) {
   const NmfOptions nmf = args.nmf.options();
   if (!nmf.n_components) throw InvalidArgument("--model " + args.model + " needs --k K (a number)");
-  const auto options = args.mtm.options(static_cast<int>(nmf.n_components.value_or(0)),
-                                        args.nmf.seed, args.nmf.threads);
+  auto options = args.mtm.options(static_cast<int>(nmf.n_components.value_or(0)),
+                                  args.nmf.seed, args.nmf.threads);
+  options.checkpoint = checkpoint;
   multimodal::MtmModel fitted;
   json details = {{"alpha", options.effective_alpha()},
                   {"eta", options.eta},
@@ -187,19 +191,30 @@ void write_model(const MultimodalFitArgs& args, const multimodal::MultiModalData
   staged.commit();
 }
 
-void run_fit(const MultimodalFitArgs& args) {
+void run_fit(const MultimodalFitArgs& args, const CLI::App& command) {
   const auto start = std::chrono::steady_clock::now();
   const Progress progress = stderr_progress(args.progress);
+  std::vector<std::string> inputs = args.input.paths();
+  if (!args.mtm.coordinates.empty()) inputs.push_back(args.mtm.coordinates);
+  const std::unique_ptr<io::CheckpointDirectory> checkpoint =
+      args.checkpoint.open(command, inputs, args.out);
   multimodal::MultiModalData data = args.input.read();
   check_folder_names(data);
   for (const auto& m : data.modalities)
     progress.message("modality " + m.name + ": " + describe(m.counts));
   args.preprocess.apply(data, progress);
   if (args.top < 1) throw InvalidArgument("--top " + std::to_string(args.top) + ": expected >= 1");
-  const TopicModel model =
-      args.model == "joint-nmf" ? fit_joint(args, data, progress) : fit_mtm(args, data, progress);
+  const TopicModel model = resumable(checkpoint.get(), [&] {
+    return args.model == "joint-nmf" ? fit_joint(args, data, progress, checkpoint.get())
+                                     : fit_mtm(args, data, progress, checkpoint.get());
+  });
   const double seconds = seconds_since(start);
   write_model(args, data, model, seconds);
+  if (checkpoint) {
+    if (checkpoint->resumed())
+      std::printf("resumed from the checkpoint in %s\n", checkpoint->path().c_str());
+    checkpoint->remove();
+  }
   std::printf("%s: %lld topics over %zu modalities of %lld samples in %.2f s; wrote %s\n",
               args.model.c_str(), static_cast<long long>(model.sample_topics.cols()),
               data.modalities.size(), static_cast<long long>(data.n_samples()), seconds,
@@ -243,7 +258,8 @@ void add_multimodal_command(CLI::App& app) {
   fit->add_flag("--progress", args->progress,
                 "print each step on stderr (the default on a terminal)");
   fit->add_option("--out", args->out, "output folder")->required();
-  fit->callback([args] { run_fit(*args); });
+  args->checkpoint.add_to(*fit, /*by_default=*/false);
+  fit->callback([args, fit] { run_fit(*args, *fit); });
   add_multimodal_select_k_command(*group);
   add_multimodal_filter_command(*group);
 }

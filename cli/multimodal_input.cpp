@@ -105,6 +105,15 @@ void ModalityFlags::add_to(CLI::App& command) {
   command.add_option("--samples", samples, "sample names, one per line (shared by all modalities)");
 }
 
+std::vector<std::string> ModalityFlags::paths() const {
+  std::vector<std::string> out;
+  if (!h5mu.empty()) out.push_back(h5mu);
+  for (const auto& text : modalities) out.push_back(split_assignment(text, "--modality").second);
+  for (const auto& text : features) out.push_back(split_assignment(text, "--features").second);
+  if (!samples.empty()) out.push_back(samples);
+  return out;
+}
+
 multimodal::MultiModalData ModalityFlags::read() const {
   if (modalities.empty() && h5mu.empty())
     throw InvalidArgument("no modality given: use --modality NAME=SOURCE (repeated) or --h5mu");

@@ -26,6 +26,8 @@ struct ModalityFlags {
   // Throws InvalidArgument (bad flags, samples that differ between sources), IoError or
   // FormatError (unreadable files).
   multimodal::MultiModalData read() const;
+  // Every file or folder the flags name (for a checkpoint's fingerprint).
+  std::vector<std::string> paths() const;
 };
 
 // mTopic's preprocessing, in mTopic's order: tf-idf or CLR per modality, then equal mass.

@@ -140,7 +140,7 @@ void run(const SelectKArgs& args, const CLI::App& command) {
   CheckpointFlags checkpoint_flags = args.checkpoint;
   if (world.size() > 1 && checkpoint_flags.dir.empty()) checkpoint_flags.off = true;
   const std::unique_ptr<io::CheckpointDirectory> checkpoint =
-      checkpoint_flags.open(command, args.input, args.out);
+      checkpoint_flags.open(command, {args.input}, args.out);
   options.checkpoint = checkpoint.get();
   AnyMatrix X = read_input(args.input, args.dtype);
   const select::Selection selection = resumable(checkpoint.get(), [&] { return X.visit([&](auto& m) {

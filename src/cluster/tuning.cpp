@@ -3,8 +3,11 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <map>
+#include <optional>
+#include <string>
 
 #include "nmfkit/cluster/agreement.hpp"
 #include "nmfkit/cluster/leiden.hpp"
@@ -139,8 +142,45 @@ void ClusterOptions::validate(Index n) const {
   leiden_options.validate();
 }
 
+namespace {
+
+// A unit of the tuning from the checkpoint when it holds it, else computed and saved.
+CheckpointRecord saved_or_computed(const CheckpointStore* checkpoint, const std::string& unit,
+                                   const Progress& progress,
+                                   const std::function<CheckpointRecord()>& compute) {
+  if (checkpoint) {
+    if (std::optional<CheckpointRecord> saved = checkpoint->load(unit)) return *saved;
+  }
+  progress.check_cancelled();
+  CheckpointRecord done = compute();
+  if (checkpoint) checkpoint->save(unit, done);
+  return done;
+}
+
+CheckpointRecord to_record(const LossStats& loss) {
+  CheckpointRecord r;
+  r.numbers = {{"loss", loss.loss},
+               {"baseline", loss.baseline},
+               {"r2", loss.r2},
+               {"rows_used", static_cast<double>(loss.rows_used)},
+               {"empty_rows", static_cast<double>(loss.empty_rows)}};
+  return r;
+}
+
+LossStats loss_stats(const CheckpointRecord& r) {
+  LossStats loss;
+  loss.loss = r.number("loss");
+  loss.baseline = r.number("baseline");
+  loss.r2 = r.number("r2");
+  loss.rows_used = static_cast<Index>(r.number("rows_used"));
+  loss.empty_rows = static_cast<Index>(r.number("empty_rows"));
+  return loss;
+}
+
+}  // namespace
+
 ClusterResult cluster_samples(const DenseMatrix<double>& W, const SparseMatrix<double>& Y,
-                              const ClusterOptions& options) {
+                              const ClusterOptions& options, const Progress& progress) {
   if (W.rows() != Y.rows()) {
     throw InvalidArgument("the embedding has " + std::to_string(W.rows()) +
                           " rows but the data have " + std::to_string(Y.rows()));
@@ -177,14 +217,21 @@ ClusterResult cluster_samples(const DenseMatrix<double>& W, const SparseMatrix<d
   start = std::chrono::steady_clock::now();
   const NeighborScore* best = nullptr;
   for (const int kappa : grid) {
-    SparseMatrix<double> A = affinity(knn, kappa, options.weighting);
-    if (options.symmetrize_kernel) A = symmetrize(A);
-    const SparseMatrix<double> T = row_stochastic(A);
+    // The kernel is built when a step count of κ is not in the checkpoint.
+    std::optional<SparseMatrix<double>> T;
     for (int steps = 1; steps <= options.max_steps; ++steps) {
       NeighborScore score;
       score.neighbors = kappa;
       score.steps = steps;
-      score.loss = noise2self_loss(Yk, steps == 1 ? T : diffuse(T, steps));
+      const std::string unit = "neighbors-" + std::to_string(kappa) + "-steps-" + std::to_string(steps);
+      score.loss = loss_stats(saved_or_computed(options.checkpoint, unit, progress, [&] {
+        if (!T) {
+          SparseMatrix<double> A = affinity(knn, kappa, options.weighting);
+          if (options.symmetrize_kernel) A = symmetrize(A);
+          T = row_stochastic(A);
+        }
+        return to_record(noise2self_loss(Yk, steps == 1 ? *T : diffuse(*T, steps)));
+      }));
       result.neighbor_grid.push_back(score);
     }
   }
@@ -205,26 +252,42 @@ ClusterResult cluster_samples(const DenseMatrix<double>& W, const SparseMatrix<d
   std::vector<double> mean_criterion(resolutions.size(), 0.0);
   for (std::size_t g = 0; g < resolutions.size(); ++g) {
     for (int s = 0; s < options.seeds; ++s) {
-      LeidenOptions leiden_options;
-      leiden_options.resolution = resolutions[g];
-      leiden_options.beta = options.beta;
-      leiden_options.max_rounds = options.max_rounds;
-      leiden_options.seed = options.seed + static_cast<std::uint64_t>(s);
-      LeidenResult run = leiden(graph, leiden_options);
       ResolutionScore score;
       score.resolution = resolutions[g];
-      score.seed = leiden_options.seed;
-      score.clusters = run.clusters;
-      score.modularity = run.quality;
-      score.rounds = run.rounds;
-      SparseMatrix<double> masked = within_clusters(A, run.membership);
-      if (options.symmetrize_kernel) masked = symmetrize(masked);
-      Index isolated = 0;
-      SparseMatrix<double> T = row_stochastic(masked, &isolated);
-      if (result.steps > 1) T = diffuse(T, result.steps);
-      score.isolated = isolated;
-      score.loss = noise2self_loss(Yk, T).loss;
-      score.centroid_loss = centroid_loss(Yk, run.membership);
+      score.seed = options.seed + static_cast<std::uint64_t>(s);
+      const std::string unit = "leiden-" + std::to_string(g) + "-seed-" + std::to_string(s);
+      const CheckpointRecord run = saved_or_computed(options.checkpoint, unit, progress, [&] {
+        LeidenOptions leiden_options;
+        leiden_options.resolution = resolutions[g];
+        leiden_options.beta = options.beta;
+        leiden_options.max_rounds = options.max_rounds;
+        leiden_options.seed = score.seed;
+        const LeidenResult partition = leiden(graph, leiden_options);
+        SparseMatrix<double> masked = within_clusters(A, partition.membership);
+        if (options.symmetrize_kernel) masked = symmetrize(masked);
+        Index isolated = 0;
+        SparseMatrix<double> T = row_stochastic(masked, &isolated);
+        if (result.steps > 1) T = diffuse(T, result.steps);
+        CheckpointRecord r;
+        r.numbers = {{"clusters", partition.clusters},
+                     {"modularity", partition.quality},
+                     {"rounds", partition.rounds},
+                     {"isolated", static_cast<double>(isolated)},
+                     {"loss", noise2self_loss(Yk, T).loss},
+                     {"centroid_loss", centroid_loss(Yk, partition.membership)}};
+        r.put_vector("membership", {partition.membership.begin(), partition.membership.end()});
+        return r;
+      });
+      score.clusters = static_cast<int>(run.number("clusters"));
+      score.modularity = run.number("modularity");
+      score.rounds = static_cast<int>(run.number("rounds"));
+      score.isolated = static_cast<Index>(run.number("isolated"));
+      score.loss = run.number("loss");
+      score.centroid_loss = run.number("centroid_loss");
+      const std::vector<double> saved_membership = run.vector("membership");
+      if (static_cast<Index>(saved_membership.size()) != n)
+        throw InvalidArgument("the checkpoint's unit " + unit + " does not fit this run");
+      std::vector<int> membership(saved_membership.begin(), saved_membership.end());
       switch (options.criterion) {
         case PartitionCriterion::Both: score.criterion = score.loss + score.centroid_loss; break;
         case PartitionCriterion::Kernel: score.criterion = score.loss; break;
@@ -232,9 +295,9 @@ ClusterResult cluster_samples(const DenseMatrix<double>& W, const SparseMatrix<d
       }
       mean_loss[g] += score.loss / options.seeds;
       mean_criterion[g] += score.criterion / options.seeds;
-      if (options.keep_partitions) score.membership = run.membership;
+      if (options.keep_partitions) score.membership = membership;
       result.resolution_grid.push_back(std::move(score));
-      partitions[g].push_back(std::move(run.membership));
+      partitions[g].push_back(std::move(membership));
     }
   }
   std::size_t chosen = 0;

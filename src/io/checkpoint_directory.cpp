@@ -1,5 +1,6 @@
 #include "nmfkit/io/checkpoint_directory.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <fstream>
@@ -103,6 +104,8 @@ void CheckpointDirectory::remove() const {
   fs::remove_all(path_, error);
 }
 
+namespace {
+
 std::string file_digest(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw IoError("cannot read '" + path.string() + "'");
@@ -125,6 +128,23 @@ std::string file_digest(const fs::path& path) {
   std::snprintf(text, sizeof text, "size %llu, fnv1a-64 %016llx",
                 static_cast<unsigned long long>(size), static_cast<unsigned long long>(hash));
   return text;
+}
+
+}  // namespace
+
+std::string input_digest(const fs::path& path) {
+  std::error_code error;
+  if (!fs::is_directory(path, error)) return file_digest(path);
+  // A folder (a model from fit, a corpus from vectorize): every file in it, by name.
+  std::vector<fs::path> files;
+  for (fs::recursive_directory_iterator it(path, error), end; !error && it != end; it.increment(error))
+    if (it->is_regular_file()) files.push_back(it->path());
+  if (error) throw IoError("cannot list '" + path.string() + "': " + error.message());
+  std::sort(files.begin(), files.end());
+  std::string out = "folder of " + std::to_string(files.size()) + " files";
+  for (const fs::path& file : files)
+    out += "; " + fs::relative(file, path).string() + ": " + file_digest(file);
+  return out;
 }
 
 }  // namespace nmfkit::io

@@ -1,5 +1,6 @@
 #include "nmfkit/multimodal/mtm.hpp"
 
+#include <chrono>
 #include <cmath>
 #include <optional>
 #include <sstream>
@@ -26,13 +27,68 @@ std::vector<DenseMatrix<double>> draw_lambda(NumpyGenerator& rng, const MultiMod
   return out;
 }
 
-// A fit in progress: the corpus, the E-step with its cached exp(E[log β]), the model.
+// A fit in progress: the corpus, the E-step with its cached exp(E[log β]), the model, and
+// where it saves its state.
 struct Fit {
   detail::Corpus corpus;
   detail::EStep estep;
   MtmModel model;
   std::optional<NumpyGenerator> rng;
+  const CheckpointStore* checkpoint = nullptr;
+  std::chrono::steady_clock::time_point last_save = std::chrono::steady_clock::now();
 };
+
+// Checkpoints hold everything the next iteration (or SVI update) reads: γ, λ and the count
+// done, saved between two of them, so that a resumed fit repeats the uninterrupted one bit
+// for bit (exp(E[log β]) is recomputed from λ as every M-step does; the E-step starts each
+// sample from γ = 1, not from the previous γ). SVI's batches are drawn again from the seed.
+constexpr const char* kCheckpointUnit = "mtm";
+
+void save_state(Fit& fit, int done) {
+  CheckpointRecord record;
+  record.numbers["iteration"] = done;
+  record.matrices["gamma"] = fit.model.gamma;
+  for (std::size_t m = 0; m < fit.estep.lambda_t().size(); ++m)
+    record.matrices["lambda_t" + std::to_string(m)] = fit.estep.lambda_t()[m];
+  fit.checkpoint->save(kCheckpointUnit, record);
+  fit.last_save = std::chrono::steady_clock::now();
+}
+
+// The iterations already done: those of the saved state, restored into `fit`, or 0.
+int resume(Fit& fit) {
+  if (!fit.checkpoint) return 0;
+  const std::optional<CheckpointRecord> record = fit.checkpoint->load(kCheckpointUnit);
+  if (!record) return 0;
+  const auto restored = [&](const std::string& name, const DenseMatrix<double>& like) {
+    const Eigen::MatrixXd& saved = record->matrix(name);
+    if (saved.rows() != like.rows() || saved.cols() != like.cols()) {
+      throw InvalidArgument("the checkpoint's " + name + " is " + std::to_string(saved.rows()) +
+                            " × " + std::to_string(saved.cols()) + ", this fit's " +
+                            std::to_string(like.rows()) + " × " + std::to_string(like.cols()) +
+                            ": it comes from another fit");
+    }
+    return DenseMatrix<double>(saved);
+  };
+  fit.model.gamma = restored("gamma", fit.model.gamma);
+  std::vector<DenseMatrix<double>> lambda_t;
+  for (std::size_t m = 0; m < fit.estep.lambda_t().size(); ++m)
+    lambda_t.push_back(restored("lambda_t" + std::to_string(m), fit.estep.lambda_t()[m]));
+  fit.estep.set_lambda_t(std::move(lambda_t));
+  fit.model.n_iter = static_cast<int>(record->number("iteration"));
+  return fit.model.n_iter;
+}
+
+// Between two iterations: saves the state when a save is due or the run was cancelled,
+// then ends a cancelled run with Cancelled.
+void safe_point(Fit& fit, int done, const Progress& progress) {
+  const bool cancel = progress.cancel_requested && progress.cancel_requested();
+  if (fit.checkpoint &&
+      (cancel || std::chrono::duration<double>(std::chrono::steady_clock::now() - fit.last_save)
+                         .count() >= fit.checkpoint->interval_seconds)) {
+    save_state(fit, done);
+  }
+  if (cancel) throw Cancelled();
+}
 
 Fit start_fit(const MultiModalData& data, const MtmOptions& options,
               const std::vector<DenseMatrix<double>>& initial) {
@@ -40,7 +96,7 @@ Fit start_fit(const MultiModalData& data, const MtmOptions& options,
   Fit fit{detail::make_corpus(data),
           detail::EStep(options.n_topics, options.effective_alpha(), options.max_iter_d,
                         options.gamma_tol),
-          MtmModel{}, std::nullopt};
+          MtmModel{}, std::nullopt, options.checkpoint};
   const Index K = options.n_topics;
   MtmModel& model = fit.model;
   model.sample_names = data.sample_names;
@@ -50,6 +106,7 @@ Fit start_fit(const MultiModalData& data, const MtmOptions& options,
   }
   model.options = options;
   model.options.alpha = options.effective_alpha();
+  model.options.checkpoint = nullptr;  // the run's, not the model's
   // mTopic's stored γ starts at α; SVI leaves it there for samples no batch drew.
   model.gamma = DenseMatrix<double>::Constant(data.n_samples(), K, model.options.alpha);
 
@@ -98,8 +155,8 @@ MtmModel run_vi(Fit& fit, int n_iter, const Progress& progress, const char* name
   if (n_iter < 1) throw InvalidArgument("n_iter must be >= 1, got " + std::to_string(n_iter));
   std::vector<DenseMatrix<double>> sstats_t;
   DenseMatrix<double> gamma;
-  for (int it = 0; it < n_iter; ++it) {
-    progress.check_cancelled();
+  for (int it = resume(fit); it < n_iter; ++it) {
+    safe_point(fit, it, progress);
     if (neighbours) {
       // The neighbourhood is read from the previous iteration's global γ.
       const detail::SpatialSmoother smoother(*neighbours, fit.model.gamma);
@@ -208,8 +265,8 @@ MtmModel fit_svi(const MultiModalData& data, const MtmOptions& options, const Sv
   const double eta = fit.model.options.eta;
   std::vector<DenseMatrix<double>> sstats_t;
   DenseMatrix<double> gamma;
-  for (std::size_t t = 0; t < schedule.size(); ++t) {
-    progress.check_cancelled();
+  for (auto t = static_cast<std::size_t>(resume(fit)); t < schedule.size(); ++t) {
+    safe_point(fit, static_cast<int>(t), progress);
     const auto& batch = schedule[t];
     if (batch.empty()) throw InvalidArgument("SVI batch " + std::to_string(t) + " is empty");
     const detail::Corpus part = detail::select_samples(fit.corpus, batch);

@@ -1,5 +1,6 @@
-"""Checkpoint and resume (issue 19): a fit or a select-k killed at random points and run
-again ends with the files an uninterrupted run writes (bit for bit, timings aside);
+"""Checkpoint and resume (issue 19): a fit, a select-k, a consensus, a multi-modal fit or
+a cluster tuning killed at random points and run again ends with the files an
+uninterrupted run writes (bit for bit, timings aside);
 SIGTERM stops at the next safe point, writes nothing and says how to resume; a
 checkpoint of other inputs or options is refused.
 
@@ -39,9 +40,10 @@ def without_timings(value):
 
 
 def contents(folder):
-    """Each file's bytes; JSON without timings, TSV without its seconds column."""
+    """Each file's bytes, by path under `folder`; JSON without timings, TSV without its
+    seconds column."""
     out = {}
-    for path in sorted(folder.iterdir()):
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         data = path.read_bytes()
         if path.suffix == ".json":
             data = without_timings(json.loads(data))
@@ -51,7 +53,7 @@ def contents(folder):
             data = [[row[i] for i in keep] for row in rows]
         elif path.suffix == ".svg":
             continue  # the plot draws the same numbers as the .tsv
-        out[path.name] = data
+        out[str(path.relative_to(folder))] = data
     return out
 
 
@@ -134,6 +136,45 @@ def test_consensus_killed_at_random_points_resumes_to_the_same_files(nmfkit):
                   nmfkit.workdir / "run.checkpoint", 2, 3)
 
 
+def write_counts(nmfkit, samples=600, k=5, seed=1):
+    """Two count modalities of the same samples, each topic with its own block of features."""
+    rng = np.random.RandomState(seed)
+    theta = rng.dirichlet(np.full(k, 0.2), samples)
+    rna = np.zeros((samples, 40 * k))
+    atac = np.zeros((samples, 60 * k))
+    for t in range(k):
+        rna[:, t * 40:(t + 1) * 40] += np.outer(theta[:, t], rng.rand(40) + 0.5) * 20
+        atac[:, t * 60:(t + 1) * 60] += np.outer(theta[:, t], rng.rand(60) + 0.5) * 20
+    np.save(nmfkit.workdir / "rna.npy", np.round(rna))
+    np.save(nmfkit.workdir / "atac.npy", np.round(atac))
+
+
+@pytest.mark.parametrize("model", [
+    ["--model", "mtm", "--iterations", 60],
+    ["--model", "mtm", "--svi", "--batches", 300, "--batch-size", 50],
+    ["--model", "joint-nmf", "--solver", "hals", "--tol", 0, "--max-iter", 400],
+], ids=["mtm", "mtm-svi", "joint-nmf"])
+def test_multimodal_fit_killed_at_random_points_resumes_to_the_same_files(nmfkit, model):
+    write_counts(nmfkit)
+    run = ["multimodal", "fit", "--modality", "rna=rna.npy", "--modality", "atac=atac.npy",
+           "--k", 5, "--seed", 3, "--threads", 1, *model]
+    nmfkit.ok(*run, "--out", "whole")
+    args = [*run, "--out", "run", "--checkpoint", "ck", "--checkpoint-every", 0.02]
+    check_resumes(nmfkit, args, "*.ckpt", nmfkit.workdir / "ck", 3, 11)
+
+
+def test_cluster_tuning_killed_at_random_points_resumes_to_the_same_files(nmfkit):
+    rng = np.random.RandomState(5)
+    centers = rng.rand(6, 6) * 4
+    W = np.abs(centers[rng.randint(0, 6, 1500)] + 0.3 * rng.randn(1500, 6))
+    np.save(nmfkit.workdir / "W.npy", W)
+    np.save(nmfkit.workdir / "X.npy", W @ rng.rand(6, 80) + 0.1 * rng.rand(1500, 80))
+    run = ["cluster", "X.npy", "--embedding", "W.npy", "--seeds", 4]
+    nmfkit.ok(*run, "--out", "whole")
+    args = [*run, "--out", "run", "--checkpoint", "ck"]
+    check_resumes(nmfkit, args, "*.ckpt", nmfkit.workdir / "ck", 3, 5)
+
+
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
 def test_a_signal_stops_cleanly_and_the_rerun_resumes(nmfkit, sig):
     write_input(nmfkit)
@@ -182,3 +223,17 @@ def test_checkpoints_need_a_solver_whose_state_they_save(nmfkit):
     nmfkit.fails("fit", "X.npy", "--k", 2, "--solver", "mu", "--checkpoint", "ck", "--out", "o",
                  mentions=["checkpoints work with", "not solver 'mu'"])
     assert nmfkit.files() == ["X.npy"]  # neither the output nor the checkpoint
+
+
+def test_a_multimodal_checkpoint_of_other_modality_files_is_refused(nmfkit):
+    write_counts(nmfkit)
+    args = ["multimodal", "fit", "--modality", "rna=rna.npy", "--modality", "atac=atac.npy",
+            "--model", "mtm", "--iterations", 60, "--k", 5, "--threads", 1, "--out", "run",
+            "--checkpoint", "ck", "--checkpoint-every", 0.02]
+    process = start(nmfkit, *args)
+    assert wait_for(nmfkit.workdir / "ck" / "mtm.ckpt", process)
+    process.send_signal(signal.SIGTERM)
+    process.communicate(timeout=60)
+    write_counts(nmfkit, seed=2)  # the same names, other bytes
+    nmfkit.fails(*args, mentions=["another run", "input: size"])
+    assert not (nmfkit.workdir / "run").exists()

@@ -21,7 +21,9 @@
 #include "nmfkit/cluster/kernel.hpp"
 #include "nmfkit/cluster/knn.hpp"
 #include "nmfkit/cluster/self_supervised_loss.hpp"
+#include "nmfkit/core/checkpoint.hpp"
 #include "nmfkit/core/matrix.hpp"
+#include "nmfkit/core/progress.hpp"
 
 namespace nmfkit::cluster {
 
@@ -50,6 +52,9 @@ struct ClusterOptions {
   int max_rounds = 50;                    // Leiden rounds until the partition is stable
   KnnOptions knn;                         // exact or HNSW search
   bool keep_partitions = false;           // keep every Leiden run's membership (for reports)
+  // Where each scored neighbour count and each Leiden run is saved as it completes, and
+  // found again by a resumed run (core/checkpoint.hpp).
+  const CheckpointStore* checkpoint = nullptr;
   // Throws InvalidArgument naming the parameter; n is the number of samples.
   void validate(Index n) const;
 };
@@ -99,8 +104,8 @@ struct ClusterResult {
 // W: samples × topics (non-negative); Y: the data the loss is measured on, samples ×
 // features, already stabilised (see stabilize), with as many rows as W. Throws
 // InvalidArgument for mismatched rows, too few samples for the neighbour counts, or bad
-// options.
+// options; Cancelled between two scored units when progress asks.
 ClusterResult cluster_samples(const DenseMatrix<double>& W, const SparseMatrix<double>& Y,
-                              const ClusterOptions& options);
+                              const ClusterOptions& options, const Progress& progress = {});
 
 }  // namespace nmfkit::cluster

@@ -39,7 +39,8 @@ class CheckpointDirectory : public CheckpointStore {
   mutable std::mutex mutex_;
 };
 
-// "size N, fnv1a-64 HEX": what the fingerprint records of an input file (all its bytes).
-std::string file_digest(const std::filesystem::path& path);
+// What the fingerprint records of an input: "size N, fnv1a-64 HEX" over all the bytes of a
+// file, and that of every file, by name, of a folder.
+std::string input_digest(const std::filesystem::path& path);
 
 }  // namespace nmfkit::io

@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "nmfkit/core/checkpoint.hpp"
 #include "nmfkit/core/matrix.hpp"
 #include "nmfkit/core/progress.hpp"
 #include "nmfkit/multimodal/data.hpp"
@@ -31,6 +32,10 @@ struct MtmOptions {
   double gamma_tol = 1e-4;    // E-step stops when mean_k |Δγ_dk| < gamma_tol
   std::uint64_t seed = 2291;  // np.random.default_rng(seed) draws λ's start and SVI batches
   int n_threads = 0;          // threads over samples; 0: all cores
+  // Where the fit saves its state (γ, λ, the iteration) every checkpoint->interval_seconds
+  // and when cancelled, and resumes from (core/checkpoint.hpp; unit "mtm"). Not kept in
+  // the fitted model.
+  const CheckpointStore* checkpoint = nullptr;
 
   // Throws InvalidArgument naming the parameter, its value and the allowed range.
   void validate() const;
