@@ -1,8 +1,6 @@
 #include "nmfkit/io/atomic_file.hpp"
 
 #include <fcntl.h>
-#include <sys/file.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -86,10 +84,10 @@ StagedDirectory::StagedDirectory(fs::path target) : target_(std::move(target)) {
   if (fs::exists(target_, ec) && !fs::is_directory(target_, ec)) {
     throw IoError("cannot write the directory " + quoted(target_) + ": a file of that name exists");
   }
-  lock();
+  lock_.emplace(target_);
   staging_ = sibling_name(target_, "staging");
   if (!fs::create_directory(staging_, ec) || ec) {
-    unlock();
+    lock_.reset();
     const auto parent = target_.parent_path();
     if (!parent.empty() && !fs::is_directory(parent)) {
       throw IoError("cannot create the directory " + quoted(target_) + ": " + quoted(parent) +
@@ -105,55 +103,6 @@ StagedDirectory::~StagedDirectory() {
     std::error_code ignored;
     fs::remove_all(staging_, ignored);
   }
-  unlock();
-}
-
-// The lock file is removed by its holder when done; one that was removed between another
-// writer's open and its lock is not the current lock, so that writer opens the name again.
-void StagedDirectory::lock() {
-  std::string name = ".";
-  name += target_.filename().string();
-  name += ".lock";
-  lock_path_ = target_.parent_path() / name;
-  while (true) {
-    const int fd = ::open(lock_path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd < 0) {
-      const int saved = errno;
-      const auto parent = target_.parent_path();
-      if (saved == ENOENT && !parent.empty() && !fs::is_directory(parent)) {
-        throw IoError("cannot create the directory " + quoted(target_) + ": " + quoted(parent) +
-                      " does not exist");
-      }
-      throw IoError("cannot write the directory " + quoted(target_) + ": " +
-                    std::error_code(saved, std::generic_category()).message());
-    }
-    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
-      const int saved = errno;
-      ::close(fd);
-      if (saved == EWOULDBLOCK) {
-        throw IoError("cannot write the directory " + quoted(target_) +
-                      ": another nmfkit run is writing it now (lock " + quoted(lock_path_) +
-                      "); wait for it or choose another output");
-      }
-      throw IoError("cannot lock " + quoted(lock_path_) + ": " +
-                    std::error_code(saved, std::generic_category()).message());
-    }
-    struct stat opened{};
-    struct stat named{};
-    if (::fstat(fd, &opened) == 0 && ::stat(lock_path_.c_str(), &named) == 0 &&
-        opened.st_ino == named.st_ino && opened.st_dev == named.st_dev) {
-      lock_fd_ = fd;
-      return;
-    }
-    ::close(fd);
-  }
-}
-
-void StagedDirectory::unlock() {
-  if (lock_fd_ < 0) return;
-  ::unlink(lock_path_.c_str());
-  ::close(lock_fd_);
-  lock_fd_ = -1;
 }
 
 void StagedDirectory::commit() {

@@ -40,11 +40,16 @@ std::string first_difference(const std::vector<std::string>& saved,
   return "";
 }
 
+// "ck/" names the directory "ck" (and its lock ".ck.lock").
+fs::path without_trailing_separator(fs::path path) {
+  return path.filename().empty() && path.has_parent_path() ? path.parent_path() : path;
+}
+
 }  // namespace
 
 CheckpointDirectory::CheckpointDirectory(fs::path path, const std::string& fingerprint,
                                          const std::string& flag)
-    : path_(std::move(path)) {
+    : path_(without_trailing_separator(std::move(path))), lock_(path_) {
   std::error_code error;
   if (fs::exists(path_ / kFingerprint, error)) {
     const std::vector<std::string> saved = read_lines((path_ / kFingerprint).string());

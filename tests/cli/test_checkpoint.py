@@ -237,3 +237,17 @@ def test_a_multimodal_checkpoint_of_other_modality_files_is_refused(nmfkit):
     write_counts(nmfkit, seed=2)  # the same names, other bytes
     nmfkit.fails(*args, mentions=["another run", "input: size"])
     assert not (nmfkit.workdir / "run").exists()
+
+
+def test_two_runs_cannot_share_a_checkpoint(nmfkit):
+    write_input(nmfkit)
+    args = ["fit", "X.npy", *FIT, "--checkpoint", "ck", "--checkpoint-every", 0.02]
+    process = start(nmfkit, *args, "--out", "first")
+    assert wait_for(nmfkit.workdir / "ck" / "fit.ckpt", process)
+    nmfkit.fails(*args, "--out", "second",
+                 mentions=["'ck'", "another nmfkit run is writing it now"])
+    process.kill()
+    process.communicate()
+    assert not (nmfkit.workdir / "second").exists()
+    # The lock ends with its process: a rerun resumes.
+    assert "resumed from the checkpoint in ck" in nmfkit.ok(*args, "--out", "first").stdout

@@ -88,12 +88,24 @@ TEST(Checkpoint, DirectoryRefusesAnotherRunsCheckpoint) {
     store.save("unit", r);
     EXPECT_FALSE(store.load("other"));
   }
-  const io::CheckpointDirectory same(dir, "input: a\nseed: 1\n");
-  EXPECT_TRUE(same.resumed());
-  ASSERT_TRUE(same.load("unit"));
-  EXPECT_EQ(same.load("unit")->number("x"), 1);
+  {
+    const io::CheckpointDirectory same(dir, "input: a\nseed: 1\n");
+    EXPECT_TRUE(same.resumed());
+    ASSERT_TRUE(same.load("unit"));
+    EXPECT_EQ(same.load("unit")->number("x"), 1);
+    // Held by one run, refused to a second one, whatever its fingerprint.
+    try {
+      io::CheckpointDirectory(dir, "input: a\nseed: 1\n");
+      ADD_FAILURE() << "a second run opened the checkpoint";
+    } catch (const IoError& e) {
+      EXPECT_NE(std::string(e.what()).find("another nmfkit run is writing it now"),
+                std::string::npos)
+          << e.what();
+    }
+  }
   testing::expect_invalid([&] { io::CheckpointDirectory(dir, "input: a\nseed: 2\n"); },
                           "it has 'seed: 1', this run 'seed: 2'");
+  const io::CheckpointDirectory same(dir, "input: a\nseed: 1\n");
   same.remove();
   EXPECT_FALSE(fs::exists(dir));
 }

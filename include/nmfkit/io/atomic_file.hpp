@@ -3,6 +3,9 @@
 // target's directory and renamed into place only once complete.
 
 #include <filesystem>
+#include <optional>
+
+#include "nmfkit/io/directory_lock.hpp"
 
 namespace nmfkit::io {
 
@@ -29,9 +32,8 @@ class AtomicFile {
 // directory next to the target; commit() renames the staging directory to the target
 // when the target does not exist, and otherwise moves each file in by rename.
 // Without commit() (an exception), the staging directory is removed.
-// Two writers of one target would mix their files, so a writer holds a lock on a hidden
-// file next to the target from construction to destruction; a second one throws IoError
-// saying another run is writing there. The lock ends with the process, however it ends.
+// A writer holds the target's DirectoryLock from construction to destruction; a second
+// one throws IoError saying another run is writing there.
 class StagedDirectory {
  public:
   explicit StagedDirectory(std::filesystem::path target);
@@ -45,13 +47,9 @@ class StagedDirectory {
   void commit();
 
  private:
-  void lock();
-  void unlock();
-
   std::filesystem::path target_;
   std::filesystem::path staging_;
-  std::filesystem::path lock_path_;
-  int lock_fd_ = -1;
+  std::optional<DirectoryLock> lock_;  // released after the staging directory is gone
   bool committed_ = false;
 };
 

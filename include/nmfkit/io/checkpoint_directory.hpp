@@ -10,6 +10,7 @@
 #include <string>
 
 #include "nmfkit/core/checkpoint.hpp"
+#include "nmfkit/io/directory_lock.hpp"
 
 namespace nmfkit::io {
 
@@ -17,7 +18,7 @@ class CheckpointDirectory : public CheckpointStore {
  public:
   // Opens `path` (created with the first save) for the run `fingerprint` describes; throws
   // InvalidArgument when it holds a checkpoint of another run, IoError when it cannot be
-  // created. `flag` names it in messages ("--checkpoint").
+  // created or is in use by another run. `flag` names it in messages ("--checkpoint").
   CheckpointDirectory(std::filesystem::path path, const std::string& fingerprint,
                       const std::string& flag = "--checkpoint");
 
@@ -34,6 +35,7 @@ class CheckpointDirectory : public CheckpointStore {
   void create() const;
 
   std::filesystem::path path_;
+  DirectoryLock lock_;
   bool resumed_ = false;
   mutable std::string fingerprint_;  // still to be written (the directory is not made yet)
   mutable std::mutex mutex_;
