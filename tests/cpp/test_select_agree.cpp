@@ -113,10 +113,10 @@ std::vector<Case> grid() {
 }
 
 INSTANTIATE_TEST_SUITE_P(Grid, EveryMethodAgrees, ::testing::ValuesIn(grid()),
-                         [](const ::testing::TestParamInfo<Case>& info) {
-                           return std::to_string(info.param.rows) + "x" +
-                                  std::to_string(info.param.cols) + "_r" +
-                                  std::to_string(info.param.r) + "_" + name(info.param.noise);
+                         [](const ::testing::TestParamInfo<Case>& case_info) {
+                           return std::to_string(case_info.param.rows) + "x" +
+                                  std::to_string(case_info.param.cols) + "_r" +
+                                  std::to_string(case_info.param.r) + "_" + name(case_info.param.noise);
                          });
 
 }  // namespace
