@@ -181,8 +181,12 @@ void run(const FitArgs& args, const CLI::App& command) {
     return run_out_of_core(args);
   }
   const dist::Comm& world = dist::world();
+  std::vector<std::string> inputs = args.missing.files();
+  inputs.insert(inputs.begin(), args.input);
+  for (const std::string* file : {&args.init_W, &args.init_H})
+    if (!file->empty()) inputs.push_back(*file);
   const std::unique_ptr<io::CheckpointDirectory> checkpoint =
-      args.checkpoint.open(command, {args.input}, args.out);
+      args.checkpoint.open(command, inputs, args.out);
   AnyMatrix X = read_input(args.input, args.dtype);
   NmfOptions options = args.nmf.options();
   options.checkpoint = checkpoint.get();

@@ -233,6 +233,13 @@ void check_batch_size(const std::optional<Index>& batch_size, Index samples) {
   }
 }
 
+std::vector<std::string> MissingFlags::files() const {
+  std::vector<std::string> out;
+  for (const std::string* file : {&mask, &weights})
+    if (!file->empty()) out.push_back(*file);
+  return out;
+}
+
 void MissingFlags::add_to(CLI::App& command) {
   command.add_option("--mask", mask,
                      "matrix of X's shape (.mtx, .npy, ...) whose non-zero entries mark the "

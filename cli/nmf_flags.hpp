@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
@@ -59,6 +60,8 @@ struct MissingFlags {
 
   void add_to(CLI::App& command);
   bool any() const { return !mask.empty() || !weights.empty() || missing != "none"; }
+  // The files given (--mask, --weights), for a checkpoint's fingerprint.
+  std::vector<std::string> files() const;
   // The weights for X (whose NaN entries --missing nan replaces by 0). Throws
   // InvalidArgument for a mask of another shape or flags that do not combine.
   template <class T>

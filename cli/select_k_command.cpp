@@ -139,8 +139,10 @@ void run(const SelectKArgs& args, const CLI::App& command) {
   // Under mpirun the processes share the work out; the checkpoint is one process's.
   CheckpointFlags checkpoint_flags = args.checkpoint;
   if (world.size() > 1 && checkpoint_flags.dir.empty()) checkpoint_flags.off = true;
+  std::vector<std::string> inputs = args.missing.files();
+  inputs.insert(inputs.begin(), args.input);
   const std::unique_ptr<io::CheckpointDirectory> checkpoint =
-      checkpoint_flags.open(command, {args.input}, args.out);
+      checkpoint_flags.open(command, inputs, args.out);
   options.checkpoint = checkpoint.get();
   AnyMatrix X = read_input(args.input, args.dtype);
   const select::Selection selection = resumable(checkpoint.get(), [&] { return X.visit([&](auto& m) {

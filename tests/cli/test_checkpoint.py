@@ -251,3 +251,19 @@ def test_two_runs_cannot_share_a_checkpoint(nmfkit):
     assert not (nmfkit.workdir / "second").exists()
     # The lock ends with its process: a rerun resumes.
     assert "resumed from the checkpoint in ck" in nmfkit.ok(*args, "--out", "first").stdout
+
+
+def test_a_checkpoint_of_other_initial_factors_is_refused(nmfkit):
+    write_input(nmfkit)
+    rng = np.random.RandomState(0)
+    np.save(nmfkit.workdir / "W0.npy", rng.rand(300, 10))
+    np.save(nmfkit.workdir / "H0.npy", rng.rand(10, 200))
+    args = ["fit", "X.npy", *FIT, "--init", "custom", "--init-w", "W0.npy", "--init-h", "H0.npy",
+            "--out", "run", "--checkpoint", "ck", "--checkpoint-every", 0.02]
+    process = start(nmfkit, *args)
+    assert wait_for(nmfkit.workdir / "ck" / "fit.ckpt", process)
+    process.send_signal(signal.SIGTERM)
+    process.communicate(timeout=60)
+    np.save(nmfkit.workdir / "H0.npy", rng.rand(10, 200))  # the same name, other factors
+    nmfkit.fails(*args, mentions=["another run", "input: size"])
+    assert not (nmfkit.workdir / "run").exists()
