@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <iostream>
 #include <map>
+#include <optional>
 
 #include <nlohmann/json.hpp>
 
@@ -18,6 +19,7 @@
 #include "multimodal_input.hpp"
 #include "nmf_flags.hpp"
 #include "nmfkit/core/error.hpp"
+#include "nmfkit/io/anndata_writer.hpp"
 #include "nmfkit/io/atomic_file.hpp"
 #include "nmfkit/io/matrix_file.hpp"
 #include "nmfkit/io/text_file.hpp"
@@ -42,6 +44,7 @@ struct MultimodalFitArgs {
   int top = 10;
   bool progress = false;
   CheckpointFlags checkpoint;
+  std::string write_h5mu;  // a copy of the --h5mu input with the results in it
 };
 
 // What every model hands to the writer.
@@ -160,12 +163,28 @@ void check_folder_names(const multimodal::MultiModalData& data) {
                             "' cannot name an output folder (no '/', '.' or '..')");
 }
 
+// model.json's content.
+json model_info(const MultimodalFitArgs& args, const multimodal::MultiModalData& data,
+                const TopicModel& model, double seconds) {
+  json modalities = json::array();
+  for (const auto& modality : data.modalities)
+    modalities.push_back({{"name", modality.name}, {"features", modality.counts.cols()}});
+  json info = {{"format", "nmfkit-multimodal"},
+               {"version", 1},
+               {"model", args.model},
+               {"k", model.sample_topics.cols()},
+               {"samples", data.n_samples()},
+               {"modalities", modalities},
+               {"seconds", seconds}};
+  info.update(model.details);
+  return info;
+}
+
 void write_model(const MultimodalFitArgs& args, const multimodal::MultiModalData& data,
-                 const TopicModel& model, double seconds) {
+                 const TopicModel& model, const json& info) {
   io::StagedDirectory staged(args.out);
   io::write_matrix(staged.file("sample_topics.npy").string(), model.sample_topics);
   io::write_lines(staged.file("samples.txt").string(), data.sample_names);
-  json modalities = json::array();
   for (std::size_t m = 0; m < data.modalities.size(); ++m) {
     const auto& modality = data.modalities[m];
     std::filesystem::create_directories(staged.file(modality.name));
@@ -177,21 +196,34 @@ void write_model(const MultimodalFitArgs& args, const multimodal::MultiModalData
     if (m < model.extra_per_modality.size())
       for (const auto& [file, matrix] : model.extra_per_modality[m])
         io::write_matrix(staged.file(dir + file).string(), matrix);
-    modalities.push_back({{"name", modality.name}, {"features", modality.counts.cols()}});
   }
-  json info = {{"format", "nmfkit-multimodal"},
-               {"version", 1},
-               {"model", args.model},
-               {"k", model.sample_topics.cols()},
-               {"samples", data.n_samples()},
-               {"modalities", modalities},
-               {"seconds", seconds}};
-  info.update(model.details);
   io::write_text_file(staged.file("model.json").string(), info.dump(2) + "\n");
   staged.commit();
 }
 
+// --write-h5mu: the shared topic proportions in the root obsm, each modality's loadings
+// (features × k) in its varm, and model.json's content in uns, under scanpy's names.
+void write_h5mu(const std::string& input, const multimodal::MultiModalData& data,
+                const TopicModel& model, const json& info, io::AtomicFile& out) {
+  io::H5muResults results;
+  results.global.obsm.emplace_back("X_nmf", model.sample_topics);
+  results.global.uns_key = "nmf";
+  results.global.uns_json = info.dump();
+  for (std::size_t m = 0; m < data.modalities.size(); ++m) {
+    io::H5adResults modality;
+    modality.varm.emplace_back("NMF_components", model.components[m].transpose());
+    results.modalities.emplace_back(data.modalities[m].name, std::move(modality));
+  }
+  io::write_h5mu_with_results(input, results, out);
+}
+
 void run_fit(const MultimodalFitArgs& args, const CLI::App& command) {
+  if (!args.write_h5mu.empty()) {
+    if (args.input.h5mu.empty() || !args.input.modalities.empty())
+      throw InvalidArgument("--write-h5mu needs the modalities from one --h5mu file alone");
+    if (!args.write_h5mu.ends_with(".h5mu"))
+      throw InvalidArgument("--write-h5mu names an .h5mu file, got '" + args.write_h5mu + "'");
+  }
   const auto start = std::chrono::steady_clock::now();
   const Progress progress = stderr_progress(args.progress);
   std::vector<std::string> inputs = args.input.paths();
@@ -209,7 +241,14 @@ void run_fit(const MultimodalFitArgs& args, const CLI::App& command) {
                                      : fit_mtm(args, data, progress, checkpoint.get());
   });
   const double seconds = seconds_since(start);
-  write_model(args, data, model, seconds);
+  const json info = model_info(args, data, model, seconds);
+  std::optional<io::AtomicFile> h5mu;
+  if (!args.write_h5mu.empty()) {
+    h5mu.emplace(args.write_h5mu);
+    write_h5mu(args.input.h5mu, data, model, info, *h5mu);
+  }
+  write_model(args, data, model, info);
+  if (h5mu) h5mu->commit();
   if (checkpoint) {
     if (checkpoint->resumed())
       std::printf("resumed from the checkpoint in %s\n", checkpoint->path().c_str());
@@ -226,7 +265,6 @@ void run_fit(const MultimodalFitArgs& args, const CLI::App& command) {
     for (const auto& word : words[0]) std::printf(" %s", word.c_str());
     std::printf("\n");
   }
-
 }
 
 }  // namespace
@@ -258,6 +296,10 @@ void add_multimodal_command(CLI::App& app) {
   fit->add_flag("--progress", args->progress,
                 "print each step on stderr (the default on a terminal)");
   fit->add_option("--out", args->out, "output folder")->required();
+  fit->add_option("--write-h5mu", args->write_h5mu,
+                  "also write a copy of the --h5mu input with the shared topic proportions as "
+                  "obsm['X_nmf'], each modality's loadings as mod/NAME varm['NMF_components'] "
+                  "and model.json's content as uns['nmf']");
   args->checkpoint.add_to(*fit, /*by_default=*/false);
   fit->callback([args, fit] { run_fit(*args, *fit); });
   add_multimodal_select_k_command(*group);

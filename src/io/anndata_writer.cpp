@@ -169,7 +169,7 @@ void json_value(const Target& t, hid_t parent, const std::string& where, const s
 }
 
 // A categorical column of the obs dataframe, listed in its column-order.
-void categorical(const Target& t, hid_t obs, const std::string& name,
+void categorical(const Target& t, hid_t obs, const std::string& obs_path, const std::string& name,
                  const std::vector<std::string>& labels) {
   std::vector<std::string> categories(labels);
   std::sort(categories.begin(), categories.end());
@@ -180,17 +180,17 @@ void categorical(const Target& t, hid_t obs, const std::string& name,
         std::lower_bound(categories.begin(), categories.end(), label) - categories.begin()));
   }
   remove_if_present(obs, name);
-  const Id column = group(t, obs, "/obs", name, "categorical");
+  const Id column = group(t, obs, obs_path, name, "categorical");
   const signed char no = 0;
   const Id type = bool_type();
   const Id space(H5Screate(H5S_SCALAR));
   const Id ordered = t.check(H5Acreate2(column.get(), "ordered", type.get(), space.get(),
                                         H5P_DEFAULT, H5P_DEFAULT),
-                             "/obs/" + name, "cannot create the attribute ordered");
-  t.check_status(H5Awrite(ordered.get(), type.get(), &no), "/obs/" + name, "cannot write ordered");
-  dataset(t, column.get(), "/obs/" + name, "codes", H5T_NATIVE_INT32, {codes.size()}, codes.data(),
+                             child(obs_path, name), "cannot create the attribute ordered");
+  t.check_status(H5Awrite(ordered.get(), type.get(), &no), child(obs_path, name), "cannot write ordered");
+  dataset(t, column.get(), child(obs_path, name), "codes", H5T_NATIVE_INT32, {codes.size()}, codes.data(),
           "array");
-  strings(t, column.get(), "/obs/" + name, "categories", categories);
+  strings(t, column.get(), child(obs_path, name), "categories", categories);
 
   // column-order: a string array attribute (an empty float64 array when there are none).
   std::vector<std::string> order;
@@ -203,7 +203,7 @@ void categorical(const Target& t, hid_t obs, const std::string& name,
         H5Tis_variable_str(attribute_type.get()) > 0) {
       std::vector<char*> values(static_cast<std::size_t>(n));
       const Id memory = string_type();
-      t.check_status(H5Aread(attribute.get(), memory.get(), values.data()), "/obs",
+      t.check_status(H5Aread(attribute.get(), memory.get(), values.data()), obs_path,
                      "cannot read column-order");
       for (char* v : values) order.emplace_back(v ? v : "");
       H5Dvlen_reclaim(memory.get(), attribute_space.get(), H5P_DEFAULT, values.data());
@@ -218,63 +218,73 @@ void categorical(const Target& t, hid_t obs, const std::string& name,
   const Id order_space(H5Screate_simple(1, &size, nullptr));
   const Id attribute = t.check(H5Acreate2(obs, "column-order", order_type.get(), order_space.get(),
                                           H5P_DEFAULT, H5P_DEFAULT),
-                               "/obs", "cannot create column-order");
-  t.check_status(H5Awrite(attribute.get(), order_type.get(), pointers.data()), "/obs",
+                               obs_path, "cannot create column-order");
+  t.check_status(H5Awrite(attribute.get(), order_type.get(), pointers.data()), obs_path,
                  "cannot write column-order");
 }
 
-void annotate(const std::string& path, const H5adResults& results) {
+// Adds `results` to the AnnData object at `root` ("/" for an .h5ad file, "/mod/NAME" for a
+// modality of an .h5mu file).
+void annotate(const Target& t, const std::string& root, const H5adResults& results) {
+  const Id opened = root == "/" ? Id()
+                                : t.check(H5Gopen2(t.file.get(), root.c_str(), H5P_DEFAULT), root,
+                                          "cannot open");
+  const hid_t at = root == "/" ? t.file.get() : opened.get();
+  if (!results.obsm.empty()) {
+    const Id obsm = group(t, at, root, "obsm", "dict");
+    for (const auto& [key, m] : results.obsm) matrix(t, obsm.get(), child(root, "obsm"), key, m);
+  }
+  if (!results.varm.empty()) {
+    const Id varm = group(t, at, root, "varm", "dict");
+    for (const auto& [key, m] : results.varm) matrix(t, varm.get(), child(root, "varm"), key, m);
+  }
+  if (!results.obs_labels.empty()) {
+    const Id obs = group(t, at, root, "obs", "dataframe");
+    for (const auto& [key, labels] : results.obs_labels)
+      categorical(t, obs.get(), child(root, "obs"), key, labels);
+  }
+  if (!results.uns_key.empty()) {
+    const Id uns = group(t, at, root, "uns", "dict");
+    remove_if_present(uns.get(), results.uns_key);
+    json_value(t, uns.get(), child(root, "uns"), results.uns_key, json::parse(results.uns_json));
+  }
+}
+
+// Each (root, results) pair added to the file at `path`, then flushed.
+void annotate_file(const std::string& path,
+                   const std::vector<std::pair<std::string, const H5adResults*>>& parts) {
   const Session session;
   Target t{path, Id()};
   t.file = t.check(H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT), "/", "cannot open for writing");
-  const hid_t root = t.file.get();
-  if (!results.obsm.empty()) {
-    const Id obsm = group(t, root, "/", "obsm", "dict");
-    for (const auto& [key, m] : results.obsm) matrix(t, obsm.get(), "/obsm", key, m);
-  }
-  if (!results.varm.empty()) {
-    const Id varm = group(t, root, "/", "varm", "dict");
-    for (const auto& [key, m] : results.varm) matrix(t, varm.get(), "/varm", key, m);
-  }
-  if (!results.obs_labels.empty()) {
-    const Id obs = group(t, root, "/", "obs", "dataframe");
-    for (const auto& [key, labels] : results.obs_labels) categorical(t, obs.get(), key, labels);
-  }
-  if (!results.uns_key.empty()) {
-    const Id uns = group(t, root, "/", "uns", "dict");
-    remove_if_present(uns.get(), results.uns_key);
-    json_value(t, uns.get(), "/uns", results.uns_key, json::parse(results.uns_json));
-  }
-  t.check_status(H5Fflush(root, H5F_SCOPE_GLOBAL), "/", "cannot flush");
+  for (const auto& [root, results] : parts) annotate(t, root, *results);
+  t.check_status(H5Fflush(t.file.get(), H5F_SCOPE_GLOBAL), "/", "cannot flush");
 }
 
-}  // namespace
-
-void write_h5ad_with_results(const std::string& input, const H5adResults& results,
-                             AtomicFile& out) {
-  // The shapes come from the file as the reader sees it (names only would do, but the
-  // reader is the one place that knows every layout).
-  const AnnData data = read_h5ad(input);
-  const auto obs = static_cast<Index>(data.obs_names.size());
-  const auto var = static_cast<Index>(data.var_names.size());
+void check_rows(const H5adResults& results, Index obs, Index var, const std::string& what) {
   for (const auto& [key, m] : results.obsm) {
     if (m.rows() != obs) {
       throw InvalidArgument("obsm['" + key + "'] has " + std::to_string(m.rows()) + " rows but " +
-                            input + " has " + std::to_string(obs) + " samples");
+                            what + " has " + std::to_string(obs) + " samples");
     }
   }
   for (const auto& [key, m] : results.varm) {
     if (m.rows() != var) {
       throw InvalidArgument("varm['" + key + "'] has " + std::to_string(m.rows()) + " rows but " +
-                            input + " has " + std::to_string(var) + " features");
+                            what + " has " + std::to_string(var) + " features");
     }
   }
   for (const auto& [key, labels] : results.obs_labels) {
     if (static_cast<Index>(labels.size()) != obs) {
       throw InvalidArgument("obs['" + key + "'] has " + std::to_string(labels.size()) +
-                            " labels but " + input + " has " + std::to_string(obs) + " samples");
+                            " labels but " + what + " has " + std::to_string(obs) + " samples");
     }
   }
+}
+
+// Copies `input` to out's temporary name and adds the parts there, in a child process.
+void write_copy(const std::string& input,
+                const std::vector<std::pair<std::string, const H5adResults*>>& parts,
+                AtomicFile& out) {
   std::error_code error;
   std::filesystem::copy_file(input, out.temp_path(),
                              std::filesystem::copy_options::overwrite_existing, error);
@@ -286,11 +296,47 @@ void write_h5ad_with_results(const std::string& input, const H5adResults& result
   const bool ran = detail::run_in_child(
       path,
       [&](detail::ResultWriter& writer) {
-        annotate(path, results);
+        annotate_file(path, parts);
         writer.begin_result();
       },
       [](detail::ResultReader&) {});
-  if (!ran) annotate(path, results);
+  if (!ran) annotate_file(path, parts);
+}
+
+}  // namespace
+
+void write_h5ad_with_results(const std::string& input, const H5adResults& results,
+                             AtomicFile& out) {
+  // The shapes come from the file as the reader sees it (names only would do, but the
+  // reader is the one place that knows every layout).
+  const AnnData data = read_h5ad(input);
+  check_rows(results, static_cast<Index>(data.obs_names.size()),
+             static_cast<Index>(data.var_names.size()), input);
+  write_copy(input, {{"/", &results}}, out);
+}
+
+void write_h5mu_with_results(const std::string& input, const H5muResults& results,
+                             AtomicFile& out) {
+  const MuData data = read_h5mu(input);
+  const auto obs = static_cast<Index>(data.obs_names.size());
+  if (!results.global.varm.empty())
+    throw InvalidArgument("an .h5mu file has no global var: varm belongs to a modality");
+  check_rows(results.global, obs, 0, input);
+  std::vector<std::pair<std::string, const H5adResults*>> parts = {{"/", &results.global}};
+  for (const auto& [name, part] : results.modalities) {
+    const auto found = std::find_if(data.modalities.begin(), data.modalities.end(),
+                                    [&](const auto& m) { return m.first == name; });
+    if (found == data.modalities.end())
+      throw InvalidArgument(input + " has no modality '" + name + "'");
+    // A modality's obsm and obs rows are its own samples, which need not be in the root's
+    // order: only its var side is written.
+    if (!part.obsm.empty() || !part.obs_labels.empty())
+      throw InvalidArgument("results for modality '" + name + "' may only hold varm and uns");
+    check_rows(part, 0, static_cast<Index>(found->second.var_names.size()),
+               input + " (mod/" + name + ")");
+    parts.emplace_back("/mod/" + name, &part);
+  }
+  write_copy(input, parts, out);
 }
 
 }  // namespace nmfkit::io

@@ -129,6 +129,43 @@ def test_modalities_from_h5mu_and_h5ad(nmfkit):
                  "--k", 2, "--out", "bad", mentions=[f"'b' has {rows + 1} samples"])
 
 
+def test_write_h5mu_puts_the_model_into_a_copy_of_the_h5mu(nmfkit):
+    import h5py
+    from anndata.experimental import read_elem
+    multi = anndata_reference("multi.h5mu")
+    before = multi.read_bytes()
+    nmfkit.ok("multimodal", "fit", "--h5mu", multi, "--k", 2, "--seed", 0, "--out", "model",
+              "--write-h5mu", "annotated.h5mu")
+    assert multi.read_bytes() == before  # the input is untouched
+    model = nmfkit.workdir / "model"
+    info = json.loads((model / "model.json").read_text())
+    with h5py.File(nmfkit.workdir / "annotated.h5mu", "r") as f:
+        np.testing.assert_array_equal(read_elem(f["obsm"])["X_nmf"],
+                                      np.load(model / "sample_topics.npy"))
+        uns = read_elem(f["uns"])["nmf"]
+        assert uns["model"] == "joint-nmf" and uns["k"] == 2
+        assert uns["objective"] == info["objective"]
+        for modality in info["modalities"]:
+            adata = read_elem(f["mod"][modality["name"]])  # each modality as anndata reads it
+            np.testing.assert_array_equal(adata.varm["NMF_components"],
+                                          np.load(model / modality["name"] / "components.npy").T)
+    # nmfkit reads its own output again, with the same data.
+    nmfkit.ok("multimodal", "fit", "--h5mu", "annotated.h5mu", "--k", 2, "--seed", 0,
+              "--out", "again")
+    np.testing.assert_array_equal(np.load(nmfkit.workdir / "again" / "sample_topics.npy"),
+                                  np.load(model / "sample_topics.npy"))
+
+
+def test_write_h5mu_needs_an_h5mu_input(nmfkit):
+    rna, atac = planted_modalities()
+    write_pair(nmfkit, rna, atac)
+    nmfkit.fails("multimodal", "fit", "--modality", "rna=rna.npy", "--k", 2, "--out", "model",
+                 "--write-h5mu", "out.h5mu", mentions=["--write-h5mu needs", "--h5mu"])
+    nmfkit.fails("multimodal", "fit", "--h5mu", anndata_reference("multi.h5mu"), "--k", 2,
+                 "--out", "model", "--write-h5mu", "out.h5ad", mentions=["names an .h5mu file"])
+    assert not (nmfkit.workdir / "model").exists() and not (nmfkit.workdir / "out.h5mu").exists()
+
+
 def counts_pair(samples=80, k=3, seed=1):
     """Count-like data from k planted topics, each with its own block of features."""
     rng = np.random.RandomState(seed)

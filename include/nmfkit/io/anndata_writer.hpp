@@ -1,5 +1,6 @@
 #pragma once
-// Results written back into a copy of the user's AnnData file, where scanpy looks for them:
+// Results written back into a copy of the user's AnnData (or MuData) file, where scanpy
+// (and muon) look for them:
 // sample embeddings in obsm, feature loadings in varm, what the run did in uns, and
 // labels as categorical columns of obs (anndata's 0.8 encodings, so that Debian's anndata
 // reads them).
@@ -28,6 +29,18 @@ struct H5adResults {
 // not match the file's obs or var, FormatError when the file's layout cannot take them
 // (obs in anndata's pre-0.7 compound layout), IoError when the copy fails.
 void write_h5ad_with_results(const std::string& input, const H5adResults& results,
+                             AtomicFile& out);
+
+// A MuData file's results: the root's (shared sample embeddings in obsm, labels in obs,
+// uns) and each named modality's (its feature loadings in varm, uns).
+struct H5muResults {
+  H5adResults global;
+  std::vector<std::pair<std::string, H5adResults>> modalities;
+};
+
+// As write_h5ad_with_results, for an .h5mu `input`: rows are checked against the root obs
+// and each modality's var; a modality the file lacks throws InvalidArgument.
+void write_h5mu_with_results(const std::string& input, const H5muResults& results,
                              AtomicFile& out);
 
 }  // namespace nmfkit::io
