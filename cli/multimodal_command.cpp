@@ -14,6 +14,7 @@
 
 #include "checkpoint_flags.hpp"
 #include "command.hpp"
+#include "report_flags.hpp"
 #include "common.hpp"
 #include "multimodal_input.hpp"
 #include "nmf_flags.hpp"
@@ -42,6 +43,7 @@ struct MultimodalFitArgs {
   int top = 10;
   bool progress = false;
   CheckpointFlags checkpoint;
+  bool no_report = false;
 };
 
 // What every model hands to the writer.
@@ -188,6 +190,7 @@ void write_model(const MultimodalFitArgs& args, const multimodal::MultiModalData
                {"seconds", seconds}};
   info.update(model.details);
   io::write_text_file(staged.file("model.json").string(), info.dump(2) + "\n");
+  write_staged_report(staged, args.no_report);
   staged.commit();
 }
 
@@ -259,6 +262,7 @@ void add_multimodal_command(CLI::App& app) {
                 "print each step on stderr (the default on a terminal)");
   fit->add_option("--out", args->out, "output folder")->required();
   args->checkpoint.add_to(*fit, /*by_default=*/false);
+  add_no_report_flag(*fit, args->no_report);
   fit->callback([args, fit] { run_fit(*args, *fit); });
   add_multimodal_select_k_command(*group);
   add_multimodal_filter_command(*group);
