@@ -54,8 +54,9 @@ std::string result_report_html(const fs::path& dir, const ReportOptions& options
   const std::optional<ResultKind> kind = detect_result_kind(dir);
   if (!kind) {
     throw InvalidArgument(dir.string() +
-                          " holds no nmfkit result (none of model.json, selection.json, "
-                          "clusters.tsv, associations.tsv): nothing to report");
+                          " holds no result of fit, topics, select-k, cluster, multimodal fit or "
+                          "associate (none of model.json, selection.json, clusters.tsv, "
+                          "associations.tsv): nothing to report");
   }
   const std::string name = kind_name(*kind);
   fs::path folder = fs::absolute(dir).lexically_normal();

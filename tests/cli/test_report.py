@@ -250,8 +250,8 @@ def test_report_of_a_folder_without_results_fails_and_writes_nothing(nmfkit):
     (nmfkit.workdir / "other" / "notes.txt").write_text("not a result\n")
     before = nmfkit.files()
     for folder in ["empty", "other"]:
-        nmfkit.fails("report", folder, mentions=[folder, "no nmfkit result"])
+        nmfkit.fails("report", folder, mentions=[folder, "nothing to report"])
         assert os.listdir(nmfkit.workdir / folder) == ([] if folder == "empty" else ["notes.txt"])
     nmfkit.fails("report", "missing", mentions=["missing", "does not exist"])
-    nmfkit.fails("report", "empty", "--out", "x.html", mentions=["no nmfkit result"])
+    nmfkit.fails("report", "empty", "--out", "x.html", mentions=["nothing to report"])
     assert nmfkit.files() == before

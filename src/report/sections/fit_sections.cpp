@@ -52,7 +52,7 @@ void add_fit_sections(HtmlDocument& page, const std::filesystem::path& dir, cons
     page.add_section("structure", "Samples by component",
                      paragraph("Each sample's row of W scaled to sum to one: the share of each "
                                "component in it.", "note") +
-                         structure_section(W, {}, {}, "sample", options));
+                         structure_section(W, {}, {}, "sample", "component", options));
   }
 }
 

@@ -30,7 +30,7 @@ void add_multimodal_sections(HtmlDocument& page, const std::filesystem::path& di
                    paragraph("Each bar is a sample, stacked from its shared topic proportions (its row of "
                              "sample_topics.npy scaled to sum to one); samples are grouped by their "
                              "dominant topic.", "note") +
-                       structure_section(proportions, {}, {}, "sample", options));
+                       structure_section(proportions, {}, {}, "sample", "topic", options));
 
   for (std::size_t m = 0; m < modalities.size(); ++m) {
     const std::filesystem::path table = dir / modalities[m] / "top_features.tsv";

@@ -34,10 +34,12 @@ std::string top_term_cards(const TsvTable& table, const std::string& term_column
 std::vector<std::string> topic_names(const TsvTable& table, const std::string& term_column,
                                      std::size_t topics);
 
-// A structure plot with a note on how many documents it shows.
+// A structure plot with a note on how many documents it shows. `what` names a row
+// ("document", "sample"), `part` a column ("topic", "component"); names: the legend (empty:
+// "<part> i").
 std::string structure_section(const DenseMatrix<double>& proportions,
-                              const std::vector<std::string>& groups,
-                              const std::vector<std::string>& names, const std::string& what,
+                              const std::vector<std::string>& groups, std::vector<std::string> names,
+                              const std::string& what, const std::string& part,
                               const ReportOptions& options);
 
 }  // namespace nmfkit::report::detail

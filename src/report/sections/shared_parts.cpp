@@ -97,11 +97,14 @@ std::vector<std::string> topic_names(const TsvTable& table, const std::string& t
 }
 
 std::string structure_section(const DenseMatrix<double>& proportions,
-                              const std::vector<std::string>& groups,
-                              const std::vector<std::string>& names, const std::string& what,
+                              const std::vector<std::string>& groups, std::vector<std::string> names,
+                              const std::string& what, const std::string& part,
                               const ReportOptions& options) {
+  if (names.empty()) {
+    for (Index t = 0; t < proportions.cols(); ++t) names.push_back(part + " " + std::to_string(t));
+  }
   StructurePlotOptions plot;
-  plot.title = "topic proportions of each " + what + (groups.empty() ? ", grouped by dominant topic" : "");
+  plot.title = part + " proportions of each " + what + (groups.empty() ? ", grouped by dominant " + part : "");
   plot.max_documents = options.max_documents;
   std::string html = "<div class=\"chart structure\">" +
                      inline_svg(structure_plot_svg(proportions, groups, names, plot)) + "</div>\n";

@@ -74,7 +74,7 @@ void add_topics_sections(HtmlDocument& page, const std::filesystem::path& dir, c
                                  : "Each bar is a document, stacked from its topic proportions; "
                                    "documents are grouped by their label and sorted within it.",
                              "note") +
-                       structure_section(proportions, labels, names, "document", options));
+                       structure_section(proportions, labels, names, "document", "topic", options));
   page.add_section("convergence", "Convergence", convergence_plot(model));
 }
 
