@@ -255,3 +255,15 @@ def test_report_of_a_folder_without_results_fails_and_writes_nothing(nmfkit):
     nmfkit.fails("report", "missing", mentions=["missing", "does not exist"])
     nmfkit.fails("report", "empty", "--out", "x.html", mentions=["nothing to report"])
     assert nmfkit.files() == before
+
+
+def test_topics_with_clusters_reports_both(nmfkit):
+    corpus(nmfkit.workdir)
+    nmfkit.ok("topics", "corpus", "--k", 3, "--seed", 1, "--cluster", "--out", "tc")
+    html = (nmfkit.workdir / "tc" / "report.html").read_text()
+    assert 'data-kind="topics"' in html
+    sections = re.findall(r'<section id="([a-z-]+)"', html)
+    assert sections == ["summary", "topics", "structure", "convergence", "cluster-summary",
+                        "cluster-sizes", "cluster-samples", "cluster-tuning",
+                        "cluster-assignments"]
+    assert 'class="scatter-plot"' in html
