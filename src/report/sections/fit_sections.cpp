@@ -42,7 +42,7 @@ void add_fit_sections(HtmlDocument& page, const std::filesystem::path& dir, cons
   page.add_section("convergence", "Convergence", convergence_plot(model));
   // The samples' make-up by component, where W is non-negative (not semi-NMF's).
   const bool non_negative = !model.contains("options") || !model["options"].contains("model") ||
-                            model["options"]["model"] == "standard";
+                            model["options"]["model"] != "semi";
   const std::string w_file = model.contains("files") && model["files"].contains("W")
                                  ? model["files"]["W"].get<std::string>()
                                  : "W.npy";
