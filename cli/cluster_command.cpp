@@ -14,6 +14,7 @@
 #include "checkpoint_flags.hpp"
 #include "cluster_flags.hpp"
 #include "command.hpp"
+#include "report_flags.hpp"
 #include "common.hpp"
 #include "nmfkit/cluster/agreement.hpp"
 #include "nmfkit/core/error.hpp"
@@ -22,6 +23,7 @@
 #include "nmfkit/io/nmf_model.hpp"
 #include "nmfkit/io/text_file.hpp"
 #include "nmfkit/report/line_plot.hpp"
+#include "nmfkit/report/principal_coordinates.hpp"
 
 namespace nmfkit::cli {
 
@@ -105,6 +107,20 @@ std::string number(double value) {
   return format("%.9g", value);
 }
 
+// The rows of W (scaled by the topics' column scale, as the clustering sees them) as
+// shares summing to one, so that the 2-D view shows topic make-up, not document length.
+DenseMatrix<double> topic_proportions(const DenseMatrix<double>& W, const std::vector<double>& column_scale) {
+  DenseMatrix<double> p = W.cwiseMax(0.0);
+  if (static_cast<Index>(column_scale.size()) == p.cols()) {
+    for (Index t = 0; t < p.cols(); ++t) p.col(t) *= column_scale[static_cast<std::size_t>(t)];
+  }
+  for (Index i = 0; i < p.rows(); ++i) {
+    const double sum = p.row(i).sum();
+    if (sum > 0) p.row(i) /= sum;
+  }
+  return p;
+}
+
 std::string range_text(const std::vector<int>& grid) {
   std::string out;
   for (const int k : grid) out += (out.empty() ? "" : ",") + std::to_string(k);
@@ -124,6 +140,7 @@ ClusterRun run_clustering(const DenseMatrix<double>& W, const SparseMatrix<doubl
   cluster::ClusterOptions with_partitions = options;
   with_partitions.keep_partitions = !labels.empty();
   run.result = cluster::cluster_samples(W, Y, with_partitions, progress);
+  run.coordinates = report::principal_coordinates(topic_proportions(W, options.column_scale));
   const auto& r = run.result;
   if (!labels.empty()) {
     std::vector<int> kept_labels;
@@ -235,6 +252,16 @@ std::string clusters_table(const ClusterRun& run, const std::vector<std::string>
   return out;
 }
 
+std::string coordinates_table(const ClusterRun& run, const std::vector<std::string>& names) {
+  std::string out = "sample\tpc1\tpc2\n";
+  const auto& c = run.coordinates;
+  for (Index i = 0; i < c.rows(); ++i) {
+    out += (names.empty() ? std::to_string(i) : names[static_cast<std::size_t>(i)]) + "\t" +
+           format("%.6g", c(i, 0)) + "\t" + format("%.6g", c(i, 1)) + "\n";
+  }
+  return out;
+}
+
 std::string tuning_table(const ClusterRun& run) {
   std::string out =
       "stage\tneighbors\tsteps\tresolution\tseed\tclusters\tloss\tpredict_zero\tr2\tcentroid_loss\t"
@@ -316,6 +343,7 @@ std::string loss_svg(const ClusterRun& run) {
 void write_clustering(const io::StagedDirectory& staged, const ClusterRun& run,
                       const std::vector<std::string>& names) {
   io::write_text_file(staged.file("clusters.tsv").string(), clusters_table(run, names));
+  io::write_text_file(staged.file("coordinates.tsv").string(), coordinates_table(run, names));
   io::write_text_file(staged.file("tuning.tsv").string(), tuning_table(run));
   io::write_text_file(staged.file("loss.svg").string(), loss_svg(run));
 }
@@ -330,6 +358,7 @@ struct ClusterArgs {
   std::string write_h5ad;  // a copy of an .h5ad input with the clusters in obs
   ClusterFlags flags;
   CheckpointFlags checkpoint;
+  bool no_report = false;
 };
 
 std::vector<std::string> split_tabs(const std::string& line) {
@@ -470,10 +499,12 @@ void run(const ClusterArgs& args, const CLI::App& command) {
   io::StagedDirectory staged(args.out);
   write_clustering(staged, result, names);
   io::write_text_file(staged.file("summary.json").string(), result.summary.dump(2) + "\n");
+  write_staged_report(staged, args.no_report);
   staged.commit();
   if (h5ad) h5ad->commit();
   std::fputs(result.report.c_str(), stdout);
-  std::printf("wrote %s: clusters.tsv, tuning.tsv, summary.json, loss.svg\n", args.out.c_str());
+  std::printf("wrote %s: clusters.tsv, coordinates.tsv, tuning.tsv, summary.json, loss.svg%s\n", args.out.c_str(),
+              args.no_report ? "" : ", report.html");
   if (checkpoint) {
     if (checkpoint->resumed())
       std::printf("resumed from the checkpoint in %s\n", checkpoint->path().c_str());
@@ -502,10 +533,11 @@ void add_cluster_command(CLI::App& app) {
                       "also write a copy of the .h5ad INPUT with the clusters as "
                       "obs['nmf_cluster'] (categorical; 'none' for samples left out) and "
                       "summary.json's content as uns['nmf_cluster']");
-  command->add_option("--out", args->out, "directory for clusters.tsv, tuning.tsv, summary.json, loss.svg")
+  command->add_option("--out", args->out, "directory for clusters.tsv, coordinates.tsv, tuning.tsv, summary.json, loss.svg, report.html")
       ->required();
   args->flags.add_to(*command);
   args->checkpoint.add_to(*command, /*by_default=*/false);
+  add_no_report_flag(*command, args->no_report);
   command->callback([args, command] { run(*args, *command); });
 }
 

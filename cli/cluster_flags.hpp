@@ -43,6 +43,9 @@ struct ClusterRun {
   // With labels: each Leiden run's NMI with them (tuning.tsv's label_nmi), for reading the
   // curves only; empty without labels.
   std::vector<double> run_label_nmi;
+  // samples × 2: the first two principal components of the samples' topic proportions
+  // (coordinates.tsv, the report's 2-D view).
+  DenseMatrix<double> coordinates;
 };
 
 // W: samples × topics; Y: the stabilised data (W's rows again when there are no data);
@@ -52,7 +55,8 @@ ClusterRun run_clustering(const DenseMatrix<double>& W, const SparseMatrix<doubl
                           const cluster::ClusterOptions& options, const std::vector<int>& labels,
                           const nlohmann::json& sources, const Progress& progress = {});
 
-// clusters.tsv (sample, cluster), tuning.tsv and loss.svg into the staged directory.
+// clusters.tsv (sample, cluster), coordinates.tsv (sample, pc1, pc2), tuning.tsv and loss.svg
+// into the staged directory.
 void write_clustering(const io::StagedDirectory& staged, const ClusterRun& run,
                       const std::vector<std::string>& names);
 

@@ -117,6 +117,7 @@ int main(int argc, char** argv) {
   nmfkit::cli::add_multimodal_command(app);
   nmfkit::cli::add_associate_command(app);
   nmfkit::cli::add_tensor_command(app);
+  nmfkit::cli::add_report_command(app);
 
   try {
     nmfkit::dist::check_launch();

@@ -15,6 +15,7 @@
 
 #include "checkpoint_flags.hpp"
 #include "command.hpp"
+#include "report_flags.hpp"
 #include "common.hpp"
 #include "multimodal_input.hpp"
 #include "nmf_flags.hpp"
@@ -45,6 +46,7 @@ struct MultimodalFitArgs {
   bool progress = false;
   CheckpointFlags checkpoint;
   std::string write_h5mu;  // a copy of the --h5mu input with the results in it
+  bool no_report = false;
 };
 
 // What every model hands to the writer.
@@ -198,6 +200,7 @@ void write_model(const MultimodalFitArgs& args, const multimodal::MultiModalData
         io::write_matrix(staged.file(dir + file).string(), matrix);
   }
   io::write_text_file(staged.file("model.json").string(), info.dump(2) + "\n");
+  write_staged_report(staged, args.no_report);
   staged.commit();
 }
 
@@ -301,6 +304,7 @@ void add_multimodal_command(CLI::App& app) {
                   "obsm['X_nmf'], each modality's loadings as mod/NAME varm['NMF_components'] "
                   "and model.json's content as uns['nmf']");
   args->checkpoint.add_to(*fit, /*by_default=*/false);
+  add_no_report_flag(*fit, args->no_report);
   fit->callback([args, fit] { run_fit(*args, *fit); });
   add_multimodal_select_k_command(*group);
   add_multimodal_filter_command(*group);

@@ -11,6 +11,7 @@
 
 #include "checkpoint_flags.hpp"
 #include "command.hpp"
+#include "report_flags.hpp"
 #include "common.hpp"
 #include "nmf_flags.hpp"
 #include "nmfkit/core/error.hpp"
@@ -35,6 +36,7 @@ struct SelectKArgs {
   MissingFlags missing;
   SelectFlags select;
   CheckpointFlags checkpoint;
+  bool no_report = false;
 };
 
 std::string cell(double value) {
@@ -159,6 +161,7 @@ void run(const SelectKArgs& args, const CLI::App& command) {
   io::write_text_file(staged.file("selection.json").string(),
                       summary(args, X, options, selection).dump(2) + "\n");
   io::write_text_file(staged.file("selection.svg").string(), select::selection_plot_svg(selection));
+  write_staged_report(staged, args.no_report);
   staged.commit();
   if (checkpoint) {
     if (checkpoint->resumed()) {
@@ -180,7 +183,8 @@ void run(const SelectKArgs& args, const CLI::App& command) {
   if (selection.cnmf_k) std::printf("  cnmf:      k = %lld\n", static_cast<long long>(*selection.cnmf_k));
   std::printf("  chosen:    k = %lld\n", static_cast<long long>(selection.chosen_k));
   std::printf("  agreement: %s\n", selection.agreement.c_str());
-  std::printf("wrote %s: selection.tsv, selection.json, selection.svg\n", args.out.c_str());
+  std::printf("wrote %s: selection.tsv, selection.json, selection.svg%s\n", args.out.c_str(),
+              args.no_report ? "" : ", report.html");
 }
 
 }  // namespace
@@ -197,7 +201,7 @@ void add_select_k_command(CLI::App& app) {
       ->add_option("INPUT", args->input,
                    "matrix file: .mtx[.gz], .npy, .csv[.gz], .tsv[.gz], .h5ad (its X)")
       ->required();
-  command->add_option("--out", args->out, "directory for selection.tsv, .json and .svg")
+  command->add_option("--out", args->out, "directory for selection.tsv, .json and .svg and report.html")
       ->required();
   command
       ->add_option("--k", args->k,
@@ -210,6 +214,7 @@ void add_select_k_command(CLI::App& app) {
   args->missing.add_to(*command);
   add_dtype_flag(*command, args->dtype);
   args->checkpoint.add_to(*command, /*by_default=*/true);
+  add_no_report_flag(*command, args->no_report);
   command->callback([args, command] { run(*args, *command); });
 }
 

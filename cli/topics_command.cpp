@@ -13,6 +13,7 @@
 
 #include "cluster_flags.hpp"
 #include "command.hpp"
+#include "report_flags.hpp"
 #include "common.hpp"
 #include "corpus_matrix.hpp"
 #include "nmf_flags.hpp"
@@ -58,6 +59,7 @@ struct TopicsArgs {
   bool semantic_flags_given = false;  // --window, --pmi-shift or --context-weight
   double relevance_lambda = 0.6;
   std::string fold_change = "le";
+  bool no_report = false;
 };
 
 // What semantic NMF adds to a topic model.
@@ -299,6 +301,7 @@ void run(const TopicsArgs& args) {
   write_topic_views(staged, views, vocabulary, args.top);
   if (args.save_matrix) io::write_matrix(staged.file("X.mtx").string(), data.X);
   if (clustering) write_clustering(staged, *clustering, data.corpus.names);
+  write_staged_report(staged, args.no_report);
   staged.commit();
 
   std::fputs(data.report.c_str(), stdout);
@@ -327,9 +330,10 @@ void run(const TopicsArgs& args) {
       "wrote %s: topics.tsv, doc_topics.npy, H.npy, model.json, vocabulary.txt, vectorizer.json, "
       "documents.tsv, top_documents.tsv, summary.json, topic_proportions.npy, "
       "word_distributions.npy, relevance.tsv, log_fold_change.npy, distinctive_terms.tsv, "
-      "ldavis.json%s%s\n",
+      "ldavis.json%s%s%s\n",
       args.out.c_str(), args.save_matrix ? ", X.mtx" : "",
-      clustering ? ", clusters.tsv, tuning.tsv, loss.svg" : "");
+      clustering ? ", clusters.tsv, coordinates.tsv, tuning.tsv, loss.svg" : "",
+      args.no_report ? "" : ", report.html");
 }
 
 }  // namespace
@@ -361,6 +365,7 @@ void add_topics_command(CLI::App& app) {
       ->check(CLI::IsMember({"c_v", "c_npmi", "c_uci", "u_mass", "none"}))
       ->capture_default_str();
   command->add_flag("--save-matrix", args->save_matrix, "also write the matrix as X.mtx");
+  add_no_report_flag(*command, args->no_report);
   command
       ->add_option("--relevance-lambda", args->relevance_lambda,
                    "λ of relevance.tsv's ranking (Sievert & Shirley): 1 ranks by probability, "

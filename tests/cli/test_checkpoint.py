@@ -51,8 +51,8 @@ def contents(folder):
             rows = [line.split("\t") for line in data.decode().splitlines()]
             keep = [i for i, name in enumerate(rows[0]) if name != "seconds"]
             data = [[row[i] for i in keep] for row in rows]
-        elif path.suffix == ".svg":
-            continue  # the plot draws the same numbers as the .tsv
+        elif path.suffix in (".svg", ".html"):
+            continue  # plots and report.html show the same numbers (and the timings)
         out[str(path.relative_to(folder))] = data
     return out
 

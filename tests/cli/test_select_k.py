@@ -26,8 +26,8 @@ def test_select_k_writes_the_selection_and_finds_the_planted_rank(nmfkit):
     assert "stability: k = 4" in result.stdout
     assert result.stderr.count("select-k: k ") >= 6  # progress: a line per k and method
     out = nmfkit.workdir / "sel"
-    assert sorted(p.name for p in out.iterdir()) == ["selection.json", "selection.svg",
-                                                     "selection.tsv"]
+    assert sorted(p.name for p in out.iterdir()) == ["report.html", "selection.json",
+                                                     "selection.svg", "selection.tsv"]
     meta = json.loads((out / "selection.json").read_text())
     assert meta["chosen_k"] == {"cv": 4, "stability": 4}
     assert meta["k_chosen"] == 4

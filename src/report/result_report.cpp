@@ -1,0 +1,98 @@
+#include "nmfkit/report/result_report.hpp"
+
+#include "nmfkit/core/error.hpp"
+#include "nmfkit/io/atomic_file.hpp"
+#include "nmfkit/io/text_file.hpp"
+#include "nmfkit/report/html_document.hpp"
+#include "result_files.hpp"
+#include "sections/sections.hpp"
+
+namespace nmfkit::report {
+
+namespace fs = std::filesystem;
+
+std::string kind_name(ResultKind kind) {
+  switch (kind) {
+    case ResultKind::Fit:
+      return "fit";
+    case ResultKind::Topics:
+      return "topics";
+    case ResultKind::SelectK:
+      return "select-k";
+    case ResultKind::Cluster:
+      return "cluster";
+    case ResultKind::Multimodal:
+      return "multimodal fit";
+    case ResultKind::Associate:
+      return "associate";
+  }
+  return "unknown";
+}
+
+std::optional<ResultKind> detect_result_kind(const fs::path& dir) {
+  std::error_code error;
+  if (!fs::is_directory(dir, error)) {
+    throw IoError(dir.string() + " is not a folder" + (fs::exists(dir, error) ? "" : " (it does not exist)"));
+  }
+  // The files each command writes and no other does.
+  if (fs::exists(dir / "associations.tsv")) return ResultKind::Associate;
+  if (fs::exists(dir / "selection.json")) return ResultKind::SelectK;
+  // A model folder may hold a clustering too (topics --cluster): its report shows both.
+  if (fs::exists(dir / "model.json")) {
+    const nlohmann::json model = detail::read_json(dir / "model.json");
+    const std::string format = model.is_object() ? model.value("format", std::string()) : "";
+    if (format == "nmfkit-multimodal") return ResultKind::Multimodal;
+    if (format == "nmfkit-nmf-model") {
+      return fs::exists(dir / "topics.tsv") ? ResultKind::Topics : ResultKind::Fit;
+    }
+  }
+  if (fs::exists(dir / "clusters.tsv")) return ResultKind::Cluster;
+  return std::nullopt;
+}
+
+std::string result_report_html(const fs::path& dir, const ReportOptions& options) {
+  const std::optional<ResultKind> kind = detect_result_kind(dir);
+  if (!kind) {
+    throw InvalidArgument(dir.string() +
+                          " holds no result of fit, topics, select-k, cluster, multimodal fit or "
+                          "associate (none of model.json, selection.json, clusters.tsv, "
+                          "associations.tsv): nothing to report");
+  }
+  const std::string name = kind_name(*kind);
+  fs::path folder = fs::absolute(dir).lexically_normal();
+  if (folder.filename().empty()) folder = folder.parent_path();  // "out/" names out
+  HtmlDocument page("nmfkit " + name + ": " + (options.name.empty() ? folder.filename().string() : options.name),
+                    name);
+  switch (*kind) {
+    case ResultKind::Fit:
+      detail::add_fit_sections(page, dir, options);
+      if (fs::exists(dir / "clusters.tsv")) detail::add_cluster_sections(page, dir, options);
+      break;
+    case ResultKind::Topics:
+      detail::add_topics_sections(page, dir, options);
+      if (fs::exists(dir / "clusters.tsv")) detail::add_cluster_sections(page, dir, options);
+      break;
+    case ResultKind::SelectK:
+      detail::add_select_k_sections(page, dir, options);
+      break;
+    case ResultKind::Cluster:
+      detail::add_cluster_sections(page, dir, options);
+      break;
+    case ResultKind::Multimodal:
+      detail::add_multimodal_sections(page, dir, options);
+      break;
+    case ResultKind::Associate:
+      detail::add_associate_sections(page, dir, options);
+      break;
+  }
+  return page.str();
+}
+
+void write_result_report(const fs::path& dir, const fs::path& out, const ReportOptions& options) {
+  const std::string html = result_report_html(dir, options);
+  io::AtomicFile file(out);
+  io::write_text_file(file.temp_path().string(), html);
+  file.commit();
+}
+
+}  // namespace nmfkit::report
