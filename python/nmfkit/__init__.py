@@ -15,6 +15,7 @@ from .associations import feature_associations
 from .clustering import ClusterResult, cluster
 from .identifiability import check_ssc, identifiability, near_anchors
 from .minibatch import MiniBatchNMF
+from .multimodal import MultimodalTopics
 from .selection import ConsensusResult, SelectKResult, consensus, select_k
 from .tensor import NonNegativeCP, factor_match_score, non_negative_parafac
 
@@ -40,6 +41,7 @@ __all__ = [
     "cluster",
     "ClusterResult",
     "feature_associations",
+    "MultimodalTopics",
 ]
 
 

@@ -49,4 +49,5 @@ PYBIND11_MODULE(_nmfkit, m) {
   python::bind_select(m);
   python::bind_cluster(m);
   python::bind_associations(m);
+  python::bind_multimodal(m);
 }

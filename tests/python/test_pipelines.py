@@ -9,6 +9,7 @@ import subprocess
 import numpy as np
 import pandas as pd
 import pytest
+import scipy.io
 import scipy.sparse
 
 import nmfkit
@@ -240,3 +241,83 @@ def test_feature_associations_rejects_bad_input():
         nmfkit.feature_associations(A, B, mode="exact")
     with pytest.raises(ValueError, match="A_names has 2 names"):
         nmfkit.feature_associations(A, B, A_names=["a", "b"])
+
+
+# -- MultimodalTopics -------------------------------------------------------------------------
+
+def modality_pair(samples=40, seed=8):
+    rng = np.random.default_rng(seed)
+    theta = rng.dirichlet(np.full(3, 0.3), samples)
+    rna = rng.poisson(theta @ rng.gamma(0.5, 4.0, (3, 12))).astype(float)
+    atac = rng.poisson(theta @ rng.gamma(0.5, 4.0, (3, 9))).astype(float)
+    return rna, atac
+
+
+@needs_cli
+@pytest.mark.parametrize("model, extra", [
+    ("joint-nmf", {}),
+    ("mtm", {"iterations": 5}),
+    ("mtm", {"tfidf": ["rna"], "scale_counts": 100.0, "iterations": 3}),
+])
+def test_multimodal_topics_equal_the_cli(tmp_path, model, extra):
+    rna, atac = modality_pair()
+    np.save(tmp_path / "rna.npy", rna)
+    scipy.io.mmwrite(str(tmp_path / "atac.mtx"), scipy.sparse.coo_matrix(atac))
+    flags = []
+    if "iterations" in extra:
+        flags += ["--iterations", extra["iterations"]]
+    if "tfidf" in extra:
+        flags += ["--tfidf", ",".join(extra["tfidf"]), "--scale-counts", extra["scale_counts"]]
+    cli(tmp_path, "multimodal", "fit", "--modality", "rna=rna.npy", "--modality", "atac=atac.mtx",
+        "--model", model, "--k", 3, "--seed", 1, *flags, "--out", "fit")
+    estimator = nmfkit.MultimodalTopics(3, model=model, random_state=1, **extra)
+    W = estimator.fit_transform({"rna": rna, "atac": scipy.sparse.csr_matrix(atac)})
+    out = tmp_path / "fit"
+    np.testing.assert_allclose(W, np.load(out / "sample_topics.npy"), rtol=1e-10, atol=1e-14)
+    for name in ("rna", "atac"):
+        np.testing.assert_allclose(estimator.components_[name],
+                                   np.load(out / name / "components.npy"), rtol=1e-10, atol=1e-14)
+        assert estimator.feature_names_[name] == (out / name / "features.txt").read_text().split()
+    assert estimator.sample_names_ == (out / "samples.txt").read_text().split()
+    info = json.loads((out / "model.json").read_text())
+    assert estimator.n_iter_ == info["n_iter"]
+    if model == "joint-nmf":
+        assert estimator.reconstruction_errors_["atac"] == pytest.approx(
+            info["reconstruction_errors"]["atac"], rel=1e-10)
+    else:
+        assert set(estimator.lambda_) == {"rna", "atac"}
+
+
+def test_multimodal_topics_take_dataframes_and_anndata_names():
+    rna, atac = modality_pair(samples=20)
+    cells = [f"cell{i}" for i in range(20)]
+    genes = pd.DataFrame(rna, index=cells, columns=[f"g{j}" for j in range(12)])
+    model = nmfkit.MultimodalTopics(2, random_state=0).fit({"rna": genes, "atac": atac})
+    assert model.sample_names_ == cells and model.feature_names_["rna"][0] == "g0"
+    assert model.feature_names_["atac"][:2] == ["atac_0", "atac_1"]
+    assert model.sample_topics_.shape == (20, 2) and model.components_["atac"].shape == (2, 9)
+    assert nmfkit.MultimodalTopics(4).get_params()["n_components"] == 4
+
+
+def test_multimodal_topics_reject_bad_input():
+    rna, atac = modality_pair(samples=20)
+    with pytest.raises(ValueError, match="non-empty dict"):
+        nmfkit.MultimodalTopics(2).fit({})
+    with pytest.raises(ValueError, match="samples"):
+        nmfkit.MultimodalTopics(2).fit({"rna": rna, "atac": atac[:10]})
+    other = pd.DataFrame(atac, index=[f"x{i}" for i in range(20)])
+    named = pd.DataFrame(rna, index=[f"cell{i}" for i in range(20)])
+    with pytest.raises(ValueError, match="same samples in the same order"):
+        nmfkit.MultimodalTopics(2).fit({"rna": named, "atac": other})
+    with pytest.raises(ValueError, match="negative"):
+        nmfkit.MultimodalTopics(2).fit({"rna": -rna})
+    with pytest.raises(ValueError, match="model"):
+        nmfkit.MultimodalTopics(2, model="lda").fit({"rna": rna})
+    with pytest.raises(ValueError, match="coordinates"):
+        nmfkit.MultimodalTopics(2, model="smtm").fit({"rna": rna})
+    with pytest.raises(ValueError, match="unknown modalities"):
+        nmfkit.MultimodalTopics(2, weights={"protein": 2.0}).fit({"rna": rna})
+    with pytest.raises(ValueError, match="both"):
+        nmfkit.MultimodalTopics(2, tfidf=["rna"], clr=["rna"]).fit({"rna": rna})
+    with pytest.raises(ValueError, match="iterations"):
+        nmfkit.MultimodalTopics(2, model="mtm", iterations=0).fit({"rna": rna})
