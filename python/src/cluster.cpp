@@ -1,7 +1,10 @@
 // Clustering samples by their topics (cluster/cluster_topics.hpp) and the label agreement
 // scores (cluster/agreement.hpp) for nmfkit.clustering.
 
+#include <limits>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "bindings.hpp"
 #include "nmfkit/cluster/agreement.hpp"

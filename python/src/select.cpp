@@ -1,8 +1,10 @@
 // Rank selection (select/select_k.hpp) and cNMF's consensus (select/consensus_run.hpp) for
 // nmfkit.selection: options from dicts, results as dicts of plain values and arrays.
 
-#include <cmath>
-#include <limits>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "bindings.hpp"
 #include "nmfkit/nmf/options.hpp"
