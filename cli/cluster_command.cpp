@@ -17,6 +17,7 @@
 #include "report_flags.hpp"
 #include "common.hpp"
 #include "nmfkit/cluster/agreement.hpp"
+#include "nmfkit/cluster/cluster_topics.hpp"
 #include "nmfkit/core/error.hpp"
 #include "nmfkit/io/anndata_writer.hpp"
 #include "nmfkit/io/matrix_file.hpp"
@@ -435,7 +436,7 @@ void run(const ClusterArgs& args, const CLI::App& command) {
     io::NmfModel model = io::load_nmf_model(args.input);
     W = dense_as<double>(std::move(model.W), "W");
     const DenseMatrix<double> H = dense_as<double>(std::move(model.H), "H");
-    for (Index t = 0; t < H.rows(); ++t) column_scale.push_back(H.row(t).sum());
+    column_scale = cluster::topic_scale(H);
     sources["embedding"] = args.input + " (W scaled by the row sums of H)";
     const fs::path matrix = fs::path(args.input) / "X.mtx";
     if (fs::exists(matrix)) {
@@ -471,12 +472,8 @@ void run(const ClusterArgs& args, const CLI::App& command) {
 
   cluster::ClusterOptions o = options;
   o.column_scale = column_scale;
-  // The leave-one-out cluster mean is a held-out prediction only when the partition does not
-  // follow the very values it predicts. When the data are the embedding, Leiden groups the
-  // samples by those values, every cut lowers the within-cluster scatter by construction, and
-  // the centroid loss falls to the finest partition: only the masked kernel scores there.
   const bool data_is_embedding = !X || (args.embedding.empty() && !fs::is_directory(args.input));
-  if (args.flags.criterion == "auto" && data_is_embedding) o.criterion = cluster::PartitionCriterion::Kernel;
+  if (args.flags.criterion == "auto") o.criterion = cluster::default_criterion(data_is_embedding);
   const SparseMatrix<double> Y = cluster::stabilize(X ? as_sparse(*X) : SparseMatrix<double>(W.sparseView()), stabilize);
   o.checkpoint = checkpoint.get();
   ClusterRun result = resumable(checkpoint.get(), [&] {

@@ -16,7 +16,7 @@
 #include "nmfkit/core/error.hpp"
 #include "nmfkit/io/atomic_file.hpp"
 #include "nmfkit/io/text_file.hpp"
-#include "nmfkit/select/cnmf_run.hpp"
+#include "nmfkit/select/consensus_run.hpp"
 #include "nmfkit/select/select_k.hpp"
 #include "nmfkit/select/selection_plot.hpp"
 
@@ -80,55 +80,24 @@ void run(const ConsensusArgs& args, const CLI::App& command) {
   options.seed = options.nmf.random_state.value_or(0);
   options.validate();
 
-  select::SelectOptions selecting;
-  selecting.method = select::Method::Cnmf;
-  const std::string range =
-      args.k_selection.empty()
-          ? std::to_string(std::max<long long>(2, args.k - 2)) + ":" + std::to_string(args.k + 2)
-          : args.k_selection;
-  selecting.k = select::parse_k_spec(range);
-  selecting.consensus.restarts = args.replicates;
-  selecting.nmf = options.nmf;
-  selecting.seed = options.seed;
-  selecting.validate();
-
   AnyMatrix X = read_input(args.input, args.dtype);
-  const Index limit = std::min(X.rows(), X.cols());
-  if (options.k > limit) {
-    throw InvalidArgument("--k: k = " + std::to_string(options.k) +
-                          " is above min(rows, columns) = " + std::to_string(limit));
-  }
-  if (!selecting.k.search && selecting.k.ks.back() > limit) {
-    // The default range stops at what the data allow; a given range is the user's to fix.
-    if (!args.k_selection.empty()) {
-      throw InvalidArgument("--k-selection: k = " + std::to_string(selecting.k.ks.back()) +
-                            " is above min(rows, columns) = " + std::to_string(limit));
-    }
-    while (!selecting.k.ks.empty() && selecting.k.ks.back() > limit) selecting.k.ks.pop_back();
-  }
   const std::unique_ptr<io::CheckpointDirectory> checkpoint =
       args.checkpoint.open(command, {args.input}, args.out);
   options.checkpoint = checkpoint.get();
-  selecting.checkpoint = checkpoint.get();
   const Progress progress = interruptible_progress();
   select::Selection selection;
+  std::string range;
   json result_json;
   std::string usages, spectra, spectra_refit, top, density;
   resumable(checkpoint.get(), [&] { X.visit([&](auto& m) {
-    using T = typename std::decay_t<decltype(m)>::Scalar;
-    // The programs first: a density threshold that drops too much fails before the
-    // k-selection prints anything.
-    const select::CnmfResult<T> result = select::cnmf(m, options, progress);
-    selection = select::select_k(m, EntryWeights<T>(), selecting, progress,
-                                 [](const select::KScore& score) {
-                                   std::cerr << score_line(score) << std::endl;
-                                 });
-    Eigen::MatrixXd fractions = result.usages;
-    for (Index r = 0; r < fractions.rows(); ++r) {
-      const double total = fractions.row(r).sum();
-      if (total > 0) fractions.row(r) /= total;
-    }
-    usages = matrix_table(fractions, "sample", "", "program_");
+    const auto run = select::consensus(m, options, args.k_selection, progress,
+                                       [](const select::KScore& score) {
+                                         std::cerr << score_line(score) << std::endl;
+                                       });
+    const auto& result = run.programs;
+    selection = run.selection;
+    range = run.range;
+    usages = matrix_table(run.usage_fractions, "sample", "", "program_");
     spectra = matrix_table(result.spectra.transpose(), "feature", "", "program_");
     spectra_refit = matrix_table(result.spectra_refit.transpose(), "feature", "", "program_");
     top = "rank";

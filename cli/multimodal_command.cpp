@@ -24,8 +24,7 @@
 #include "nmfkit/io/atomic_file.hpp"
 #include "nmfkit/io/matrix_file.hpp"
 #include "nmfkit/io/text_file.hpp"
-#include "nmfkit/multimodal/joint_nmf.hpp"
-#include "nmfkit/multimodal/preprocess.hpp"
+#include "nmfkit/multimodal/topic_model.hpp"
 #include "nmfkit/text/topics.hpp"
 
 namespace nmfkit::cli {
@@ -78,67 +77,68 @@ std::vector<double> modality_weights(const MultimodalFitArgs& args,
   return weights;
 }
 
-TopicModel fit_joint(const MultimodalFitArgs& args, const multimodal::MultiModalData& data,
-                     const Progress& progress, const CheckpointStore* checkpoint) {
-  multimodal::JointNmfOptions options;
-  options.nmf = args.nmf.options();
-  options.nmf.checkpoint = checkpoint;
-  options.weights = modality_weights(args, data);
-  auto result = multimodal::fit_joint_nmf<double>(data, options, progress);
-  print_warnings(result.warnings);
+// The library fits (multimodal/topic_model.hpp); here only the flags become options and the
+// result's facts become model.json's.
+TopicModel fit(const MultimodalFitArgs& args, const multimodal::MultiModalData& data,
+               const Progress& progress, const CheckpointStore* checkpoint) {
+  multimodal::MultimodalTopicOptions options;
+  options.model = multimodal::parse_topic_model_kind(args.model);
+  std::optional<DenseMatrix<double>> coordinates;
+  if (options.model == multimodal::TopicModelKind::JointNmf) {
+    options.joint.nmf = args.nmf.options();
+    options.joint.nmf.checkpoint = checkpoint;
+    options.joint.weights = modality_weights(args, data);
+  } else {
+    const NmfOptions nmf = args.nmf.options();
+    if (!nmf.n_components) throw InvalidArgument("--model " + args.model + " needs --k K (a number)");
+    options.mtm = args.mtm.options(static_cast<int>(nmf.n_components.value_or(0)),
+                                   args.nmf.seed, args.nmf.threads);
+    options.mtm.checkpoint = checkpoint;
+    options.iterations = args.mtm.iterations;
+    options.svi = args.mtm.svi;
+    options.svi_options = args.mtm.svi_options;
+    options.spatial = args.mtm.spatial;
+    if (options.model == multimodal::TopicModelKind::Smtm)
+      coordinates = args.mtm.read_coordinates(data.n_samples());
+  }
+  multimodal::MultimodalTopics fitted =
+      multimodal::fit_topics(data, options, coordinates ? &*coordinates : nullptr, progress);
   TopicModel model;
-  model.sample_topics = std::move(result.W);
-  model.components = std::move(result.H);
-  json errors = json::object();
-  for (std::size_t m = 0; m < data.modalities.size(); ++m)
-    errors[data.modalities[m].name] = result.modality_errors[m];
-  model.details = {{"solver", options.nmf.solver},  {"beta_loss", options.nmf.beta_loss},
-                   {"weights", options.weights},    {"seed", result.random_state},
-                   {"n_iter", result.n_iter},       {"converged", result.converged},
-                   {"objective", result.objective}, {"reconstruction_errors", errors}};
-  return model;
-}
-
-// MTM and sMTM: topic proportions E[θ] and profiles E[β_m]; raw λ_m kept beside them.
-TopicModel fit_mtm(const MultimodalFitArgs& args, const multimodal::MultiModalData& data,
-                   const Progress& progress, const CheckpointStore* checkpoint) {
-  const NmfOptions nmf = args.nmf.options();
-  if (!nmf.n_components) throw InvalidArgument("--model " + args.model + " needs --k K (a number)");
-  auto options = args.mtm.options(static_cast<int>(nmf.n_components.value_or(0)),
-                                  args.nmf.seed, args.nmf.threads);
-  options.checkpoint = checkpoint;
-  multimodal::MtmModel fitted;
-  json details = {{"alpha", options.effective_alpha()},
-                  {"eta", options.eta},
-                  {"seed", options.seed},
-                  {"max_iter_d", options.max_iter_d},
-                  {"gamma_tol", options.gamma_tol}};
-  if (args.model == "smtm") {
-    const auto xy = args.mtm.read_coordinates(data.n_samples());
-    fitted =
-        multimodal::fit_spatial(data, xy, options, args.mtm.spatial, args.mtm.iterations, progress);
-    details["radius"] = args.mtm.spatial.radius;
-    details["n_neighbors"] = args.mtm.spatial.n_neighbors;
+  model.sample_topics = std::move(fitted.sample_topics);
+  model.components = std::move(fitted.components);
+  if (options.model == multimodal::TopicModelKind::JointNmf) {
+    print_warnings(fitted.warnings);
+    json errors = json::object();
+    for (std::size_t m = 0; m < data.modalities.size(); ++m)
+      errors[data.modalities[m].name] = fitted.modality_errors[m];
+    model.details = {{"solver", options.joint.nmf.solver}, {"beta_loss", options.joint.nmf.beta_loss},
+                     {"weights", options.joint.weights},   {"seed", fitted.random_state},
+                     {"n_iter", fitted.n_iter},            {"converged", fitted.converged},
+                     {"objective", fitted.objective},      {"reconstruction_errors", errors}};
+    return model;
+  }
+  // MTM and sMTM: topic proportions E[θ] and profiles E[β_m]; raw λ_m kept beside them.
+  json details = {{"alpha", fitted.alpha},
+                  {"eta", options.mtm.eta},
+                  {"seed", options.mtm.seed},
+                  {"max_iter_d", options.mtm.max_iter_d},
+                  {"gamma_tol", options.mtm.gamma_tol}};
+  if (options.model == multimodal::TopicModelKind::Smtm) {
+    details["radius"] = options.spatial.radius;
+    details["n_neighbors"] = options.spatial.n_neighbors;
     details["inference"] = "vi";
-  } else if (args.mtm.svi) {
-    fitted = multimodal::fit_svi(data, options, args.mtm.svi_options, progress);
-    const auto& svi = args.mtm.svi_options;
+  } else if (options.svi) {
+    const auto& svi = options.svi_options;
     details["inference"] = "svi";
     details["svi"] = {{"batches", svi.n_batches},
                       {"batch_size", svi.batch_size},
                       {"tau", svi.tau},
                       {"kappa", svi.kappa}};
   } else {
-    fitted = multimodal::fit_vi(data, options, args.mtm.iterations, progress);
     details["inference"] = "vi";
   }
   details["n_iter"] = fitted.n_iter;
-  TopicModel model;
-  model.sample_topics = fitted.topic_proportions();
-  for (std::size_t m = 0; m < data.modalities.size(); ++m) {
-    model.components.push_back(fitted.expected_beta(m));
-    model.extra_per_modality.push_back({{"lambda.npy", fitted.lambda[m]}});
-  }
+  for (auto& lambda : fitted.lambda) model.extra_per_modality.push_back({{"lambda.npy", std::move(lambda)}});
   model.details = std::move(details);
   return model;
 }
@@ -239,10 +239,8 @@ void run_fit(const MultimodalFitArgs& args, const CLI::App& command) {
     progress.message("modality " + m.name + ": " + describe(m.counts));
   args.preprocess.apply(data, progress);
   if (args.top < 1) throw InvalidArgument("--top " + std::to_string(args.top) + ": expected >= 1");
-  const TopicModel model = resumable(checkpoint.get(), [&] {
-    return args.model == "joint-nmf" ? fit_joint(args, data, progress, checkpoint.get())
-                                     : fit_mtm(args, data, progress, checkpoint.get());
-  });
+  const TopicModel model =
+      resumable(checkpoint.get(), [&] { return fit(args, data, progress, checkpoint.get()); });
   const double seconds = seconds_since(start);
   const json info = model_info(args, data, model, seconds);
   std::optional<io::AtomicFile> h5mu;

@@ -13,19 +13,15 @@
 #include "nmfkit/io/anndata.hpp"
 #include "nmfkit/io/matrix_file.hpp"
 #include "nmfkit/io/text_file.hpp"
+#include "nmfkit/multimodal/assemble.hpp"
 #include "nmfkit/multimodal/preprocess.hpp"
+#include "nmfkit/multimodal/topic_model.hpp"
 
 namespace nmfkit::cli {
 
 namespace {
 
 namespace fs = std::filesystem;
-
-struct Source {
-  multimodal::Modality modality;
-  std::optional<std::vector<std::string>> sample_names;  // when the source carries them
-  std::string origin;                                    // for error messages
-};
 
 bool has_suffix(const std::string& path, const std::string& suffix) {
   return path.size() >= suffix.size() &&
@@ -42,8 +38,8 @@ std::vector<std::string> document_names(const std::string& path) {
   return names;
 }
 
-Source read_source(const std::string& name, const std::string& path) {
-  Source source{{name, {}, {}}, std::nullopt, path};
+multimodal::ModalitySource read_source(const std::string& name, const std::string& path) {
+  multimodal::ModalitySource source{{name, {}, {}}, std::nullopt, path};
   if (!fs::exists(path))
     throw IoError("modality '" + name + "': no such file or folder '" + path + "'");
   if (fs::is_directory(path)) {  // nmfkit vectorize --out DIR
@@ -64,25 +60,6 @@ Source read_source(const std::string& name, const std::string& path) {
     source.modality.counts = io::read_matrix(path);
   }
   return source;
-}
-
-std::vector<std::string> numbered(const std::string& prefix, Index n) {
-  std::vector<std::string> out;
-  out.reserve(static_cast<std::size_t>(n));
-  for (Index i = 0; i < n; ++i) out.push_back(prefix + std::to_string(i));
-  return out;
-}
-
-void check_same_samples(const std::vector<std::string>& expected, const std::string& expected_from,
-                        const std::vector<std::string>& found, const std::string& found_from) {
-  if (found.size() != expected.size())
-    throw InvalidArgument(found_from + " has " + std::to_string(found.size()) + " samples but " +
-                          expected_from + " has " + std::to_string(expected.size()));
-  for (std::size_t i = 0; i < found.size(); ++i)
-    if (found[i] != expected[i])
-      throw InvalidArgument(found_from + " names sample " + std::to_string(i) + " '" + found[i] +
-                            "' but " + expected_from + " names it '" + expected[i] +
-                            "': the modalities must list the same samples in the same order");
 }
 
 }  // namespace
@@ -117,7 +94,7 @@ std::vector<std::string> ModalityFlags::paths() const {
 multimodal::MultiModalData ModalityFlags::read() const {
   if (modalities.empty() && h5mu.empty())
     throw InvalidArgument("no modality given: use --modality NAME=SOURCE (repeated) or --h5mu");
-  std::vector<Source> sources;
+  std::vector<multimodal::ModalitySource> sources;
   if (!h5mu.empty()) {
     io::MuData mdata = io::read_h5mu(h5mu);
     for (auto& [name, adata] : mdata.modalities)
@@ -137,35 +114,14 @@ multimodal::MultiModalData ModalityFlags::read() const {
   }
   for (const auto& [name, path] : feature_files) {
     const auto it = std::find_if(sources.begin(), sources.end(),
-                                 [&](const Source& s) { return s.modality.name == name; });
+                                 [&](const multimodal::ModalitySource& s) { return s.modality.name == name; });
     if (it == sources.end())
       throw InvalidArgument("--features " + name + "=...: no modality named '" + name + "'");
     it->modality.feature_names = io::read_lines(path);
   }
 
-  multimodal::MultiModalData data;
-  std::string samples_from;
-  if (!samples.empty()) {
-    data.sample_names = io::read_lines(samples);
-    samples_from = "--samples " + samples;
-  }
-  for (auto& source : sources) {
-    auto& m = source.modality;
-    if (m.feature_names.empty()) m.feature_names = numbered(m.name + "_", m.counts.cols());
-    if (source.sample_names) {
-      if (samples_from.empty()) {
-        data.sample_names = *source.sample_names;
-        samples_from = source.origin;
-      } else {
-        check_same_samples(data.sample_names, samples_from, *source.sample_names, source.origin);
-      }
-    }
-    data.modalities.push_back(std::move(m));
-  }
-  if (samples_from.empty())
-    data.sample_names = numbered("sample_", data.modalities[0].counts.rows());
-  data.validate();
-  return data;
+  if (samples.empty()) return multimodal::assemble(std::move(sources));
+  return multimodal::assemble(std::move(sources), io::read_lines(samples), "--samples " + samples);
 }
 
 void PreprocessFlags::add_to(CLI::App& command) {
@@ -182,26 +138,11 @@ void PreprocessFlags::add_to(CLI::App& command) {
 }
 
 void PreprocessFlags::apply(multimodal::MultiModalData& data, const Progress& progress) const {
-  for (const auto& name : tfidf)
-    if (std::find(clr.begin(), clr.end(), name) != clr.end())
-      throw InvalidArgument("modality '" + name + "' is named in both --tfidf and --clr");
-  if (scale_counts < 0 || !std::isfinite(scale_counts))
-    throw InvalidArgument("--scale-counts " + std::to_string(scale_counts) +
-                          ": expected a number > 0, or 0 for none");
-  for (const auto& name : tfidf) {
-    multimodal::tfidf(data, name);
-    progress.message("modality " + name + ": tf-idf");
-  }
-  for (const auto& name : clr) {
-    multimodal::clr(data, name);
-    progress.message("modality " + name + ": CLR");
-  }
-  if (scale_counts > 0) {
-    multimodal::scale_counts(data, scale_counts);
-    char total[32];
-    std::snprintf(total, sizeof total, "%g", scale_counts);
-    progress.message(std::string("every modality scaled to ") + total + " per sample");
-  }
+  multimodal::PreprocessOptions options;
+  options.tfidf = tfidf;
+  options.clr = clr;
+  options.scale_counts = scale_counts;
+  multimodal::preprocess(data, options, progress);
 }
 
 void MtmFlags::add_to(CLI::App& command) {

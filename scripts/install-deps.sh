@@ -10,6 +10,7 @@ packages=(
   libopenmpi-dev openmpi-bin
   clang  # libFuzzer and the sanitizers for tests/fuzz (scripts/fuzz.sh)
   python3-numpy python3-scipy python3-sklearn python3-pytest python3-gensim python3-pybind11 python3-pandas python3-h5py python3-anndata python3-torch
+  python3-venv python3-pip python3-setuptools python3-wheel  # `pip install .` (tests/package/pip_install_check.py)
   python3-mpi4py
   chromium  # a headless browser renders the HTML reports in tests/cli/test_report.py
   r-cran-nmf  # ships Brunet's Golub leukaemia data (esGolub) for the consensus test

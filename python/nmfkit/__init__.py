@@ -2,14 +2,21 @@
 
 ``nmfkit.NMF`` and ``nmfkit.MiniBatchNMF`` are drop-in replacements for scikit-learn's;
 ``nmfkit.text`` holds the vectorisers, corpus reader and topic helpers;
-``nmfkit.NonNegativeCP`` (and ``nmfkit.tensor``) the non-negative CP of tensors.
+``nmfkit.NonNegativeCP`` (and ``nmfkit.tensor``) the non-negative CP of tensors;
+``nmfkit.select_k`` and ``nmfkit.consensus`` choose the number of components,
+``nmfkit.cluster`` clusters samples by their topics and ``nmfkit.feature_associations`` links
+the features of two modalities.
 """
 
 from . import _nmfkit
 from ._compat import ConvergenceWarning
 from .decomposition import NMF, solvers
+from .associations import feature_associations
+from .clustering import ClusterResult, cluster
 from .identifiability import check_ssc, identifiability, near_anchors
 from .minibatch import MiniBatchNMF
+from .multimodal import MultimodalTopics
+from .selection import ConsensusResult, SelectKResult, consensus, select_k
 from .tensor import NonNegativeCP, factor_match_score, non_negative_parafac
 
 __version__: str = _nmfkit.__version__
@@ -27,6 +34,14 @@ __all__ = [
     "check_ssc",
     "near_anchors",
     "identifiability",
+    "select_k",
+    "SelectKResult",
+    "consensus",
+    "ConsensusResult",
+    "cluster",
+    "ClusterResult",
+    "feature_associations",
+    "MultimodalTopics",
 ]
 
 

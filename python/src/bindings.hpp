@@ -29,6 +29,10 @@ void bind_text(py::module_& m);
 void bind_tensor(py::module_& m);
 void bind_semantic(py::module_& m);
 void bind_identifiability(py::module_& m);
+void bind_select(py::module_& m);
+void bind_cluster(py::module_& m);
+void bind_associations(py::module_& m);
+void bind_multimodal(py::module_& m);
 
 // The NMF options as the Python layer passes them: a dict with scikit-learn's parameter
 // names, values already in C++ terms (beta_loss a number, alpha_H None for 'same').

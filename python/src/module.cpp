@@ -46,4 +46,8 @@ PYBIND11_MODULE(_nmfkit, m) {
   python::bind_tensor(m);
   python::bind_semantic(m);
   python::bind_identifiability(m);
+  python::bind_select(m);
+  python::bind_cluster(m);
+  python::bind_associations(m);
+  python::bind_multimodal(m);
 }
