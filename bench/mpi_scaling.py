@@ -53,9 +53,11 @@ def synthetic(path, rows, cols, density, seed):
     return X.shape, X.nnz
 
 
-def fit(nmfkit, matrix, processes, threads, k, iterations, out):
+def fit(nmfkit, matrix, processes, threads, k, iterations, out, grid=None):
     command = [nmfkit, "fit", str(matrix), "--k", str(k), "--seed", "0", "--tol", "0",
                "--max-iter", str(iterations), "--threads", str(threads), "--out", str(out)]
+    if grid:
+        command += ["--grid", grid]
     if processes > 1:
         command = ["mpirun", *MPI_FLAGS, "-np", str(processes), *command]
     subprocess.run(command, check=True, capture_output=True, env={**os.environ, **MPI_ENV})
@@ -95,6 +97,8 @@ def main():
     parser.add_argument("--weak-rows", type=int, default=25_000, help="rows per process")
     parser.add_argument("--latency", type=float, default=2e-6)
     parser.add_argument("--bandwidth", type=float, default=12.5e9)
+    parser.add_argument("--grid", action="store_true",
+                        help="also time every layout (1-D and each R × C grid) at the largest P")
     parser.add_argument("--json", type=Path, default=Path("/tmp/nmfkit-bench/mpi-scaling.json"))
     args = parser.parse_args()
     counts = [int(p) for p in args.processes.split(",")]
@@ -114,6 +118,13 @@ def main():
         weak.append(fit(nmfkit, path, p, max(1, args.cores // p), args.k, args.iterations,
                         work / f"weak-{p}"))
     measured = {p: collectives(p) for p in counts if p > 1}
+    grids = []
+    if args.grid and max(counts) > 1:
+        p = max(counts)
+        layouts = ["1d"] + [f"{r}x{p // r}" for r in range(1, p + 1) if p % r == 0]
+        grids = [dict(fit(nmfkit, matrix, p, max(1, args.cores // p), args.k, args.iterations,
+                          work / f"grid-{layout}", grid=layout), grid=layout)
+                 for layout in layouts]
 
     # Solve C and R from the runs that do not oversubscribe, their gathers taken out.
     m, n, k = strong[0]["rows"], strong[0]["cols"], args.k
@@ -140,6 +151,14 @@ def main():
         print(f"| {run['processes']} × {run['threads']}{note} | "
               f"{1e3 * run['per_iteration']:.1f} ms | {base / run['per_iteration']:.2f}× | "
               f"{run['seconds']:.2f} s |")
+    if grids:
+        print(f"\n## Layouts at P = {grids[0]['processes']} ({matrix.name})\n")
+        print("| layout | per iteration | against 1-D | fit (with start) |")
+        print("|---|---:|---:|---:|")
+        for run in grids:
+            print(f"| {run['grid']} | {1e3 * run['per_iteration']:.1f} ms | "
+                  f"{grids[0]['per_iteration'] / run['per_iteration']:.2f}× | "
+                  f"{run['seconds']:.2f} s |")
     print(f"\n## Weak scaling: {args.weak_rows} rows × 10,000 per process, 0.2 %\n")
     print("| processes × threads | rows | per iteration | throughput against 1 process |")
     print("|---|---:|---:|---:|")
@@ -179,7 +198,8 @@ def main():
                   f"| {1e3 * total:.1f} ms | {100 * efficiency:.0f} % |")
         print()
     args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps({"strong": strong, "weak": weak, "collectives": measured,
+    args.json.write_text(json.dumps({"strong": strong, "weak": weak, "grids": grids,
+                                     "collectives": measured,
                                      "C": C, "R": R, "predictions": predictions}, indent=1))
 
 

@@ -1,6 +1,7 @@
 // `nmfkit fit INPUT --k K --out DIR`: factorise a matrix and save the model.
 
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -14,8 +15,10 @@
 #include "out_of_core_fit.hpp"
 #include "nmfkit/core/error.hpp"
 #include "nmfkit/dist/comm.hpp"
+#include "nmfkit/dist/read_slice.hpp"
 #include "nmfkit/io/nmf_model.hpp"
 #include "nmfkit/nmf/models.hpp"
+#include "nmfkit/nmf/fit_slices.hpp"
 #include "nmfkit/nmf/nmf.hpp"
 
 namespace nmfkit::cli {
@@ -38,18 +41,22 @@ struct FitArgs {
   CheckpointFlags checkpoint;
 };
 
+// Custom initial factors (--init-w, --init-h), read whole by every process.
+template <class T>
+std::optional<Factors<T>> custom_factors(const FitArgs& args) {
+  if (args.init_W.empty() && args.init_H.empty()) return std::nullopt;
+  if (args.init_W.empty() || args.init_H.empty()) {
+    throw InvalidArgument("--init-w and --init-h must be given together");
+  }
+  return Factors<T>{dense_as<T>(read_input(args.init_W, "auto"), "--init-w"),
+                    dense_as<T>(read_input(args.init_H, "auto"), "--init-h")};
+}
+
 template <class T, class Matrix>
 io::NmfModel fit_model(Matrix& X, const FitArgs& args, NmfOptions options) {
   check_batch_size(args.nmf.batch_size, X.rows());
   const EntryWeights<T> weights = args.missing.weights_for(X);
-  std::optional<Factors<T>> custom;
-  if (!args.init_W.empty() || !args.init_H.empty()) {
-    if (args.init_W.empty() || args.init_H.empty()) {
-      throw InvalidArgument("--init-w and --init-h must be given together");
-    }
-    custom = Factors<T>{dense_as<T>(read_input(args.init_W, "auto"), "--init-w"),
-                        dense_as<T>(read_input(args.init_H, "auto"), "--init-h")};
-  }
+  const std::optional<Factors<T>> custom = custom_factors<T>(args);
   std::optional<SparseMatrix<double>> graph;
   if (!args.family.graph.empty()) {
     graph = sample_graph(args.family.graph, X);
@@ -74,10 +81,30 @@ io::NmfModel fit_model(Matrix& X, const FitArgs& args, NmfOptions options) {
   return model;
 }
 
-void print_summary(const AnyMatrix& X, double x_norm, const io::NmfModel& model,
+// Under mpirun, from the rows of X this process read (no process holds X whole).
+template <class T, class Matrix>
+io::NmfModel fit_slice_model(dist::RowSlice<Matrix> slice, const FitArgs& args,
+                             NmfOptions options) {
+  check_batch_size(args.nmf.batch_size, slice.total_rows());
+  const std::optional<Factors<T>> custom = custom_factors<T>(args);
+  const auto start = std::chrono::steady_clock::now();
+  NmfResult<T> result =
+      fit(std::move(slice), options, custom ? &*custom : nullptr, interruptible_progress());
+  const double seconds = seconds_since(start);
+  return model_of(std::move(result), std::move(options), args.input, seconds);
+}
+
+// Whether each process can read only its rows: a fit of the standard model that needs X
+// for nothing but the fit itself (--k auto, --graph and masks read X whole).
+bool reads_slices(const FitArgs& args, const NmfOptions& options, const dist::Comm& world) {
+  return world.size() > 1 && options.model == "standard" && args.family.graph.empty() &&
+         !args.missing.any() && !args.nmf.k_auto() && args.checkpoint.dir.empty();
+}
+
+void print_summary(const std::string& description, double x_norm, const io::NmfModel& model,
                    const std::string& out) {
   const auto& o = model.options;
-  std::printf("fit   %s: %s\n", model.input.c_str(), describe(X).c_str());
+  std::printf("fit   %s: %s\n", model.input.c_str(), description.c_str());
   if (o.model == "deep") {
     std::string ranks;
     for (Index r : o.layer_ranks) ranks += (ranks.empty() ? "" : ",") + std::to_string(r);
@@ -187,20 +214,44 @@ void run(const FitArgs& args, const CLI::App& command) {
     if (!file->empty()) inputs.push_back(*file);
   const std::unique_ptr<io::CheckpointDirectory> checkpoint =
       args.checkpoint.open(command, inputs, args.out);
-  AnyMatrix X = read_input(args.input, args.dtype);
   NmfOptions options = args.nmf.options();
   options.checkpoint = checkpoint.get();
   args.family.apply(options);
   if (world.size() > 1) options.comm = &world;
   options.grid = dist::parse_grid(args.grid);
+  std::optional<dist::AnyRowSlice> slice;
+  if (reads_slices(args, options, world)) {
+    slice = dist::read_row_slice(
+        args.input, args.dtype == "auto" ? std::nullopt : std::optional(parse_dtype(args.dtype)),
+        options.grid, world);
+  }
   double x_norm = 0;
-  io::NmfModel model = resumable(checkpoint.get(), [&] {
-    return X.visit([&](auto& m) {
-      using T = typename std::decay_t<decltype(m)>::Scalar;
-      x_norm = args.missing.any() ? -1.0 : static_cast<double>(m.norm());
-      return fit_model<T>(m, args, options);
+  std::string description;
+  io::NmfModel model;
+  if (slice) {
+    model = std::visit(
+        [&](auto& mine) {
+          using Matrix = std::decay_t<decltype(mine.rows)>;
+          using T = typename Matrix::Scalar;
+          constexpr bool sparse = std::is_same_v<Matrix, SparseMatrix<T>>;
+          x_norm = std::sqrt(world.sum(static_cast<double>(mine.rows.squaredNorm())));
+          description = shape_text(mine.total_rows(), mine.cols) + ", " +
+                        (sparse ? "sparse " : "dense ") + to_string(dtype_of<T>()) +
+                        ", each process reading its rows";
+          return fit_slice_model<T>(std::move(mine), args, options);
+        },
+        *slice);
+  } else {
+    AnyMatrix X = read_input(args.input, args.dtype);
+    description = describe(X);
+    model = resumable(checkpoint.get(), [&] {
+      return X.visit([&](auto& m) {
+        using T = typename std::decay_t<decltype(m)>::Scalar;
+        x_norm = args.missing.any() ? -1.0 : static_cast<double>(m.norm());
+        return fit_model<T>(m, args, options);
+      });
     });
-  });
+  }
   model.processes = world.size();
   if (world.size() > 1) {
     const double init = model.init_seconds;
@@ -229,7 +280,7 @@ void run(const FitArgs& args, const CLI::App& command) {
     checkpoint->remove();
   }
   print_warnings(model.warnings);
-  print_summary(X, x_norm, model, args.out);
+  print_summary(description, x_norm, model, args.out);
 }
 
 }  // namespace

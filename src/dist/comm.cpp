@@ -4,7 +4,9 @@
 #include "nmfkit/dist/comm.hpp"
 
 #include <climits>
+#include <cstring>
 #include <cstdlib>
+#include <stdexcept>
 #include <string>
 
 #include "nmfkit/core/error.hpp"
@@ -17,6 +19,14 @@ namespace nmfkit::dist {
 
 void SerialComm::abort(int code) const {
   std::_Exit(code);
+}
+
+void SerialComm::send(int, const Bytes&) const {
+  throw std::logic_error("SerialComm::send: one process has no other to send to");
+}
+
+Comm::Bytes SerialComm::receive(int) const {
+  throw std::logic_error("SerialComm::receive: one process has no other to receive from");
 }
 
 int launcher_size() {
@@ -92,6 +102,63 @@ class MpiComm final : public Comm {
   void gather_rows(float* rows, const std::vector<Index>& offsets, Index length) const override {
     gather(rows, offsets, length, MPI_FLOAT);
   }
+  // Sent in words of 8 bytes, so one message can hold 16 GiB (MPI counts are ints).
+  std::vector<Bytes> exchange(std::vector<Bytes> out) const override {
+    const auto P = static_cast<std::size_t>(size_);
+    std::vector<long long> out_bytes(P), in_bytes(P);
+    for (std::size_t q = 0; q < P; ++q) out_bytes[q] = static_cast<long long>(out[q].size());
+    MPI_Alltoall(out_bytes.data(), 1, MPI_LONG_LONG, in_bytes.data(), 1, MPI_LONG_LONG, comm_);
+    std::vector<int> out_counts(P), out_at(P), in_counts(P), in_at(P);
+    Index out_total = 0, in_total = 0;
+    for (std::size_t q = 0; q < P; ++q) {
+      out_counts[q] = to_int(words(out_bytes[q]), "bytes");
+      in_counts[q] = to_int(words(in_bytes[q]), "bytes");
+      out_at[q] = to_int(out_total, "bytes");
+      in_at[q] = to_int(in_total, "bytes");
+      out_total += out_counts[q];
+      in_total += in_counts[q];
+    }
+    std::vector<std::uint64_t> send_words(static_cast<std::size_t>(out_total));
+    for (std::size_t q = 0; q < P; ++q) {
+      if (!out[q].empty()) std::memcpy(send_words.data() + out_at[q], out[q].data(), out[q].size());
+      Bytes().swap(out[q]);
+    }
+    std::vector<std::uint64_t> received(static_cast<std::size_t>(in_total));
+    MPI_Alltoallv(send_words.data(), out_counts.data(), out_at.data(), MPI_UINT64_T,
+                  received.data(), in_counts.data(), in_at.data(), MPI_UINT64_T, comm_);
+    std::vector<Bytes> in(P);
+    for (std::size_t q = 0; q < P; ++q) {
+      in[q].resize(static_cast<std::size_t>(in_bytes[q]));
+      if (!in[q].empty()) std::memcpy(in[q].data(), received.data() + in_at[q], in[q].size());
+    }
+    return in;
+  }
+  void send(int to, const Bytes& data) const override {
+    long long bytes = static_cast<long long>(data.size());
+    MPI_Send(&bytes, 1, MPI_LONG_LONG, to, 0, comm_);
+    std::vector<std::uint64_t> buffer(static_cast<std::size_t>(words(bytes)));
+    if (bytes > 0) std::memcpy(buffer.data(), data.data(), data.size());
+    MPI_Send(buffer.data(), to_int(words(bytes), "bytes"), MPI_UINT64_T, to, 1, comm_);
+  }
+  Bytes receive(int from) const override {
+    long long bytes = 0;
+    MPI_Recv(&bytes, 1, MPI_LONG_LONG, from, 0, comm_, MPI_STATUS_IGNORE);
+    std::vector<std::uint64_t> buffer(static_cast<std::size_t>(words(bytes)));
+    MPI_Recv(buffer.data(), to_int(words(bytes), "bytes"), MPI_UINT64_T, from, 1, comm_,
+             MPI_STATUS_IGNORE);
+    Bytes data(static_cast<std::size_t>(bytes));
+    if (bytes > 0) std::memcpy(data.data(), buffer.data(), data.size());
+    return data;
+  }
+  void broadcast(Bytes& data, int root) const override {
+    long long bytes = static_cast<long long>(data.size());
+    MPI_Bcast(&bytes, 1, MPI_LONG_LONG, root, comm_);
+    std::vector<std::uint64_t> buffer(static_cast<std::size_t>(words(bytes)));
+    if (rank_ == root && bytes > 0) std::memcpy(buffer.data(), data.data(), data.size());
+    MPI_Bcast(buffer.data(), to_int(words(bytes), "bytes"), MPI_UINT64_T, root, comm_);
+    data.resize(static_cast<std::size_t>(bytes));
+    if (bytes > 0) std::memcpy(data.data(), buffer.data(), data.size());
+  }
   std::unique_ptr<Comm> split(int color, int key) const override {
     MPI_Comm part;
     MPI_Comm_split(comm_, color, key, &part);
@@ -110,6 +177,7 @@ class MpiComm final : public Comm {
     }
     return static_cast<int>(count);
   }
+  static Index words(long long bytes) { return (bytes + 7) / 8; }
   // Counts in whole rows (one derived type per row), so a message can hold INT_MAX rows.
   void gather(void* rows, const std::vector<Index>& offsets, Index length,
               MPI_Datatype element) const {
@@ -168,6 +236,15 @@ void check_launch(bool with_mpi, int processes) {
                           " processes were started; rebuild with -DNMFKIT_WITH_MPI=ON (and "
                           "Open MPI installed) or run one process");
   }
+}
+
+Comm::Bytes in_rank_order(const Comm& comm,
+                          const std::function<Comm::Bytes(Comm::Bytes)>& step) {
+  const int rank = comm.rank(), last = comm.size() - 1;
+  Comm::Bytes state = step(rank == 0 ? Comm::Bytes() : comm.receive(rank - 1));
+  if (rank < last) comm.send(rank + 1, state);
+  comm.broadcast(state, last);
+  return state;
 }
 
 const Comm& world() {

@@ -32,6 +32,11 @@ SparseMatrix<T> H5adRows<T>::read_rows(Index first, Index count) {
   return detail::read_h5ad_csr_rows<T>(path_, *layout_, first, count);
 }
 
+template <class T>
+const std::vector<std::int64_t>& H5adRows<T>::indptr() const {
+  return layout_->indptr;
+}
+
 template class H5adRows<float>;
 template class H5adRows<double>;
 

@@ -1,4 +1,5 @@
 #include "nmfkit/linalg/randomized_svd.hpp"
+#include "nmfkit/linalg/randomized_svd_products.hpp"
 
 #include <Eigen/Cholesky>
 #include <Eigen/QR>
@@ -231,6 +232,20 @@ Svd<T> randomized_svd(const SparseMatrix<T>& X, Index k, RandomState& rng,
   return randomized_svd_of<T>(X.rows(), X.cols(), false, k, rng, options, by_X, by_Xt);
 }
 
+template <class T>
+Svd<T> randomized_svd(Index m, Index n, const Product<T>& times, const Product<T>& transpose_times,
+                      Index k, RandomState& rng, const RandomizedSvdOptions& options) {
+  check_rank(k, m, n, options.n_oversamples, sizeof(T));
+  if (use_transpose(options, m, n)) {
+    return randomized_svd_of<T>(n, m, true, k, rng, options, transpose_times, times);
+  }
+  return randomized_svd_of<T>(m, n, false, k, rng, options, times, transpose_times);
+}
+
+template Svd<float> randomized_svd(Index, Index, const Product<float>&, const Product<float>&,
+                                   Index, RandomState&, const RandomizedSvdOptions&);
+template Svd<double> randomized_svd(Index, Index, const Product<double>&, const Product<double>&,
+                                    Index, RandomState&, const RandomizedSvdOptions&);
 template Svd<float> randomized_svd(const DenseMatrix<float>&, Index, RandomState&,
                                    const RandomizedSvdOptions&);
 template Svd<double> randomized_svd(const DenseMatrix<double>&, Index, RandomState&,

@@ -4,43 +4,13 @@
 #include <vector>
 
 #include "half_squared_residual.hpp"
+#include "nmfkit/linalg/blocked_sum.hpp"
 #include "nmfkit/linalg/numpy_arithmetic.hpp"
 #include "nmfkit/linalg/products.hpp"
 
 namespace nmfkit::linalg {
 
 namespace {
-
-constexpr Index kNumpyBuffer = 8192;  // numpy_sum's block: pairwise inside, blocks in order
-
-// np.sum over values that arrive in pieces: the pieces are regrouped into numpy_sum's
-// blocks of 8192, so the sum is the one of the whole array.
-template <class T>
-class BlockedSum {
- public:
-  void add(const T* values, Index count) {
-    while (count > 0) {
-      const Index take = std::min(count, kNumpyBuffer - static_cast<Index>(buffer_.size()));
-      buffer_.insert(buffer_.end(), values, values + take);
-      values += take;
-      count -= take;
-      if (static_cast<Index>(buffer_.size()) == kNumpyBuffer) flush();
-    }
-  }
-  T total() {
-    flush();
-    return sum_;
-  }
-
- private:
-  void flush() {
-    if (buffer_.empty()) return;
-    sum_ += numpy_sum(buffer_.data(), static_cast<Index>(buffer_.size()));
-    buffer_.clear();
-  }
-  std::vector<T> buffer_;
-  T sum_ = 0;
-};
 
 template <class Matrix, class Each>
 void for_each_block(RowBatchSource<Matrix>& X, Index batch_rows, Each&& each) {

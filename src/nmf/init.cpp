@@ -1,12 +1,14 @@
 #include "nmfkit/nmf/init.hpp"
 
 #include <cmath>
+#include <functional>
 #include <string>
 
 #include "nmfkit/core/error.hpp"
 #include "nmfkit/core/random.hpp"
 #include "nmfkit/linalg/numpy_arithmetic.hpp"
 #include "nmfkit/linalg/randomized_svd.hpp"
+#include "operator_init.hpp"
 
 namespace nmfkit {
 
@@ -37,16 +39,11 @@ double norm_of(const Vector<T>& x) {
 }
 
 // scikit-learn seeds a fresh RandomState for the SVD and another for nndsvdar's fill.
-template <class T, class Matrix>
-Factors<T> nndsvd(const Matrix& X, Index k, Init init,
+// `svd` of X's leading k singular triplets; `mean_of_X` is asked only where the init needs it.
+template <class T>
+Factors<T> nndsvd(const linalg::Svd<T>& svd, Index m, Index n, Index k, Init init,
                   const std::optional<std::uint32_t>& random_state,
-                  linalg::SvdArithmetic arithmetic) {
-  RandomState svd_rng = RandomState::from_optional(random_state);
-  linalg::RandomizedSvdOptions svd_options;
-  svd_options.arithmetic = arithmetic;
-  const auto svd = linalg::randomized_svd(X, k, svd_rng, svd_options);
-  const Index m = X.rows();
-  const Index n = X.cols();
+                  const std::function<T()>& mean_of_X) {
   Factors<T> f{DenseMatrix<T>::Zero(m, k), DenseMatrix<T>::Zero(k, n)};
 
   // The leading singular pair of a non-negative matrix is non-negative up to sign.
@@ -87,13 +84,13 @@ Factors<T> nndsvd(const Matrix& X, Index k, Init init,
   }
 
   if (init == Init::Nndsvda) {
-    const T avg = linalg::mean(X);
+    const T avg = mean_of_X();
     for (DenseMatrix<T>* factor : {&f.W, &f.H}) {
       *factor = (factor->array() == T(0)).select(avg, *factor);
     }
   } else if (init == Init::Nndsvdar) {
     // Small random values, W's zeros first and then H's, in row-major order.
-    const double avg = static_cast<double>(linalg::mean(X));
+    const double avg = static_cast<double>(mean_of_X());
     RandomState rng = RandomState::from_optional(random_state);
     for (DenseMatrix<T>* factor : {&f.W, &f.H}) {
       T* values = factor->data();
@@ -106,12 +103,8 @@ Factors<T> nndsvd(const Matrix& X, Index k, Init init,
   return f;
 }
 
-template <class T, class Matrix>
-Factors<T> initialize_from(const Matrix& X, Index k, Init init,
-                           const std::optional<std::uint32_t>& random_state,
-                           linalg::SvdArithmetic svd) {
-  const Index m = X.rows();
-  const Index n = X.cols();
+// What initialize_from checks first, for X of any kind; returns the init to run.
+Init checked_init(Init init, Index k, Index m, Index n) {
   if (init != Init::Auto && init != Init::Random && k > std::min(m, n)) {
     throw InvalidArgument("init = '" + to_string(init) +
                           "' can only be used when n_components <= min(n_samples, n_features) = " +
@@ -122,8 +115,24 @@ Factors<T> initialize_from(const Matrix& X, Index k, Init init,
   if (init == Init::Custom) {
     throw InvalidArgument("init = 'custom' needs W and H from the caller");
   }
+  return init;
+}
+
+
+template <class T, class Matrix>
+Factors<T> initialize_from(const Matrix& X, Index k, Init init,
+                           const std::optional<std::uint32_t>& random_state,
+                           linalg::SvdArithmetic svd) {
+  const Index m = X.rows();
+  const Index n = X.cols();
+  init = checked_init(init, k, m, n);
   if (init == Init::Random) return random_init<T>(m, n, k, linalg::mean(X), random_state);
-  return nndsvd<T>(X, k, init, random_state, svd);
+  // scikit-learn seeds a fresh RandomState for the SVD.
+  RandomState svd_rng = RandomState::from_optional(random_state);
+  linalg::RandomizedSvdOptions svd_options;
+  svd_options.arithmetic = svd;
+  return nndsvd<T>(linalg::randomized_svd(X, k, svd_rng, svd_options), m, n, k, init,
+                   random_state, [&] { return linalg::mean(X); });
 }
 
 }  // namespace
@@ -143,6 +152,19 @@ template <class T>
 Factors<T> initialize(const SparseMatrix<T>& X, Index k, Init init,
                       const std::optional<std::uint32_t>& random_state, linalg::SvdArithmetic svd) {
   return initialize_from<T>(X, k, init, random_state, svd);
+}
+
+template <class T>
+Factors<T> initialize(Index m, Index n, T mean, const linalg::Product<T>& times,
+                      const linalg::Product<T>& transpose_times, Index k, Init init,
+                      const std::optional<std::uint32_t>& random_state, linalg::SvdArithmetic svd) {
+  init = checked_init(init, k, m, n);
+  if (init == Init::Random) return random_init<T>(m, n, k, mean, random_state);
+  RandomState svd_rng = RandomState::from_optional(random_state);
+  linalg::RandomizedSvdOptions svd_options;
+  svd_options.arithmetic = svd;
+  return nndsvd<T>(linalg::randomized_svd<T>(m, n, times, transpose_times, k, svd_rng, svd_options),
+                   m, n, k, init, random_state, [mean] { return mean; });
 }
 
 template <class T>
@@ -176,6 +198,12 @@ template Factors<double> initialize(const DenseMatrix<double>&, Index, Init,
 template Factors<float> initialize(const SparseMatrix<float>&, Index, Init,
                                    const std::optional<std::uint32_t>&, linalg::SvdArithmetic);
 template Factors<double> initialize(const SparseMatrix<double>&, Index, Init,
+                                    const std::optional<std::uint32_t>&, linalg::SvdArithmetic);
+template Factors<float> initialize(Index, Index, float, const linalg::Product<float>&,
+                                   const linalg::Product<float>&, Index, Init,
+                                   const std::optional<std::uint32_t>&, linalg::SvdArithmetic);
+template Factors<double> initialize(Index, Index, double, const linalg::Product<double>&,
+                                    const linalg::Product<double>&, Index, Init,
                                     const std::optional<std::uint32_t>&, linalg::SvdArithmetic);
 template Factors<float> random_init(Index, Index, Index, float,
                                     const std::optional<std::uint32_t>&);

@@ -1,4 +1,5 @@
 #include "input_checks.hpp"
+#include "summary_checks.hpp"
 
 #include <algorithm>
 #include <string>
@@ -15,14 +16,16 @@ std::string where(const EntryLocation& at) {
 }
 }  // namespace
 
-template <class Matrix>
-MatrixSummary check_finite_input(const Matrix& X) {
-  if (X.rows() == 0 || X.cols() == 0) {
-    throw InvalidArgument("input X is empty (shape (" + std::to_string(X.rows()) + ", " +
-                          std::to_string(X.cols()) +
+namespace {
+void check_shape(Index rows, Index cols) {
+  if (rows == 0 || cols == 0) {
+    throw InvalidArgument("input X is empty (shape (" + std::to_string(rows) + ", " +
+                          std::to_string(cols) +
                           ")): NMF needs at least one sample and one feature");
   }
-  const MatrixSummary summary = summarize(X);
+}
+
+void check_finite_summary(const MatrixSummary& summary) {
   if (summary.first_nan) {
     throw InvalidArgument("input X contains NaN: " + std::to_string(summary.nan_count) +
                           " entries, the first at " + where(*summary.first_nan));
@@ -31,12 +34,20 @@ MatrixSummary check_finite_input(const Matrix& X) {
     throw InvalidArgument("input X contains infinity: " + std::to_string(summary.inf_count) +
                           " entries, the first at " + where(*summary.first_inf));
   }
+}
+}  // namespace
+
+template <class Matrix>
+MatrixSummary check_finite_input(const Matrix& X) {
+  check_shape(X.rows(), X.cols());
+  const MatrixSummary summary = summarize(X);
+  check_finite_summary(summary);
   return summary;
 }
 
-template <class Matrix>
-void check_nmf_input(const Matrix& X, double beta) {
-  const MatrixSummary summary = check_finite_input(X);
+void check_nmf_summary(const MatrixSummary& summary, double beta) {
+  check_shape(summary.rows, summary.cols);
+  check_finite_summary(summary);
   if (summary.first_negative) {
     throw InvalidArgument("Negative values in data passed to NMF (input X): " +
                           std::to_string(summary.negative_count) + " entries, the first at " +
@@ -47,6 +58,11 @@ void check_nmf_input(const Matrix& X, double beta) {
         "When beta_loss <= 0 and X contains zeros, the solver may diverge. Please add small "
         "values to X, or use a positive beta_loss.");
   }
+}
+
+template <class Matrix>
+void check_nmf_input(const Matrix& X, double beta) {
+  check_nmf_summary(check_finite_input(X), beta);
 }
 
 void check_components(Index m, Index n, Index k, std::size_t scalar_size) {

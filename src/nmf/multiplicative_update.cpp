@@ -8,6 +8,7 @@
 #include <limits>
 #include <vector>
 
+#include "nmfkit/dist/comm.hpp"
 #include "nmfkit/linalg/beta_divergence.hpp"
 #include "nmfkit/linalg/numpy_arithmetic.hpp"
 #include "nmfkit/linalg/products.hpp"
@@ -37,6 +38,9 @@ template <class Matrix>
 SolveReport MultiplicativeUpdate<T>::run(const Matrix& X, DenseMatrix<T>& W, DenseMatrix<T>& H,
                                  bool update_H) const {
   const auto& s = settings_;
+  if (s.comm && s.comm->size() > 1) {  // one process: the exact single-process updates
+    return run_spread_whole(X, W, H, update_H);
+  }
   const auto start = std::chrono::steady_clock::now();
   const auto elapsed = [&] {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -7,12 +7,17 @@
 
 #include "fit_support.hpp"
 #include "input_checks.hpp"
+#include "operator_init.hpp"
+#include "spread_solver.hpp"
+#include "summary_checks.hpp"
 #include "models_fit.hpp"
 #include "nmfkit/core/checkpoint.hpp"
 #include "nmfkit/core/error.hpp"
 #include "nmfkit/core/random.hpp"
 #include "nmfkit/core/thread_count.hpp"
 #include "nmfkit/dist/comm.hpp"
+#include "nmfkit/dist/distributed_operator.hpp"
+#include "nmfkit/nmf/fit_slices.hpp"
 #include "nmfkit/linalg/beta_divergence.hpp"
 #include "nmfkit/linalg/numpy_arithmetic.hpp"
 #include "nmfkit/nmf/solver.hpp"
@@ -149,10 +154,10 @@ NmfResult<T> fit_impl(const Matrix& X_given, const EntryWeights<T>* weights,
   const Index k = resolve_components(options, n, custom);
   check_components(m, n, k, sizeof(T));
   const std::string solver = resolve_solver(options.solver, options.beta_loss);
-  if (options.comm && solver_info(solver).scikit_learn_exact) {
+  if (options.comm && solver_info(solver).scikit_learn_exact && solver != "mu") {
     throw InvalidArgument("solver '" + solver +
-                          "' runs in one process only; on several, use hals, anls, anls-bpp or "
-                          "scd (or auto)");
+                          "' runs in one process only; on several, use hals, anls, anls-bpp, "
+                          "scd or mu (or auto)");
   }
   if (options.comm && weights) {
     throw InvalidArgument("masks, missing values and weights run in one process only");
@@ -212,6 +217,97 @@ NmfResult<T> fit_impl(const Matrix& X_given, const EntryWeights<T>* weights,
   result.reconstruction_error = linalg::divergence_to_error(
       weights ? weighted_beta_divergence(X, *weights, result.W, result.H, options.beta_loss)
               : linalg::beta_divergence(X, result.W, result.H, options.beta_loss));
+  return result;
+}
+
+// fit_impl for X spread over processes as the rows each one holds: the checks, the mean,
+// the initial factors and the loss come from the processes' slices and blocks combined
+// (dist/row_slice.hpp, DistributedOperator), never from X whole.
+template <class T, class Matrix>
+NmfResult<T> fit_slice_impl(dist::RowSlice<Matrix> slice, const NmfOptions& given,
+                            const Factors<T>* custom, const Progress& progress) {
+  given.validate();
+  if (!given.comm) throw InvalidArgument("a fit from row slices needs options.comm");
+  const dist::Comm& comm = *given.comm;
+  const ScopedThreadCount threads(given.n_threads);
+  const NmfOptions options = with_seed(given);
+  if (options.checkpoint) check_checkpointable(options);
+  if (is_family_model(options)) {
+    throw InvalidArgument("model '" + options.model + "'" + (options.graph ? " with a graph" : "") +
+                          " reads X whole; a fit from each process's rows is the standard model");
+  }
+  check_nmf_summary(dist::slice_summary(slice, comm), options.beta_loss);
+  const Index m = slice.total_rows();
+  const Index n = slice.cols;
+  const Index k = resolve_components(options, n, custom);
+  check_components(m, n, k, sizeof(T));
+  const std::string solver = resolve_solver(options.solver, options.beta_loss);
+  if ((solver_info(solver).scikit_learn_exact && solver != "mu") || solver == "minibatch") {
+    throw InvalidArgument("solver '" + solver +
+                          "' runs in one process only; on several, use hals, anls, anls-bpp, "
+                          "scd or mu (or auto)");
+  }
+  NmfOptions layout = options;
+  layout.grid = slice.plan.grid;
+  const dist::Grid grid = resolved_grid(layout, solver, m, n);
+  const T mean = dist::slice_mean(slice, comm);
+  const dist::DistributedOperator<T, Matrix> X(std::move(slice), comm);
+
+  NmfResult<T> result;
+  result.random_state = *options.random_state;
+  Init init = options.init;
+  if (custom && init == Init::Auto) init = Init::Custom;
+  if (init == Init::Custom) {
+    if (!custom) throw InvalidArgument("init = 'custom' needs initial W and H");
+    check_factor(custom->H, k, n, "custom H");
+    check_factor(custom->W, m, k, "custom W");
+    result.W = custom->W;
+    result.H = custom->H;
+  } else {
+    if (custom) {
+      throw InvalidArgument("initial W and H are used only with init = 'custom', not '" +
+                            to_string(init) + "'");
+    }
+    const auto init_start = std::chrono::steady_clock::now();
+    // The SVD of the nndsvd family by the operator's products, as the solvers use them.
+    const linalg::Product<T> times = [&](const DenseMatrix<T>& Q) {
+      DenseMatrix<T> out;
+      X.rhs(linalg::Side::Rows, Q, out);
+      return out;
+    };
+    const linalg::Product<T> transpose_times = [&](const DenseMatrix<T>& Q) {
+      DenseMatrix<T> out;
+      X.rhs(linalg::Side::Columns, Q, out);
+      return out;
+    };
+    auto factors = initialize<T>(m, n, mean, times, transpose_times, k, init,
+                                 options.random_state, linalg::SvdArithmetic::Fast);
+    init = resolve_init(init, k, m, n);
+    result.init_seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - init_start).count();
+    result.W = std::move(factors.W);
+    result.H = std::move(factors.H);
+  }
+  result.init = init;
+
+  SolverSettings settings = settings_for(options, m, n, progress);
+  settings.grid = grid;
+  result.grid = grid;
+  const auto run = make_solver<T>(solver, settings);
+  const auto* spread = dynamic_cast<const SpreadSolver<T>*>(run.get());
+  if (!spread) throw InvalidArgument("solver '" + solver + "' runs in one process only");
+  SolveReport report = spread->solve_spread(X, result.W, result.H, /*update_H=*/true);
+  result.n_iter = report.n_iter;
+  result.solver = solver;
+  result.objective_history = std::move(report.objective);
+  result.iteration_seconds = std::move(report.seconds);
+  result.kkt_history = std::move(report.kkt);
+  if (stopped_by_max_iter(result.n_iter, options)) {
+    result.converged = false;
+    result.warnings.push_back(max_iter_warning(options));
+  }
+  result.reconstruction_error = linalg::divergence_to_error(
+      X.divergence(result.W, DenseMatrix<T>(result.H.transpose()), options.beta_loss));
   return result;
 }
 
@@ -303,6 +399,18 @@ NmfResult<T> fit(const SparseMatrix<T>& X, const std::type_identity_t<EntryWeigh
 }
 
 template <class T>
+NmfResult<T> fit(dist::RowSlice<DenseMatrix<T>> slice, const NmfOptions& options,
+                 const std::type_identity_t<Factors<T>>* custom, const Progress& progress) {
+  return fit_slice_impl<T>(std::move(slice), options, custom, progress);
+}
+
+template <class T>
+NmfResult<T> fit(dist::RowSlice<SparseMatrix<T>> slice, const NmfOptions& options,
+                 const std::type_identity_t<Factors<T>>* custom, const Progress& progress) {
+  return fit_slice_impl<T>(std::move(slice), options, custom, progress);
+}
+
+template <class T>
 TransformResult<T> transform(const DenseMatrix<T>& X,
                              const std::type_identity_t<EntryWeights<T>>& weights,
                              const DenseMatrix<T>& H, const NmfOptions& options,
@@ -349,6 +457,10 @@ DenseMatrix<T> inverse_transform(const DenseMatrix<T>& W, const DenseMatrix<T>& 
   template TransformResult<T> transform(const SparseMatrix<T>&, const DenseMatrix<T>&,             \
                                         const NmfOptions&, const Progress&);                       \
   template DenseMatrix<T> inverse_transform(const DenseMatrix<T>&, const DenseMatrix<T>&);         \
+  template NmfResult<T> fit(dist::RowSlice<DenseMatrix<T>>, const NmfOptions&,                     \
+                            const std::type_identity_t<Factors<T>>*, const Progress&);             \
+  template NmfResult<T> fit(dist::RowSlice<SparseMatrix<T>>, const NmfOptions&,                    \
+                            const std::type_identity_t<Factors<T>>*, const Progress&);             \
   template NmfResult<T> fit(const DenseMatrix<T>&, const std::type_identity_t<EntryWeights<T>>&,   \
                             const NmfOptions&, const std::type_identity_t<Factors<T>>*,            \
                             const Progress&);                                                      \

@@ -8,12 +8,13 @@
 #include "nmfkit/linalg/dense_operator.hpp"
 #include "nmfkit/linalg/sparse_operator.hpp"
 #include "nmfkit/nmf/solver.hpp"
+#include "spread_solver.hpp"
 #include "weighted_operator.hpp"
 
 namespace nmfkit {
 
 template <class Derived, class T>
-class OperatorSolver : public Solver<T> {
+class OperatorSolver : public Solver<T>, public SpreadSolver<T> {
  public:
   SolveReport solve(const DenseMatrix<T>& X, DenseMatrix<T>& W, DenseMatrix<T>& H,
                     bool update_H) const override {
@@ -38,6 +39,14 @@ class OperatorSolver : public Solver<T> {
   SolveReport solve(const SparseMatrix<T>& X, const EntryWeights<T>& weights, DenseMatrix<T>& W,
                     DenseMatrix<T>& H, bool update_H) const override {
     return self().run(WeightedOperator<T, SparseMatrix<T>>(X, weights), W, H, update_H);
+  }
+  SolveReport solve_spread(const dist::DistributedOperator<T, DenseMatrix<T>>& X,
+                           DenseMatrix<T>& W, DenseMatrix<T>& H, bool update_H) const override {
+    return self().run(X, W, H, update_H);
+  }
+  SolveReport solve_spread(const dist::DistributedOperator<T, SparseMatrix<T>>& X,
+                           DenseMatrix<T>& W, DenseMatrix<T>& H, bool update_H) const override {
+    return self().run(X, W, H, update_H);
   }
 
  private:

@@ -9,12 +9,18 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <string>
+#include <unistd.h>
 
 #include "../cpp/test_helpers.hpp"
 #include "nmfkit/core/error.hpp"
 #include "nmfkit/dist/comm.hpp"
+#include "nmfkit/dist/read_slice.hpp"
+#include "nmfkit/io/matrix_file.hpp"
+#include "nmfkit/nmf/fit_slices.hpp"
 #include "nmfkit/nmf/nmf.hpp"
 
 namespace nmfkit {
@@ -81,6 +87,11 @@ void check_every_solver(Index rows, Index cols, Index k) {
   }
   expect_same_as_alone<T>(dense, "scd", 1.0, k);
   expect_same_as_alone<T>(sparse, "scd", 1.0, k);
+  // The multiplicative updates, Frobenius and Kullback-Leibler.
+  for (const double beta : {2.0, 1.0}) {
+    expect_same_as_alone<T>(dense, "mu", beta, k);
+    expect_same_as_alone<T>(sparse, "mu", beta, k);
+  }
 }
 
 TEST(DistributedFit, EqualsTheFitOfOneProcessInDouble) {
@@ -105,6 +116,9 @@ TEST(DistributedFit, EveryGridEqualsTheFitOfOneProcess) {
   for (int rows = 1; rows <= P; ++rows) {
     if (P % rows != 0) continue;
     const dist::Grid grid{rows, P / rows};
+    expect_same_as_alone<double>(dense, "mu", 1.0, 4, grid);
+    expect_same_as_alone<double>(sparse, "mu", 1.0, 4, grid);
+    expect_same_as_alone<double>(sparse, "mu", 2.0, 4, grid);
     for (const std::string solver : {"hals", "anls-bpp"}) {
       expect_same_as_alone<double>(dense, solver, 2.0, 4, grid);
       expect_same_as_alone<double>(sparse, solver, 2.0, 4, grid);
@@ -154,12 +168,171 @@ TEST(DistributedFit, PlantedFactorsAreFoundAsAlone) {
 }
 
 TEST(DistributedFit, ScikitLearnSolversRefuse) {
-  const DenseMatrix<double> X = testing::random_nonnegative(10, 8, 1);
+  const DenseMatrix<double> X = testing::random_nonnegative(10, 8, 1, 0.1);
   NmfOptions options;
   options.n_components = 2;
   options.solver = "cd";
   options.comm = &world();
   EXPECT_THROW(fit(X, options), InvalidArgument);
+  if (world().size() > 1) {  // 'mu' spreads the Frobenius and KL losses only
+    options.solver = "mu";
+    options.beta_loss = 0.5;
+    EXPECT_THROW(fit(X, options), InvalidArgument);
+  }
+}
+
+// Fits from the rows each process holds (as read from a file): the same as a fit of X
+// whole in one process. Sparse 1-D is bitwise (every row's products and solves are the
+// serial ones, and the sums over X run through the slices in X's order); the rest within
+// the tolerances of expect_same_as_alone.
+template <class T, class Matrix>
+void expect_slices_fit_as_alone(const Matrix& X, const std::string& solver, double beta, Index k,
+                                Init init, dist::Grid grid = dist::Grid::one_d()) {
+  constexpr bool sparse = std::is_same_v<Matrix, SparseMatrix<T>>;
+  constexpr bool single = std::is_same_v<T, float>;
+  SCOPED_TRACE(solver + (single ? ", float" : ", double") + (sparse ? ", sparse" : ", dense") +
+               ", init " + to_string(init) + ", grid " + dist::to_string(grid));
+  NmfOptions options;
+  options.n_components = k;
+  options.solver = solver;
+  options.beta_loss = beta;
+  options.init = init;
+  options.random_state = 5;
+  options.max_iter = single ? 1 : 30;
+  const auto alone = fit(X, options);
+  options.comm = &world();
+  std::vector<Index> prefix;
+  if constexpr (sparse) prefix.assign(X.outerIndexPtr(), X.outerIndexPtr() + X.rows() + 1);
+  const auto spread = fit(dist::slice_of(X, world().rank(),
+                                         dist::plan_slices(X.rows(), X.cols(), grid,
+                                                           world().size(), prefix)),
+                          options);
+  EXPECT_EQ(spread.init, alone.init);
+  if (solver != "mu" && (world().size() == 1 || (sparse && grid.is_one_d() && !single))) {
+    EXPECT_TRUE(spread.W == alone.W);
+    EXPECT_TRUE(spread.H == alone.H);
+    // scd's objective sums the processes' parts (docs/distributed.md).
+    if (solver != "scd" || world().size() == 1) {
+      EXPECT_EQ(spread.objective_history, alone.objective_history);
+    }
+    EXPECT_EQ(spread.n_iter, alone.n_iter);
+    return;
+  }
+  const double tolerance = single ? 1e-5 : 1e-10;
+  EXPECT_LT(relative<T>(spread.W, alone.W), tolerance);
+  EXPECT_LT(relative<T>(spread.H, alone.H), tolerance);
+  EXPECT_EQ(spread.n_iter, alone.n_iter);
+  EXPECT_NEAR(spread.reconstruction_error, alone.reconstruction_error,
+              tolerance * (alone.reconstruction_error + 1));
+}
+
+TEST(DistributedSlices, FitFromEachProcessRowsEqualsTheFitOfOneProcess) {
+  const DenseMatrix<double> dense =
+      testing::planted(61, 43, 4, 5) + 0.01 * testing::random_nonnegative(61, 43, 6);
+  const SparseMatrix<double> sparse = testing::random_sparse<double>(61, 43, 0.25, 7);
+  for (const Init init : {Init::Random, Init::Nndsvda}) {
+    expect_slices_fit_as_alone<double>(dense, "hals", 2.0, 4, init);
+    expect_slices_fit_as_alone<double>(sparse, "hals", 2.0, 4, init);
+    expect_slices_fit_as_alone<double>(sparse, "anls-bpp", 2.0, 4, init);
+    expect_slices_fit_as_alone<double>(sparse, "scd", 1.0, 4, init);
+    expect_slices_fit_as_alone<double>(dense, "mu", 1.0, 4, init);
+    expect_slices_fit_as_alone<double>(sparse, "mu", 2.0, 4, init);
+    expect_slices_fit_as_alone<float>(SparseMatrix<float>(sparse.cast<float>()), "hals", 2.0, 4,
+                                      init);
+    expect_slices_fit_as_alone<float>(DenseMatrix<float>(dense.cast<float>()), "hals", 2.0, 4,
+                                      init);
+  }
+  const int P = world().size();
+  for (int rows = 1; rows <= P; ++rows) {
+    if (P % rows != 0) continue;
+    const dist::Grid grid{rows, P / rows};
+    expect_slices_fit_as_alone<double>(dense, "hals", 2.0, 4, Init::Nndsvda, grid);
+    expect_slices_fit_as_alone<double>(sparse, "anls-bpp", 2.0, 4, Init::Random, grid);
+    expect_slices_fit_as_alone<double>(sparse, "mu", 1.0, 4, Init::Random, grid);
+  }
+  // More processes than rows: some read nothing.
+  expect_slices_fit_as_alone<double>(DenseMatrix<double>(dense.topLeftCorner(2, 3)), "hals", 2.0,
+                                     2, Init::Random);
+}
+
+// Bad values in one process's rows: every process refuses with the single-process message.
+TEST(DistributedSlices, InputChecksSeeEveryProcessRows) {
+  DenseMatrix<double> X = testing::random_nonnegative(9, 4, 3);
+  X(8, 1) = -1;
+  X(7, 2) = -2;
+  NmfOptions options;
+  options.n_components = 2;
+  std::string alone;
+  try {
+    fit(X, options);
+  } catch (const InvalidArgument& e) {
+    alone = e.what();
+  }
+  ASSERT_NE(alone.find("row 7, column 2"), std::string::npos) << alone;
+  options.comm = &world();
+  try {
+    fit(dist::slice_of(X, world().rank(), dist::plan_slices(9, 4, {}, world().size())), options);
+    ADD_FAILURE() << "no error";
+  } catch (const InvalidArgument& e) {
+    EXPECT_EQ(std::string(e.what()), alone);
+  }
+}
+
+// A shared temporary file name, chosen by the first process.
+std::string shared_name(const std::string& stem) {
+  const std::string mine = (std::filesystem::temp_directory_path() /
+                            ("nmfkit-mpi-" + std::to_string(getpid()) + "-" + stem))
+                               .string();
+  dist::Comm::Bytes bytes(mine.size());
+  std::memcpy(bytes.data(), mine.data(), mine.size());
+  world().broadcast(bytes, 0);
+  return std::string(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+}
+
+// A .npy of X in Fortran order (column after column), which NumPy writes for X.T's copies.
+void write_fortran_npy(const std::string& path, const DenseMatrix<double>& X) {
+  std::string header = "{'descr': '<f8', 'fortran_order': True, 'shape': (" +
+                       std::to_string(X.rows()) + ", " + std::to_string(X.cols()) + "), }";
+  header.append(64 - (10 + header.size() + 1) % 64, ' ');
+  header += '\n';
+  std::ofstream out(path, std::ios::binary);
+  out.write("\x93NUMPY\x01\x00", 8);
+  const auto length = static_cast<std::uint16_t>(header.size());
+  out.write(reinterpret_cast<const char*>(&length), 2);
+  out << header;
+  for (Index c = 0; c < X.cols(); ++c) {
+    for (Index r = 0; r < X.rows(); ++r) out.write(reinterpret_cast<const char*>(&X(r, c)), 8);
+  }
+}
+
+// Each process reads its rows of a .npy: they are the file's rows, C or Fortran order.
+TEST(DistributedSlices, NpySlicesAreTheRowsOfTheWholeFile) {
+  const DenseMatrix<double> X = testing::random_nonnegative(23, 7, 8);
+  const std::string c_order = shared_name("c.npy"), fortran = shared_name("f.npy");
+  if (world().rank() == 0) {
+    io::write_matrix(c_order, X);
+    write_fortran_npy(fortran, X);
+  }
+  world().all(true);  // written before anyone reads
+  for (const std::string& path : {c_order, fortran}) {
+    for (const dist::Grid grid : {dist::Grid::one_d(), dist::Grid{1, world().size()}}) {
+      const auto slice = dist::read_row_slice(path, std::nullopt, grid, world());
+      ASSERT_TRUE(slice.has_value());
+      const auto& mine = std::get<dist::RowSlice<DenseMatrix<double>>>(*slice);
+      const Index first = mine.first(world().rank());
+      EXPECT_EQ(mine.total_rows(), X.rows());
+      EXPECT_TRUE(mine.rows == X.middleRows(first, mine.rows.rows())) << path;
+      const auto single = dist::read_row_slice(path, DType::Float32, grid, world());
+      EXPECT_TRUE(std::get<dist::RowSlice<DenseMatrix<float>>>(*single).rows ==
+                  X.middleRows(first, mine.rows.rows()).cast<float>());
+    }
+  }
+  EXPECT_FALSE(dist::read_row_slice(shared_name("x.mtx"), std::nullopt, {}, world()));
+  world().all(true);  // read before the files go
+  if (world().rank() == 0) {
+    std::filesystem::remove(c_order);
+    std::filesystem::remove(fortran);
+  }
 }
 
 // Process `failing` throws from the progress check of its third iteration; the others are

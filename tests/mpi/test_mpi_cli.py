@@ -35,6 +35,10 @@ def inputs(tmp_path_factory):
     dense = rng.random((70, 45)) @ np.diag(rng.random(45))
     write_mtx(folder / "sparse.mtx", sparse)
     np.save(folder / "dense.npy", dense)
+    # The same sparse matrix as CSR in an .h5ad, which each process reads by its rows.
+    import anndata
+    import scipy.sparse
+    anndata.AnnData(X=scipy.sparse.csr_matrix(sparse)).write_h5ad(folder / "sparse.h5ad")
     return folder
 
 
@@ -55,6 +59,7 @@ def fit_both(inputs, name, processes, *flags, spread_flags=()):
     ("sparse.mtx", ("--k", "6", "--seed", "1")),
     ("dense.npy", ("--k", "4", "--seed", "2", "--solver", "anls")),
     ("sparse.mtx", ("--k", "5", "--seed", "3", "--beta-loss", "kullback-leibler")),
+    ("sparse.h5ad", ("--k", "6", "--seed", "1", "--init", "nndsvda")),
 ])
 def test_spread_fit_writes_the_model_of_one_process(inputs, processes, name, flags):
     alone, spread = fit_both(inputs, name, processes, *flags)
@@ -73,7 +78,7 @@ def test_spread_fit_writes_the_model_of_one_process(inputs, processes, name, fla
 
 
 @pytest.mark.parametrize("grid", ["2x2", "4x1", "1x4", "auto"])
-@pytest.mark.parametrize("name", ["sparse.mtx", "dense.npy"])
+@pytest.mark.parametrize("name", ["sparse.mtx", "dense.npy", "sparse.h5ad"])
 def test_a_grid_of_processes_writes_the_model_of_one_process(inputs, grid, name):
     alone, spread = fit_both(inputs, name, 4, "--k", "4", "--seed", "6",
                              spread_flags=("--grid", grid))
@@ -123,6 +128,36 @@ def test_malformed_input_ends_every_process_with_a_message(inputs):
     assert time.monotonic() - start < 60
     assert "nmfkit: error" in run.stderr and "bad.mtx" in run.stderr
     assert not (inputs / "bad-out").exists()
+
+
+def test_sliceable_inputs_are_read_by_rows_and_checked_everywhere(inputs):
+    run = mpirun(3, "fit", inputs / "sparse.h5ad", "--k", "3", "--out", inputs / "rows-out")
+    assert run.returncode == 0, run.stderr
+    assert "each process reading its rows" in run.stdout
+    run = mpirun(3, "fit", inputs / "sparse.mtx", "--k", "3", "--out", inputs / "whole-out")
+    assert run.returncode == 0, run.stderr
+    assert "each process reading its rows" not in run.stdout
+    # A negative value in the last process's rows: the single-process message, once.
+    X = np.load(inputs / "dense.npy")
+    X[68, 3] = -1.0
+    np.save(inputs / "negative.npy", X)
+    alone = subprocess.run([NMFKIT, "fit", inputs / "negative.npy", "--k", "2", "--out",
+                            inputs / "neg-out"], capture_output=True, text=True)
+    run = mpirun(3, "fit", inputs / "negative.npy", "--k", "2", "--out", inputs / "neg-out",
+                 timeout=60)
+    assert alone.returncode != 0 and run.returncode != 0
+    assert "row 68, column 3" in alone.stderr
+    assert alone.stderr.strip().split("error: ", 1)[1] in run.stderr
+    assert not (inputs / "neg-out").exists()
+    # A truncated .npy fails in every process, never hangs.
+    data = (inputs / "dense.npy").read_bytes()
+    (inputs / "short.npy").write_bytes(data[: len(data) // 2])
+    start = time.monotonic()
+    run = mpirun(3, "fit", inputs / "short.npy", "--k", "2", "--out", inputs / "short-out",
+                 timeout=60)
+    assert run.returncode != 0 and time.monotonic() - start < 60
+    assert "short.npy" in run.stderr
+    assert not (inputs / "short-out").exists()
 
 
 def test_scikit_learn_solvers_refuse_several_processes(inputs):

@@ -4,7 +4,9 @@
 // (src/dist/mpi_comm.cpp, the only file that sees MPI) is built with NMFKIT_WITH_MPI.
 // Only the main thread calls it; OpenMP threads compute inside each process.
 
+#include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -38,6 +40,17 @@ class Comm {
   virtual void gather_rows(float* rows, const std::vector<Index>& row_offsets,
                            Index row_length) const = 0;
 
+  // Bytes for every process (`out[q]` goes to process q, `out` has size() parts); returns
+  // what each process sent this one, by sender (MPI_Alltoallv): how a process's rows of
+  // the input become other processes' blocks (dist/row_slice.hpp).
+  using Bytes = std::vector<std::byte>;
+  virtual std::vector<Bytes> exchange(std::vector<Bytes> out) const = 0;
+  // Point to point, for the few sums that must run through the processes in order.
+  virtual void send(int to, const Bytes& data) const = 0;
+  virtual Bytes receive(int from) const = 0;
+  // `data` of process `root` on every process.
+  virtual void broadcast(Bytes& data, int root) const = 0;
+
   // The processes with the same `color`, ranked by `key` (ties by rank): a collective call,
   // every process takes part and gets the communicator of its own color.
   virtual std::unique_ptr<Comm> split(int color, int key) const = 0;
@@ -58,9 +71,19 @@ class SerialComm final : public Comm {
   bool all(bool ok) const override { return ok; }
   void gather_rows(double*, const std::vector<Index>&, Index) const override {}
   void gather_rows(float*, const std::vector<Index>&, Index) const override {}
+  std::vector<Bytes> exchange(std::vector<Bytes> out) const override { return out; }
+  // One process has no one to talk to: send and receive are never called.
+  void send(int, const Bytes&) const override;
+  Bytes receive(int) const override;
+  void broadcast(Bytes&, int) const override {}
   std::unique_ptr<Comm> split(int, int) const override { return std::make_unique<SerialComm>(); }
   [[noreturn]] void abort(int code) const override;
 };
+
+// Runs `step` on the processes one after the other in rank order, each continuing from the
+// state the one before returned (process 0 from an empty state); every process gets the
+// last one's. For sums that must add X's values in the order one process would.
+Comm::Bytes in_rank_order(const Comm& comm, const std::function<Comm::Bytes(Comm::Bytes)>& step);
 
 // The processes this program was started on: MPI's world when this build has MPI and a
 // launcher (mpirun, srun) started it, else a SerialComm. Initialises MPI on first use and

@@ -19,6 +19,12 @@
 // processes stay in step without talking. The count losses (scd) solve whole rows of A,
 // so they need b = 1 (the 1-D layout). Memory per process: 2·nnz/P of X in 1-D, nnz/P on a
 // grid, and the factors whole.
+//
+// The blocks are built from the slice of X's rows each process read (row_slice.hpp): in
+// 1-D the slice is the row block and the column blocks come from every process's slice
+// (one all-to-all exchange); on a grid the C processes of a block row read its rows
+// between them and exchange columns. ‖X‖² and the count losses' constant run through the
+// slices in rank order, so they are bitwise the single-process sums.
 
 #include <algorithm>
 #include <memory>
@@ -30,6 +36,8 @@
 #include "nmfkit/dist/comm.hpp"
 #include "nmfkit/dist/grid.hpp"
 #include "nmfkit/dist/partition.hpp"
+#include "nmfkit/dist/row_slice.hpp"
+#include "nmfkit/linalg/beta_divergence.hpp"
 #include "nmfkit/linalg/dense_operator.hpp"
 #include "nmfkit/linalg/products.hpp"
 #include "nmfkit/linalg/sparse_operator.hpp"
@@ -49,26 +57,37 @@ class DistributedOperator {
   DistributedOperator(const DistributedOperator&) = delete;
   DistributedOperator& operator=(const DistributedOperator&) = delete;
 
-  // `grid`: the 1-D layout, or rows × cols = comm.size() processes (resolve_grid).
+  // `grid`: the 1-D layout, or rows × cols = comm.size() processes (resolve_grid). Every
+  // process holds X whole; the blocks are built as from the slices each would have read.
   DistributedOperator(const Matrix& X, const Comm& comm, Grid grid = Grid::one_d())
+      : DistributedOperator(
+            slice_of(X, comm.rank(),
+                     plan_slices(X.rows(), X.cols(), grid, comm.size(), row_work(X))),
+            comm) {}
+
+  // From the rows this process read (row_slice.hpp): the slices' pieces are exchanged so
+  // that each process gets its blocks; no process holds X whole.
+  DistributedOperator(RowSlice<Matrix> slice, const Comm& comm)
       : comm_(comm),
-        rows_(X.rows()),
-        cols_(X.cols()),
-        nonzeros_(nonzeros_of(X)),
-        loss_(linalg::plain_loss_terms(X)) {  // of X whole, bitwise the serial sums
+        rows_(slice.total_rows()),
+        cols_(slice.cols),
+        nonzeros_(slice_nonzeros(slice, comm)),
+        loss_(slice_loss_terms(slice, comm)) {  // bitwise the serial sums
+    const SlicePlan& plan = slice.plan;
+    Grid grid = plan.grid;
     const bool one_d = grid.is_one_d();
     if (one_d) grid = {comm.size(), 1};
     const int i = comm.rank() / grid.cols;
     const int j = comm.rank() % grid.cols;
     row_team_ = comm.split(i, j);
     column_team_ = comm.split(j, i);
-    const std::vector<Index> row_offsets = balanced_offsets(X.rows(), grid.rows, row_work(X));
+    const std::vector<Index>& row_offsets = plan.block_rows;
     const std::vector<Index> column_offsets =
-        one_d ? balanced_offsets(X.cols(), comm.size(), column_work(X))
-              : balanced_offsets(X.cols(), grid.cols, column_work(X));
+        balanced_offsets(cols_, one_d ? comm.size() : grid.cols, slice_column_work(slice, comm));
     if (one_d) {
-      blocks_[0] = cut(X, row_offsets[i], row_offsets[i + 1], 0, X.cols());
-      blocks_[1] = cut_transposed(X, column_offsets[i], column_offsets[i + 1]);
+      // This process's rows are its row block; its columns come from every process.
+      blocks_[1] = transposed_block(exchange_columns(slice.rows, column_offsets, comm));
+      blocks_[0] = std::move(slice.rows);
       make_local(0, false);
       make_local(1, false);
       layouts_[0] = layout(row_offsets, {0, cols_}, i, 0, *local_[0], Side::Rows, *row_team_,
@@ -76,8 +95,9 @@ class DistributedOperator {
       layouts_[1] = layout(column_offsets, {0, rows_}, i, 0, *local_[1], Side::Rows,
                            *row_team_, *column_team_);
     } else {
-      blocks_[0] = cut(X, row_offsets[i], row_offsets[i + 1], column_offsets[j],
-                       column_offsets[j + 1]);
+      // The C processes of block row i read its rows between them; each gets its columns.
+      blocks_[0] = exchange_columns(slice.rows, column_offsets, *row_team_);
+      slice.rows = Matrix();
       make_local(0, true);
       layouts_[0] = layout(row_offsets, column_offsets, i, j, *local_[0], Side::Rows,
                            *row_team_, *column_team_);
@@ -137,10 +157,33 @@ class DistributedOperator {
     return comm_.sum(mine);
   }
 
-  double squared_norm() const { return loss_.squared_norm(); }
+  // (A ⊘ F·Oᵀ)·O over A's entries (stored entries of sparse data), A = X for Side::Rows
+  // and Xᵀ for Side::Columns, F that side's factor and O the other's: the numerator of the
+  // Kullback-Leibler multiplicative update ('mu'), with F·Oᵀ = 0 taken as ε as
+  // scikit-learn does. Outside the seam's concept: only 'mu' asks for it.
+  void divided_rhs(Side side, const DenseMatrix<T>& F, const DenseMatrix<T>& O,
+                   DenseMatrix<T>& out) const {
+    const Layout& l = layout_of(side);
+    const DenseMatrix<T> F_mine = F.middleRows(l.first_row(), l.row_count());
+    const DenseMatrix<T> O_mine = O.middleRows(l.first_column(), l.column_count());
+    DenseMatrix<T> mine;
+    if (l.op_side == Side::Rows) {
+      divided_product(blocks_[&l == &layouts_[0] ? 0 : 1], F_mine, O_mine, mine);
+    } else if constexpr (kSparse) {
+      divided_product(local_[0]->side_matrix(Side::Columns), F_mine, O_mine, mine);
+    } else {
+      divided_product(blocks_[0].transpose(), F_mine, O_mine, mine);
+    }
+    if (l.team->size() > 1) l.team->sum(mine.data(), mine.size());
+    out.resize(l.blocks.back(), O.cols());
+    out.middleRows(l.first_row(), l.row_count()) = mine;
+    l.across->gather_rows(out.data(), l.blocks, out.cols());
+  }
+
+  double squared_norm() const { return loss_.squared_norm; }
   double squared_error(const DenseMatrix<T>&, const DenseMatrix<T>&,
                        linalg::GramTrickTerms t) const {
-    return loss_.squared_error(t);
+    return std::max(0.0, loss_.squared_norm - 2 * t.data + t.grams);  // as PlainLossTerms
   }
   // Each process's block of X with its rows of W and of Hᵀ.
   double divergence(const DenseMatrix<T>& W, const DenseMatrix<T>& Ht, double beta) const {
@@ -149,7 +192,7 @@ class DistributedOperator {
     const DenseMatrix<T> Ht_mine = Ht.middleRows(l.first_column(), l.column_count());
     return comm_.sum(local_[0]->divergence(W_mine, Ht_mine, beta));
   }
-  double count_offset() const { return loss_.count_offset(); }
+  double count_offset() const { return loss_.count_offset; }
   double combine_max(double value) const { return comm_.max(value); }
 
  private:
@@ -180,13 +223,6 @@ class DistributedOperator {
     return l;
   }
 
-  static Index nonzeros_of(const Matrix& X) {
-    if constexpr (kSparse) {
-      return X.nonZeros();
-    } else {
-      return X.size();
-    }
-  }
   // Cumulative non-zeros before each row (empty for dense: equal work per row).
   static std::vector<Index> row_work(const Matrix& X) {
     if constexpr (kSparse) {
@@ -195,52 +231,56 @@ class DistributedOperator {
       return {};
     }
   }
-  // The same per column.
-  static std::vector<Index> column_work(const Matrix& X) {
+  // The columns this process got (all of X's rows) as rows of Xᵀ, each row's entries in
+  // increasing column of Xᵀ, as the transpose stores them.
+  static Matrix transposed_block(const Matrix& columns) {
     if constexpr (kSparse) {
-      std::vector<Index> before(static_cast<std::size_t>(X.cols()) + 1, 0);
-      for (Index q = 0; q < X.nonZeros(); ++q) ++before[X.innerIndexPtr()[q] + 1];
-      for (Index c = 0; c < X.cols(); ++c) before[c + 1] += before[c];
-      return before;
-    } else {
-      return {};
-    }
-  }
-  static Matrix cut(const Matrix& X, Index row0, Index row1, Index col0, Index col1) {
-    if constexpr (kSparse) {
-      if (col0 == 0 && col1 == X.cols()) return X.middleRows(row0, row1 - row0);
-      return SparseMatrix<T>(X.middleRows(row0, row1 - row0)).middleCols(col0, col1 - col0);
-    } else {
-      return X.block(row0, col0, row1 - row0, col1 - col0);
-    }
-  }
-  // Columns [col0, col1) of X as rows of Xᵀ, cut from X without a copy of all of Xᵀ;
-  // each row's entries in increasing column of Xᵀ, as the transpose stores them.
-  static Matrix cut_transposed(const Matrix& X, Index col0, Index col1) {
-    if constexpr (kSparse) {
-      const auto* outer = X.outerIndexPtr();
-      const auto* inner = X.innerIndexPtr();
-      std::vector<Index> next(static_cast<std::size_t>(col1 - col0) + 1, 0);
-      for (Index q = 0; q < X.nonZeros(); ++q) {
-        if (inner[q] >= col0 && inner[q] < col1) ++next[inner[q] - col0 + 1];
-      }
-      for (Index c = 0; c < col1 - col0; ++c) next[c + 1] += next[c];
-      Matrix block(col1 - col0, X.rows());
+      const auto* outer = columns.outerIndexPtr();
+      const auto* inner = columns.innerIndexPtr();
+      const Index width = columns.cols();
+      std::vector<Index> next(static_cast<std::size_t>(width) + 1, 0);
+      for (Index q = 0; q < columns.nonZeros(); ++q) ++next[inner[q] + 1];
+      for (Index c = 0; c < width; ++c) next[c + 1] += next[c];
+      Matrix block(width, columns.rows());
       block.resizeNonZeros(next.back());
       std::copy(next.begin(), next.end(), block.outerIndexPtr());
-      for (Index i = 0; i < X.rows(); ++i) {
+      for (Index i = 0; i < columns.rows(); ++i) {
         for (auto q = outer[i]; q < outer[i + 1]; ++q) {
-          const Index c = inner[q];
-          if (c < col0 || c >= col1) continue;
-          const Index at = next[c - col0]++;
+          const Index at = next[inner[q]]++;
           block.innerIndexPtr()[at] = i;
-          block.valuePtr()[at] = X.valuePtr()[q];
+          block.valuePtr()[at] = columns.valuePtr()[q];
         }
       }
       return block;
     } else {
-      return X.middleCols(col0, col1 - col0).transpose();
+      return columns.transpose();
     }
+  }
+  // x / max(wh, ε)-style ratio of scikit-learn's KL update (wh = 0 becomes ε).
+  static T divided(T x, T wh) {
+    if (wh == T(0)) wh = static_cast<T>(linalg::kEpsilon);
+    return x / wh;
+  }
+  // (A ⊘ F·Oᵀ)·O for one block, as the single-process 'mu' forms it: at the non-zeros of
+  // sparse A, over all entries of dense A.
+  static void divided_product(const SparseMatrix<T>& A, const DenseMatrix<T>& F,
+                              const DenseMatrix<T>& O, DenseMatrix<T>& out) {
+    SparseMatrix<T> ratio = A;
+    const DenseMatrix<T> Ot = O.transpose();
+    linalg::product_at_nonzeros(A, F, Ot, ratio.valuePtr());
+    for (Index p = 0; p < A.nonZeros(); ++p) {
+      ratio.valuePtr()[p] = divided(A.valuePtr()[p], ratio.valuePtr()[p]);
+    }
+    linalg::multiply(ratio, O, out);
+  }
+  template <class Dense>
+  static void divided_product(const Eigen::MatrixBase<Dense>& A, const DenseMatrix<T>& F,
+                              const DenseMatrix<T>& O, DenseMatrix<T>& out) {
+    DenseMatrix<T> ratio = F * O.transpose();
+    for (Index r = 0; r < ratio.rows(); ++r) {
+      for (Index c = 0; c < ratio.cols(); ++c) ratio(r, c) = divided(A(r, c), ratio(r, c));
+    }
+    out.noalias() = ratio * O;
   }
   void make_local(int which, bool with_transpose) {
     if constexpr (kSparse) {
@@ -260,7 +300,7 @@ class DistributedOperator {
 
   const Comm& comm_;
   Index rows_, cols_, nonzeros_;
-  linalg::PlainLossTerms loss_;
+  LossSums loss_;
   std::unique_ptr<Comm> row_team_;     // the processes of this process's block row of X
   std::unique_ptr<Comm> column_team_;  // and of its block column
   Matrix blocks_[2];                   // 1-D: rows of X, rows of Xᵀ; grid: X_ij only

@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "nmfkit/core/matrix.hpp"
 #include "nmfkit/linalg/row_batch_source.hpp"
@@ -28,6 +29,8 @@ class H5adRows final : public linalg::RowBatchSource<SparseMatrix<T>> {
   Index rows() const override;
   Index cols() const override;
   SparseMatrix<T> read_rows(Index first, Index count) override;
+  // X/indptr: rows + 1 offsets, the non-zeros before each row.
+  const std::vector<std::int64_t>& indptr() const;
 
  private:
   std::string path_;
