@@ -58,7 +58,7 @@ def main():
         folder = Path(tmp)
         X = scipy.sparse.random(args.rows, args.cols, density=args.density, format="csr",
                                 random_state=1, dtype=np.float64)
-        anndata.AnnData(X=X).write_h5ad(folder / "X.h5ad")
+        anndata.AnnData(X=X, dtype=np.float64).write_h5ad(folder / "X.h5ad")
         scipy.io.mmwrite(folder / "X.mtx", X)
         dense = rng.integers(0, 20, size=(args.dense_rows, args.cols)).astype(np.int32)
         np.save(folder / "D.npy", dense.astype(np.float64))

@@ -103,10 +103,13 @@ class MpiComm final : public Comm {
     gather(rows, offsets, length, MPI_FLOAT);
   }
   // Sent in words of 8 bytes, so one message can hold 16 GiB (MPI counts are ints).
-  std::vector<Bytes> exchange(std::vector<Bytes> out) const override {
+  Parts exchange(Parts out) const override {
     const auto P = static_cast<std::size_t>(size_);
     std::vector<long long> out_bytes(P), in_bytes(P);
-    for (std::size_t q = 0; q < P; ++q) out_bytes[q] = static_cast<long long>(out[q].size());
+    for (std::size_t q = 0; q < P; ++q) {
+      if (out.sizes[q] % 8 != 0) throw std::logic_error("MpiComm::exchange: parts of 8 bytes");
+      out_bytes[q] = static_cast<long long>(out.sizes[q]);
+    }
     MPI_Alltoall(out_bytes.data(), 1, MPI_LONG_LONG, in_bytes.data(), 1, MPI_LONG_LONG, comm_);
     std::vector<int> out_counts(P), out_at(P), in_counts(P), in_at(P);
     Index out_total = 0, in_total = 0;
@@ -118,19 +121,12 @@ class MpiComm final : public Comm {
       out_total += out_counts[q];
       in_total += in_counts[q];
     }
-    std::vector<std::uint64_t> send_words(static_cast<std::size_t>(out_total));
-    for (std::size_t q = 0; q < P; ++q) {
-      if (!out[q].empty()) std::memcpy(send_words.data() + out_at[q], out[q].data(), out[q].size());
-      Bytes().swap(out[q]);
-    }
-    std::vector<std::uint64_t> received(static_cast<std::size_t>(in_total));
-    MPI_Alltoallv(send_words.data(), out_counts.data(), out_at.data(), MPI_UINT64_T,
-                  received.data(), in_counts.data(), in_at.data(), MPI_UINT64_T, comm_);
-    std::vector<Bytes> in(P);
-    for (std::size_t q = 0; q < P; ++q) {
-      in[q].resize(static_cast<std::size_t>(in_bytes[q]));
-      if (!in[q].empty()) std::memcpy(in[q].data(), received.data() + in_at[q], in[q].size());
-    }
+    Parts in;
+    in.bytes.resize(static_cast<std::size_t>(in_total) * 8);
+    in.sizes.assign(in_bytes.begin(), in_bytes.end());
+    // std::vector's storage is aligned for any fundamental type: it holds the words.
+    MPI_Alltoallv(out.bytes.data(), out_counts.data(), out_at.data(), MPI_UINT64_T,
+                  in.bytes.data(), in_counts.data(), in_at.data(), MPI_UINT64_T, comm_);
     return in;
   }
   void send(int to, const Bytes& data) const override {

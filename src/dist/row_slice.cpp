@@ -30,6 +30,10 @@ class Packer {
   void put(V value) {
     put(&value, 1);
   }
+  // Zeros up to the next multiple of `bytes` (the words the MPI exchange sends).
+  void pad_to(std::size_t bytes) { bytes_.resize((bytes_.size() + bytes - 1) / bytes * bytes); }
+  std::size_t size() const { return bytes_.size(); }
+  void reserve(std::size_t bytes) { bytes_.reserve(bytes); }
   Comm::Bytes take() { return std::move(bytes_); }
 
  private:
@@ -38,7 +42,7 @@ class Packer {
 
 class Unpacker {
  public:
-  explicit Unpacker(const Comm::Bytes& bytes) : bytes_(bytes) {}
+  explicit Unpacker(const Comm::Bytes& bytes, std::size_t at = 0) : bytes_(bytes), at_(at) {}
   template <class V>
   void get(V* values, std::size_t count) {
     if (at_ + count * sizeof(V) > bytes_.size()) {
@@ -241,80 +245,87 @@ template <class Matrix>
 Matrix exchange_columns(const Matrix& rows, const std::vector<Index>& offsets, const Comm& comm) {
   using T = typename Matrix::Scalar;
   const int P = comm.size();
-  std::vector<Comm::Bytes> out(static_cast<std::size_t>(P));
+  // One piece per process, back to back, each padded to whole words of 8 bytes.
+  Packer out;
+  std::vector<std::size_t> sizes;
+  {
+    std::size_t bytes = static_cast<std::size_t>(P) * 24;  // headers and padding
+    if constexpr (kSparse<Matrix>) {
+      bytes += static_cast<std::size_t>(P) * 8 * static_cast<std::size_t>(rows.rows() + 1) +
+               static_cast<std::size_t>(rows.nonZeros()) * (8 + sizeof(T));
+    } else {
+      bytes += static_cast<std::size_t>(rows.size()) * sizeof(T);
+    }
+    out.reserve(bytes);
+  }
   for (int q = 0; q < P; ++q) {
+    const std::size_t start = out.size();
     const Index c0 = offsets[q], width = offsets[q + 1] - offsets[q];
-    Packer piece;
-    piece.put<std::int64_t>(rows.rows());
+    out.put<std::int64_t>(rows.rows());
     if constexpr (kSparse<Matrix>) {
       // Each row's entries are sorted by column: its piece is one run of them.
-      std::vector<std::int64_t> outer(static_cast<std::size_t>(rows.rows()) + 1, 0);
-      std::vector<std::int64_t> inner;
-      std::vector<T> values;
       const auto* index = rows.innerIndexPtr();
+      std::vector<std::int64_t> outer(static_cast<std::size_t>(rows.rows()) + 1, 0);
+      std::vector<std::pair<std::int64_t, std::int64_t>> runs(static_cast<std::size_t>(rows.rows()));
       for (Index i = 0; i < rows.rows(); ++i) {
         const auto* begin = index + rows.outerIndexPtr()[i];
         const auto* end = index + rows.outerIndexPtr()[i + 1];
         const auto* from = std::lower_bound(begin, end, c0);
         const auto* to = std::lower_bound(from, end, c0 + width);
-        for (const auto* at = from; at < to; ++at) {
-          inner.push_back(*at - c0);
-          values.push_back(rows.valuePtr()[at - index]);
-        }
-        outer[i + 1] = static_cast<std::int64_t>(inner.size());
+        runs[i] = {from - index, to - index};
+        outer[i + 1] = outer[i] + (to - from);
       }
-      piece.put<std::int64_t>(static_cast<std::int64_t>(inner.size()));
-      piece.put(outer.data(), outer.size());
-      piece.put(inner.data(), inner.size());
-      piece.put(values.data(), values.size());
+      out.put<std::int64_t>(outer.back());
+      out.put(outer.data(), outer.size());
+      for (const auto& [from, to] : runs) {
+        for (auto at = from; at < to; ++at) out.put<std::int64_t>(index[at] - c0);
+      }
+      for (const auto& [from, to] : runs) out.put(rows.valuePtr() + from, to - from);
     } else {
-      const DenseMatrix<T> block = rows.middleCols(c0, width);
-      piece.put(block.data(), static_cast<std::size_t>(block.size()));
+      for (Index i = 0; i < rows.rows(); ++i) out.put(rows.data() + i * rows.cols() + c0, width);
     }
-    out[q] = piece.take();
+    out.pad_to(8);
+    sizes.push_back(out.size() - start);
   }
-  const std::vector<Comm::Bytes> in = comm.exchange(std::move(out));
+  const Comm::Parts in = comm.exchange({out.take(), std::move(sizes)});
   const Index width = offsets[comm.rank() + 1] - offsets[comm.rank()];
   // The pieces stacked in the senders' order: consecutive rows of one matrix.
-  std::vector<Index> piece_rows;
-  Index total_rows = 0;
-  for (const auto& bytes : in) {
-    Unpacker piece(bytes);
-    piece_rows.push_back(piece.get<std::int64_t>());
-    total_rows += piece_rows.back();
+  std::vector<std::size_t> at(in.sizes.size(), 0);
+  for (std::size_t p = 1; p < in.sizes.size(); ++p) at[p] = at[p - 1] + in.sizes[p - 1];
+  const auto piece = [&](std::size_t p) { return Unpacker(in.bytes, at[p]); };
+  Index total_rows = 0, total_nonzeros = 0;
+  for (std::size_t p = 0; p < in.sizes.size(); ++p) {
+    Unpacker header = piece(p);
+    total_rows += header.get<std::int64_t>();
+    if constexpr (kSparse<Matrix>) total_nonzeros += header.get<std::int64_t>();
   }
   if constexpr (kSparse<Matrix>) {
-    Index total_nonzeros = 0;
-    for (const auto& bytes : in) {
-      Unpacker piece(bytes);
-      piece.get<std::int64_t>();
-      total_nonzeros += piece.get<std::int64_t>();
-    }
     Matrix stacked(total_rows, width);
     stacked.resizeNonZeros(total_nonzeros);
-    Index row = 0, at = 0;
+    Index row = 0, done = 0;
     stacked.outerIndexPtr()[0] = 0;
-    for (std::size_t p = 0; p < in.size(); ++p) {
-      Unpacker piece(in[p]);
-      const Index count = piece.get<std::int64_t>();
-      const Index nonzeros = piece.get<std::int64_t>();
-      std::vector<std::int64_t> outer(static_cast<std::size_t>(count) + 1);
-      piece.get(outer.data(), outer.size());
-      for (Index i = 0; i < count; ++i) stacked.outerIndexPtr()[row + i + 1] = at + outer[i + 1];
-      piece.get(stacked.innerIndexPtr() + at, static_cast<std::size_t>(nonzeros));
-      piece.get(stacked.valuePtr() + at, static_cast<std::size_t>(nonzeros));
+    for (std::size_t p = 0; p < in.sizes.size(); ++p) {
+      Unpacker part = piece(p);
+      const Index count = part.get<std::int64_t>();
+      const Index nonzeros = part.get<std::int64_t>();
+      part.get<std::int64_t>();  // outer[0] = 0
+      for (Index i = 0; i < count; ++i) {
+        stacked.outerIndexPtr()[row + i + 1] = done + part.get<std::int64_t>();
+      }
+      part.get(stacked.innerIndexPtr() + done, static_cast<std::size_t>(nonzeros));
+      part.get(stacked.valuePtr() + done, static_cast<std::size_t>(nonzeros));
       row += count;
-      at += nonzeros;
+      done += nonzeros;
     }
     return stacked;
   } else {
     DenseMatrix<T> stacked(total_rows, width);
     Index row = 0;
-    for (std::size_t p = 0; p < in.size(); ++p) {
-      Unpacker piece(in[p]);
-      piece.get<std::int64_t>();
-      piece.get(stacked.data() + row * width, static_cast<std::size_t>(piece_rows[p] * width));
-      row += piece_rows[p];
+    for (std::size_t p = 0; p < in.sizes.size(); ++p) {
+      Unpacker part = piece(p);
+      const Index count = part.get<std::int64_t>();
+      part.get(stacked.data() + row * width, static_cast<std::size_t>(count * width));
+      row += count;
     }
     return stacked;
   }

@@ -38,7 +38,8 @@ def inputs(tmp_path_factory):
     # The same sparse matrix as CSR in an .h5ad, which each process reads by its rows.
     import anndata
     import scipy.sparse
-    anndata.AnnData(X=scipy.sparse.csr_matrix(sparse)).write_h5ad(folder / "sparse.h5ad")
+    anndata.AnnData(X=scipy.sparse.csr_matrix(sparse), dtype=np.float64).write_h5ad(
+        folder / "sparse.h5ad")
     return folder
 
 

@@ -40,11 +40,17 @@ class Comm {
   virtual void gather_rows(float* rows, const std::vector<Index>& row_offsets,
                            Index row_length) const = 0;
 
-  // Bytes for every process (`out[q]` goes to process q, `out` has size() parts); returns
-  // what each process sent this one, by sender (MPI_Alltoallv): how a process's rows of
-  // the input become other processes' blocks (dist/row_slice.hpp).
+  // One part of `bytes` for every process, back to back: part q (sizes[q] bytes, a
+  // multiple of 8) goes to process q. The answer holds what each process sent this one, by
+  // sender (MPI_Alltoallv): how a process's rows of the input become other processes'
+  // blocks (dist/row_slice.hpp). `out` is released before the answer is filled, so the
+  // two are held together only while they travel.
   using Bytes = std::vector<std::byte>;
-  virtual std::vector<Bytes> exchange(std::vector<Bytes> out) const = 0;
+  struct Parts {
+    Bytes bytes;
+    std::vector<std::size_t> sizes;
+  };
+  virtual Parts exchange(Parts out) const = 0;
   // Point to point, for the few sums that must run through the processes in order.
   virtual void send(int to, const Bytes& data) const = 0;
   virtual Bytes receive(int from) const = 0;
@@ -71,7 +77,7 @@ class SerialComm final : public Comm {
   bool all(bool ok) const override { return ok; }
   void gather_rows(double*, const std::vector<Index>&, Index) const override {}
   void gather_rows(float*, const std::vector<Index>&, Index) const override {}
-  std::vector<Bytes> exchange(std::vector<Bytes> out) const override { return out; }
+  Parts exchange(Parts out) const override { return out; }
   // One process has no one to talk to: send and receive are never called.
   void send(int, const Bytes&) const override;
   Bytes receive(int) const override;
