@@ -1,10 +1,6 @@
 """The estimators' progress bar on stderr when verbose: the C++ step reports reach it, it is
 wiped at the end, and it stays silent otherwise."""
 
-import io
-import sys
-
-import pytest
 from conftest import nonnegative
 
 import nmfkit
@@ -32,26 +28,17 @@ def test_the_reports_carry_the_count_bound_and_measure(rng):
     assert all(r[4] == 30 and r[5].startswith("violation") for r in reports[:-1])
 
 
-@pytest.fixture
-def stderr():
-    captured = io.StringIO()
-    original = sys.stderr
-    sys.stderr = captured
-    yield captured
-    sys.stderr = original
-
-
-def test_the_plain_bar_redraws_one_line_and_wipes_it(stderr):
+def test_the_plain_bar_redraws_one_line_and_wipes_it(capsys):
     with ProgressBar(use_tqdm=False) as bar:
         bar("select-k", "fits", 1, 4, 0, "", False)
         bar("select-k", "fits", 4, 4, 0, "", False)
-    text = stderr.getvalue()
+    text = capsys.readouterr().err
     assert text.startswith("\rselect-k  [#####...............]  25%  1/4 fits"), repr(text)
     assert "\n" not in text
     assert text.endswith("\r") and text[text.rfind("\r", 0, -1) + 1:-1].strip() == ""
 
 
-def test_a_disabled_bar_writes_nothing(stderr):
+def test_a_disabled_bar_writes_nothing(capsys):
     with ProgressBar(enabled=False) as bar:
         bar("fit", "iterations", 1, 0, 200, "", False)
-    assert stderr.getvalue() == ""
+    assert capsys.readouterr().err == ""
