@@ -290,7 +290,8 @@ void add_associate_command(CLI::App& app) {
                    "only these target features, by name (comma-separated); default: all")
       ->delimiter(',');
   command->add_flag("--progress", args->progress,
-                    "print progress on stderr (the default on a terminal)");
+                    "kept for older scripts: the targets done now print on stderr anyway "
+                    "(a bar on a terminal, a line per tenth elsewhere; --quiet: none)");
   command->add_option("--target-names", args->target_names,
                       "target feature names, one per line (default: features.txt or indices)");
   command->add_option("--source-names", args->source_names,

@@ -31,7 +31,7 @@ std::unique_ptr<io::CheckpointDirectory> CheckpointFlags::open(const CLI::App& c
   if (off || (dir.empty() && !on_by_default)) return nullptr;
   static const std::set<std::string> unrelated = {
       "--out", "--checkpoint", "--no-checkpoint", "--checkpoint-every", "--threads",
-      "--verbose", "--progress", "--help"};
+      "--verbose", "--progress", "--quiet", "--help"};
   std::string fingerprint = "command: " + command.get_name() + "\n";
   fingerprint += "nmfkit: " + std::string(kVersion) + "\n";
   for (const std::string& input : inputs)

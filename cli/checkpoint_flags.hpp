@@ -27,8 +27,8 @@ struct CheckpointFlags {
   // The checkpoint of a run of `command` that reads `inputs` (files or folders) and writes
   // `out`, or null. Its fingerprint: the command, nmfkit's version, each input's size and
   // hash of all its bytes, and every option as given except those that change no result
-  // (--out, the checkpoint flags, --threads, --verbose, --progress). Refuses a directory
-  // holding another run's checkpoint.
+  // (--out, the checkpoint flags, --threads, --verbose, --progress, --quiet). Refuses a
+  // directory holding another run's checkpoint.
   std::unique_ptr<io::CheckpointDirectory> open(const CLI::App& command,
                                                 const std::vector<std::string>& inputs,
                                                 const std::string& out) const;

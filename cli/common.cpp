@@ -6,6 +6,7 @@
 
 #include "nmfkit/core/error.hpp"
 #include "nmfkit/io/matrix_file.hpp"
+#include "progress_output.hpp"
 
 namespace nmfkit::cli {
 
@@ -36,6 +37,12 @@ Progress interruptible_progress() {
   std::signal(SIGTERM, on_interrupt);
   Progress progress;
   progress.cancel_requested = [] { return interrupted.load(); };
+  progress.step = show_step;
+  // --verbose lines stay on stdout, as before; the bar makes way for them.
+  progress.log = [](const std::string& line) {
+    clear_progress();
+    std::cout << line << '\n' << std::flush;
+  };
   return progress;
 }
 
@@ -43,13 +50,13 @@ Progress stderr_progress(bool requested) {
   Progress progress = interruptible_progress();
   const bool shown = requested || isatty(STDERR_FILENO);
   progress.log = [shown](const std::string& line) {
-    if (shown) std::cerr << "nmfkit: " << line << '\n';
+    if (shown) print_progress_line("nmfkit: " + line);
   };
   return progress;
 }
 
 void print_warnings(const std::vector<std::string>& warnings) {
-  for (const auto& warning : warnings) std::cerr << "nmfkit: warning: " << warning << '\n';
+  for (const auto& warning : warnings) print_stderr_line("nmfkit: warning: " + warning);
 }
 
 std::string shape_text(Index rows, Index cols) {

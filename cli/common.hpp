@@ -22,16 +22,17 @@ void add_dtype_flag(CLI::App& command, std::string& dtype);
 AnyMatrix read_input(const std::string& path, const std::string& dtype);
 
 // A Progress whose cancel poll turns true after Ctrl-C or SIGTERM, so long fits stop cleanly
-// (nothing is written, the exit is non-zero).
+// (nothing is written, the exit is non-zero). Its steps go to the stderr display
+// (progress_output.hpp); its verbose lines to stdout.
 Progress interruptible_progress();
 
 // --write-h5ad FILE: the input must be an .h5ad (the results go into a copy of it) and FILE
 // must name one. Throws InvalidArgument otherwise; nothing to check when FILE is empty.
 void check_write_h5ad(const std::string& input, const std::string& file);
 
-// interruptible_progress() whose step lines go to stderr ("nmfkit: ..."), shown on a
+// interruptible_progress() whose verbose lines go to stderr ("nmfkit: ..."), shown on a
 // terminal or when `requested` (--progress); otherwise (scripts, pipes) stderr carries
-// nothing but warnings and the one error line.
+// only the step lines, warnings and the one error line.
 Progress stderr_progress(bool requested);
 
 void print_warnings(const std::vector<std::string>& warnings);

@@ -19,6 +19,7 @@
 #include "nmfkit/select/consensus_run.hpp"
 #include "nmfkit/select/select_k.hpp"
 #include "nmfkit/select/selection_plot.hpp"
+#include "progress_output.hpp"
 
 namespace nmfkit::cli {
 
@@ -92,7 +93,7 @@ void run(const ConsensusArgs& args, const CLI::App& command) {
   resumable(checkpoint.get(), [&] { X.visit([&](auto& m) {
     const auto run = select::consensus(m, options, args.k_selection, progress,
                                        [](const select::KScore& score) {
-                                         std::cerr << score_line(score) << std::endl;
+                                         print_progress_line(score_line(score));
                                        });
     const auto& result = run.programs;
     selection = run.selection;

@@ -32,7 +32,7 @@ CorpusMatrix read_and_vectorize(const std::string& path, const CorpusFlags& corp
 
   start = std::chrono::steady_clock::now();
   text::Vectorizer vectorizer(std::move(vectorizer_options));
-  AnyMatrix X = vectorizer.fit_transform(corpus.documents);
+  AnyMatrix X = vectorizer.fit_transform(corpus.documents, interruptible_progress());
   const double vectorize_seconds = seconds_since(start);
   report += "vectorise  " + describe(X) + ", " + std::to_string(X.stored()) + " non-zeros (" +
             vectorizer_flags.weighting + ") in " + format_seconds(vectorize_seconds) + "\n";

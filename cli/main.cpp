@@ -16,6 +16,7 @@
 #include "nmfkit/core/thread_count.hpp"
 #include "nmfkit/dist/comm.hpp"
 #include "nmfkit/version.hpp"
+#include "progress_output.hpp"
 
 namespace {
 constexpr int kExitFailure = 1;  // bad input data or parameters, unreadable files
@@ -61,6 +62,7 @@ void leave_busy_cores_alone() {
 }
 
 int fail(int code, const std::string& message) {
+  nmfkit::cli::clear_progress();
   std::cerr << "nmfkit: error: " << message << '\n';
   return code;
 }
@@ -72,6 +74,7 @@ int fail_everywhere(int code, const std::string& message) {
   const nmfkit::dist::Comm& world = nmfkit::dist::world();
   if (world.size() == 1) return fail(code, message);
   if (world.rank() != 0) std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  nmfkit::cli::clear_progress();
   std::cerr << "nmfkit: error (process " << world.rank() << " of " << world.size()
             << "): " << message << std::endl;
   world.abort(code);
@@ -118,11 +121,13 @@ int main(int argc, char** argv) {
   nmfkit::cli::add_associate_command(app);
   nmfkit::cli::add_tensor_command(app);
   nmfkit::cli::add_report_command(app);
+  nmfkit::cli::add_quiet_flag(app);
 
   try {
     nmfkit::dist::check_launch();
     check_command_spreads(argc, argv);
     app.parse(argc, argv);
+    nmfkit::cli::clear_progress();
   } catch (const CLI::Success& e) {
     return app.exit(e);  // --help and --version
   } catch (const CLI::ParseError& e) {

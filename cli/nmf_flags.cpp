@@ -10,6 +10,7 @@
 #include "nmfkit/core/error.hpp"
 #include "nmfkit/dist/comm.hpp"
 #include "nmfkit/nmf/solver.hpp"
+#include "progress_output.hpp"
 
 namespace nmfkit::cli {
 
@@ -439,7 +440,7 @@ Index choose_k(const Matrix& X, const EntryWeights<T>& weights, const NmfOptions
   const bool first = dist::world().rank() == 0;  // under mpirun, one process reports
   const select::Selection selection = select::select_k(
       X, weights, options, interruptible_progress(), [first](const select::KScore& score) {
-        if (first) std::cerr << score_line(score) << std::endl;
+        if (first) print_progress_line(score_line(score));
       });
   if (first) {
     std::printf("select-k   chose k = %lld by %s in %.1f s\n",

@@ -20,6 +20,7 @@
 #include "nmfkit/io/text_file.hpp"
 #include "nmfkit/select/select_k.hpp"
 #include "nmfkit/select/selection_plot.hpp"
+#include "progress_output.hpp"
 
 namespace nmfkit::cli {
 
@@ -152,7 +153,7 @@ void run(const SelectKArgs& args, const CLI::App& command) {
     const EntryWeights<T> weights = args.missing.weights_for(m);
     return select::select_k(m, weights, options, interruptible_progress(),
                             [first](const select::KScore& score) {
-                              if (first) std::cerr << score_line(score) << std::endl;
+                              if (first) print_progress_line(score_line(score));
                             });
   }); });
   if (!first) return;

@@ -209,11 +209,16 @@ void run(const TopicsArgs& args) {
   if (!measures.empty()) {
     const auto start = std::chrono::steady_clock::now();
     std::erase_if(texts, [](const auto& tokens) { return tokens.empty(); });
+    const Progress progress = interruptible_progress();
     for (const auto measure : measures) {
       text::CoherenceOptions coherence_options;
       coherence_options.measure = measure;
       coherence_options.topn = args.top;
       coherence.push_back(text::topic_coherence(model.words, texts, coherence_options));
+      progress.report({.task = "coherence",
+                       .unit = "measures",
+                       .done = static_cast<std::int64_t>(coherence.size()),
+                       .total = static_cast<std::int64_t>(measures.size())});
     }
     coherence_seconds = seconds_since(start);
   }

@@ -10,6 +10,7 @@ from typing import Any, Callable, Optional, Union
 import numpy as np
 
 from . import _nmfkit
+from ._progress import ProgressBar
 from ._compat import (
     BaseEstimator,
     ClassNamePrefixFeaturesOutMixin,
@@ -111,7 +112,9 @@ class NMF(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     l1_ratio : float, default=0.0
         Share of the L1 penalty in the regularisation (0: L2 only, 1: L1 only).
     verbose : int, default=0
-        Print progress lines while fitting.
+        Print progress lines while fitting (on stdout, as scikit-learn) and show a progress
+        bar on stderr: the iterations, their rate and the stopping measure (tqdm's bar
+        when tqdm is installed, else a plain one).
     shuffle : bool, default=False
         Random coordinate order in the ``'cd'`` solver.
     n_threads : int, default=0
@@ -349,7 +352,8 @@ class NMF(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             H = check_factor(H, "H", dtype)
         else:  # as scikit-learn, initial factors are used with init='custom' only
             W = H = None
-        result = _nmfkit.fit(X, options, W, H, self._log())
+        with ProgressBar(enabled=bool(self.verbose)) as bar:
+            result = _nmfkit.fit(X, options, W, H, self._log(), bar)
         _emit(result["warnings"], result["converged"])
         self.reconstruction_err_ = float(result["reconstruction_error"])
         self.components_ = result["H"]
@@ -383,7 +387,8 @@ class NMF(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             X = X.astype(H.dtype)
         options = self._options(check_seed(self.random_state))
         options["n_components"] = H.shape[0]
-        result = _nmfkit.transform(X, H, options, self._log())
+        with ProgressBar(enabled=bool(self.verbose)) as bar:
+            result = _nmfkit.transform(X, H, options, self._log(), bar)
         _emit(result["warnings"], result["converged"])
         return result["W"]
 

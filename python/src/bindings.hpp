@@ -63,8 +63,10 @@ py::tuple csr_to_python(const SparseMatrix<T>& X);
 // Verbose lines go to `log` (a Python callable taking one str; None: C++ stdout), and
 // every poll of cancel_requested runs Python's signal handlers, so that Ctrl-C stops a
 // long computation with KeyboardInterrupt. `log` must outlive the Progress: it is held as
-// a borrowed handle because the Progress is copied where the GIL is not held.
-Progress make_progress(const py::handle& log);
+// a borrowed handle because the Progress is copied where the GIL is not held. Step reports
+// go to `step` (None: nowhere), called as step(task, unit, done, total, bound, measure,
+// last) with the fields of nmfkit::ProgressStep; the same lifetime rule holds.
+Progress make_progress(const py::handle& log, const py::handle& step = py::handle());
 
 // Runs f() with the GIL released. A computation cancelled by a Python exception (Ctrl-C
 // in the cancel poll, or an exception raised by the log callback) re-raises that exception.

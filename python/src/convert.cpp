@@ -129,8 +129,14 @@ py::tuple csr_to_python(const SparseMatrix<T>& X) {
                         py::make_tuple(X.rows(), X.cols()));
 }
 
-Progress make_progress(const py::handle& log) {
+Progress make_progress(const py::handle& log, const py::handle& step) {
   Progress progress;
+  if (step && !step.is_none()) {
+    progress.step = [step](const ProgressStep& s) {
+      py::gil_scoped_acquire acquire;
+      step(s.task, s.unit, s.done, s.total, s.bound, s.measure, s.last);
+    };
+  }
   if (log && !log.is_none()) {
     progress.log = [log](const std::string& line) {
       py::gil_scoped_acquire acquire;

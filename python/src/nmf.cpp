@@ -79,12 +79,12 @@ py::dict transform_result(TransformResult<T>&& r) {
 
 template <class T>
 py::dict fit_typed(const py::object& X, const NmfOptions& options, const py::object& W,
-                   const py::object& H, const py::handle& log) {
+                   const py::object& H, const py::handle& log, const py::handle& step) {
   const bool custom = !W.is_none() || !H.is_none();
   Factors<T> factors;
   if (!W.is_none()) factors.W = to_dense<T>(W.cast<py::array>(), "W");
   if (!H.is_none()) factors.H = to_dense<T>(H.cast<py::array>(), "H");
-  const Progress progress = make_progress(log);
+  const Progress progress = make_progress(log, step);
   const Factors<T>* given = custom ? &factors : nullptr;
   if (is_scipy_sparse(X)) {
     const SparseMatrix<T> matrix = to_sparse<T>(X, "X");
@@ -102,9 +102,9 @@ py::dict fit_typed(const py::object& X, const NmfOptions& options, const py::obj
 
 template <class T>
 py::dict transform_typed(const py::object& X, const py::array& H, const NmfOptions& options,
-                         const py::handle& log) {
+                         const py::handle& log, const py::handle& step) {
   const DenseMatrix<T> components = to_dense<T>(H, "H");
-  const Progress progress = make_progress(log);
+  const Progress progress = make_progress(log, step);
   if (is_scipy_sparse(X)) {
     const SparseMatrix<T> matrix = to_sparse<T>(X, "X");
     return transform_result(without_gil([&] {
@@ -135,7 +135,7 @@ void bind_nmf(py::module_& m) {
   m.def(
       "fit",
       [](const py::object& X, const py::dict& options, const py::object& W, const py::object& H,
-         const py::object& log) {
+         const py::object& log, const py::object& progress) {
         NmfOptions o = options_from(options);
         // GNMF's sample graph (a SciPy sparse matrix or an array), alive for the call.
         std::optional<SparseMatrix<double>> graph;
@@ -153,23 +153,30 @@ void bind_nmf(py::module_& m) {
           comm = dist::mpi_communicator(reinterpret_cast<const void*>(address));
           o.comm = comm.get();
         }
-        if (dtype_of_input(X, "X") == DType::Float32) return fit_typed<float>(X, o, W, H, log);
-        return fit_typed<double>(X, o, W, H, log);
+        if (dtype_of_input(X, "X") == DType::Float32) {
+          return fit_typed<float>(X, o, W, H, log, progress);
+        }
+        return fit_typed<double>(X, o, W, H, log, progress);
       },
       py::arg("X"), py::arg("options"), py::arg("W") = py::none(), py::arg("H") = py::none(),
-      py::arg("log") = py::none(),
+      py::arg("log") = py::none(), py::arg("progress") = py::none(),
       "Factorises X (a 2-D float32/float64 NumPy array, or SciPy CSR/CSC) as W @ H.\n\n"
       "options is a dict of NMF parameters; W and H are the custom initial factors (same\n"
-      "dtype as X). Returns a dict: W, H, reconstruction_error, n_iter, converged, init,\n"
-      "random_state, warnings.");
+      "dtype as X). progress, if given, receives the step reports: progress(task, unit,\n"
+      "done, total, bound, measure, last). Returns a dict: W, H, reconstruction_error,\n"
+      "n_iter, converged, init, random_state, warnings.");
   m.def(
       "transform",
-      [](const py::object& X, const py::array& H, const py::dict& options, const py::object& log) {
+      [](const py::object& X, const py::array& H, const py::dict& options, const py::object& log,
+         const py::object& progress) {
         const NmfOptions o = options_from(options);
-        if (dtype_of_input(X, "X") == DType::Float32) return transform_typed<float>(X, H, o, log);
-        return transform_typed<double>(X, H, o, log);
+        if (dtype_of_input(X, "X") == DType::Float32) {
+          return transform_typed<float>(X, H, o, log, progress);
+        }
+        return transform_typed<double>(X, H, o, log, progress);
       },
       py::arg("X"), py::arg("H"), py::arg("options"), py::arg("log") = py::none(),
+      py::arg("progress") = py::none(),
       "W for X with the components H fixed. Returns a dict: W, n_iter, converged, warnings.");
   m.def(
       "inverse_transform",

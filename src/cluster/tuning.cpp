@@ -216,6 +216,7 @@ ClusterResult cluster_samples(const DenseMatrix<double>& W, const SparseMatrix<d
   // 2. κ (and t) by the noise2self loss of R(A_κ).
   start = std::chrono::steady_clock::now();
   const NeighborScore* best = nullptr;
+  std::int64_t counts_done = 0;
   for (const int kappa : grid) {
     // The kernel is built when a step count of κ is not in the checkpoint.
     std::optional<SparseMatrix<double>> T;
@@ -234,6 +235,10 @@ ClusterResult cluster_samples(const DenseMatrix<double>& W, const SparseMatrix<d
       }));
       result.neighbor_grid.push_back(score);
     }
+    progress.report({.task = "cluster",
+                     .unit = "neighbour counts",
+                     .done = ++counts_done,
+                     .total = static_cast<std::int64_t>(grid.size())});
   }
   for (const auto& score : result.neighbor_grid) {
     if (!best || score.loss.loss < best->loss.loss) best = &score;
@@ -278,6 +283,10 @@ ClusterResult cluster_samples(const DenseMatrix<double>& W, const SparseMatrix<d
         r.put_vector("membership", {partition.membership.begin(), partition.membership.end()});
         return r;
       });
+      progress.report({.task = "cluster",
+                       .unit = "Leiden runs",
+                       .done = static_cast<std::int64_t>(g) * options.seeds + s + 1,
+                       .total = static_cast<std::int64_t>(resolutions.size()) * options.seeds});
       score.clusters = static_cast<int>(run.number("clusters"));
       score.modularity = run.number("modularity");
       score.rounds = static_cast<int>(run.number("rounds"));

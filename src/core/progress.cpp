@@ -14,8 +14,18 @@ void Progress::message(const std::string& line) const {
   }
 }
 
+void Progress::report(const ProgressStep& s) const {
+  if (step) step(s);
+}
+
 void Progress::check_cancelled() const {
   if (cancel_requested && cancel_requested()) throw Cancelled();
+}
+
+Progress Progress::without_steps() const {
+  Progress inner = *this;
+  inner.step = nullptr;
+  return inner;
 }
 
 }  // namespace nmfkit

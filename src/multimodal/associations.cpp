@@ -122,7 +122,6 @@ Associations associate(const DenseMatrix<double>& A_in, const DenseMatrix<double
   std::atomic<bool> stop{false};
   std::atomic<Index> done{0};
   std::exception_ptr failure;
-  auto last_report = started;
   {
     ScopedThreadCount threads(options.n_threads);
 #pragma omp parallel
@@ -172,15 +171,10 @@ Associations associate(const DenseMatrix<double>& A_in, const DenseMatrix<double
           const Index finished = ++done;
           if (omp_get_thread_num() == 0) {
             if (progress.cancel_requested && progress.cancel_requested()) stop = true;
-            const auto now = std::chrono::steady_clock::now();
-            if (progress.log && now - last_report >= std::chrono::seconds(2)) {
-              last_report = now;
-              const double elapsed = std::chrono::duration<double>(now - started).count();
-              std::ostringstream line;
-              line << "associate: " << finished << "/" << n_selected << " targets, " << elapsed
-                   << " s";
-              progress.log(line.str());
-            }
+            progress.report({.task = "associate",
+                             .unit = "targets",
+                             .done = finished,
+                             .total = static_cast<std::int64_t>(n_selected)});
           }
         } catch (...) {
 #pragma omp critical(nmfkit_associate_failure)
@@ -210,12 +204,10 @@ Associations associate(const DenseMatrix<double>& A_in, const DenseMatrix<double
   }
   result.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  if (progress.log) {
-    std::ostringstream line;
-    line << "associate: " << n_selected << "/" << n_selected << " targets ("
-         << to_string(options.mode) << "), " << result.seconds << " s";
-    progress.log(line.str());
-  }
+  progress.report({.task = "associate",
+                   .unit = "targets",
+                   .done = static_cast<std::int64_t>(n_selected),
+                   .total = static_cast<std::int64_t>(n_selected)});
   return result;
 }
 

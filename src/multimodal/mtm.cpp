@@ -167,8 +167,7 @@ MtmModel run_vi(Fit& fit, int n_iter, const Progress& progress, const char* name
     fit.model.gamma.swap(gamma);
     vi_update(fit, sstats_t, fit.model.options.eta);
     fit.model.n_iter = it + 1;
-    progress.message(std::string(name) + ": iteration " + std::to_string(it + 1) + "/" +
-                     std::to_string(n_iter));
+    progress.report({.task = name, .unit = "iterations", .done = it + 1, .total = n_iter});
   }
   finish(fit);
   return std::move(fit.model);
@@ -284,8 +283,10 @@ MtmModel fit_svi(const MultiModalData& data, const MtmOptions& options, const Sv
     }
     fit.estep.set_lambda_t(std::move(lambda_t));
     fit.model.n_iter = static_cast<int>(t + 1);
-    progress.message("mtm svi: update " + std::to_string(t + 1) + "/" +
-                     std::to_string(schedule.size()));
+    progress.report({.task = "mtm svi",
+                     .unit = "updates",
+                     .done = static_cast<std::int64_t>(t + 1),
+                     .total = static_cast<std::int64_t>(schedule.size())});
   }
   finish(fit);
   return std::move(fit.model);

@@ -125,9 +125,9 @@ TopicNumberResult select_n_topics(const MultiModalData& data, const TopicNumberO
       MtmOptions fit_options = options.mtm;
       fit_options.n_topics = options.ks[j];
       fit_options.seed = options.seed;
-      Progress quiet;  // the fits' own per-iteration lines would drown the summary
+      // The fits' own iterations would drown the summary: one step per fit instead.
+      Progress quiet = progress.without_steps();
       quiet.log = [](const std::string&) {};
-      quiet.cancel_requested = progress.cancel_requested;
       const MtmModel model = spatial ? fit_spatial(train_data, train_coordinates, fit_options,
                                                    options.spatial, options.n_iter, quiet)
                                      : fit_vi(train_data, fit_options, options.n_iter, quiet);
@@ -139,6 +139,10 @@ TopicNumberResult select_n_topics(const MultiModalData& data, const TopicNumberO
       line << "select_n_topics: fold " << f + 1 << "/" << options.n_folds
            << ", K = " << options.ks[j] << ": held-out log-likelihood " << ll.total;
       progress.message(line.str());
+      progress.report({.task = "select-k",
+                       .unit = "fits",
+                       .done = static_cast<std::int64_t>(f * options.ks.size() + j + 1),
+                       .total = static_cast<std::int64_t>(options.n_folds * options.ks.size())});
     }
   }
   for (double s : sums) result.mean_total.push_back(s / options.n_folds);

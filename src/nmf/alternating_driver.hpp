@@ -30,6 +30,7 @@
 #include "nmfkit/core/error.hpp"
 #include "nmfkit/linalg/data_operator.hpp"
 #include "nmfkit/nmf/solver.hpp"
+#include "iteration_report.hpp"
 
 namespace nmfkit {
 
@@ -306,11 +307,16 @@ SolveReport alternate(Step& step, DenseMatrix<T>& W, DenseMatrix<T>& Ht, bool up
     if (balance && iteration % kBalanceEvery == 0) {
       balance_columns(W, Ht, {&W_plain, &W_best}, {&Ht_plain, &Ht_best});
     }
-    if (!counts) continue;
+    if (!counts) {
+      report_iteration(s.progress, iteration, s.max_iter);
+      continue;
+    }
     const double decrease = (best_before - best) / std::max(best, 1e-300);
+    report_iteration(s.progress, iteration, s.max_iter, "change", decrease, s.tol);
     calm = decrease < s.tol ? calm + 1 : 0;
     if (best == 0 || calm >= s.patience) break;
   }
+  report_last_iteration(s.progress, report.n_iter);
   if (extrapolating && W_best.size() > 0) {
     W = std::move(W_best);
     Ht = std::move(Ht_best);

@@ -7,6 +7,7 @@
 
 #include "nmfkit/core/random.hpp"
 #include "nmfkit/linalg/products.hpp"
+#include "iteration_report.hpp"
 
 namespace nmfkit {
 
@@ -146,12 +147,14 @@ SolveReport CoordinateDescent<T>::run(const Matrix& X, DenseMatrix<T>& W, DenseM
     if (n_iter == 1) violation_init = violation;
     if (violation_init == 0) break;
     if (s.verbose) s.progress.message("violation: " + format_ratio(violation / violation_init));
+    report_iteration(s.progress, n_iter, s.max_iter, "violation", violation / violation_init, s.tol);
     if (violation / violation_init <= s.tol) {
       if (s.verbose) s.progress.message("Converged at iteration " + std::to_string(n_iter + 1));
       break;
     }
   }
   n_iter = std::min(n_iter, s.max_iter);
+  report_last_iteration(s.progress, n_iter);
   if (update_H) H = Ht.transpose();
   SolveReport report;
   report.n_iter = n_iter;

@@ -9,6 +9,7 @@
 #include "nmfkit/linalg/dense_operator.hpp"
 #include "nmfkit/linalg/gram_loss.hpp"
 #include "nmfkit/linalg/sparse_operator.hpp"
+#include "iteration_report.hpp"
 
 namespace nmfkit {
 
@@ -148,9 +149,11 @@ SolveReport GradientDescent<T>::run(const Matrix& X, DenseMatrix<T>& W, DenseMat
     // A step that increased the objective says nothing about convergence (the steps are not
     // monotone); only small decreases count, so tol = 0 runs max_iter iterations.
     const double decrease = (before - at.objective) / std::max(at.objective, 1e-300);
+    report_iteration(s.progress, iteration, s.max_iter, "change", decrease, s.tol);
     calm = decrease >= 0 && decrease < s.tol ? calm + 1 : 0;
     if (at.objective == 0 || calm >= s.patience) break;
   }
+  report_last_iteration(s.progress, report.n_iter);
   // The iterates may hold small negative entries; the model is the non-negative part.
   W = W.cwiseMax(T(0));
   if (update_H) H = Ht.transpose().cwiseMax(T(0));

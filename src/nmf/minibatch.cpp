@@ -12,6 +12,7 @@
 #include "nmfkit/core/random.hpp"
 #include "nmfkit/core/thread_count.hpp"
 #include "nmfkit/linalg/streamed_arithmetic.hpp"
+#include "iteration_report.hpp"
 
 namespace nmfkit {
 
@@ -383,9 +384,11 @@ MiniBatchResult<T> MiniBatchNmf<T>::run(linalg::RowBatchSource<Matrix>& X, Dense
     if (!batch_.fresh_restarts) W.middleRows(first, count) = W_batch;
     result.batch_costs.push_back(cost);
     done = i + 1;
+    report_iteration(progress, done, total_steps, nullptr, 0, 0, "batches");
     if (converged(smoothing, cost, count, m, i, previous_H)) break;
     previous_H = H_;
   }
+  report_last_iteration(progress, done, "batches");
   n_steps_ = static_cast<int>(done);
   result.n_steps = n_steps_;
   result.n_iter = static_cast<int>((done + steps_per_pass - 1) / steps_per_pass);

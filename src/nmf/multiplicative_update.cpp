@@ -13,6 +13,7 @@
 #include "nmfkit/linalg/numpy_arithmetic.hpp"
 #include "nmfkit/linalg/products.hpp"
 #include "weighted_rows.hpp"
+#include "iteration_report.hpp"
 
 namespace nmfkit {
 
@@ -68,11 +69,16 @@ SolveReport MultiplicativeUpdate<T>::run(const Matrix& X, DenseMatrix<T>& W, Den
       const double error = error_of();
       if (s.verbose) s.progress.message(epoch_line(n_iter, elapsed(), &error));
       printed_last = true;
+      report_iteration(s.progress, n_iter, s.max_iter, "change",
+                       (previous_error - error) / error_at_init, s.tol);
       if ((previous_error - error) / error_at_init < s.tol) break;
       previous_error = error;
+    } else {
+      report_iteration(s.progress, n_iter, s.max_iter);
     }
   }
   n_iter = std::min(n_iter, s.max_iter);
+  report_last_iteration(s.progress, n_iter);
   if (s.verbose && !printed_last) s.progress.message(epoch_line(n_iter, elapsed(), nullptr));
   SolveReport report;
   report.n_iter = n_iter;
@@ -171,11 +177,16 @@ SolveReport MultiplicativeUpdate<T>::run_weighted(const Matrix& X_given,
             n_iter, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
             &error));
       }
+      report_iteration(s.progress, n_iter, s.max_iter, "change",
+                       (previous_error - error) / error_at_init, s.tol);
       if ((previous_error - error) / error_at_init < s.tol) break;
       previous_error = error;
+    } else {
+      report_iteration(s.progress, n_iter, s.max_iter);
     }
   }
   n_iter = std::min(n_iter, s.max_iter);
+  report_last_iteration(s.progress, n_iter);
   SolveReport report;
   report.n_iter = n_iter;
   return report;

@@ -38,6 +38,7 @@ CnmfResult<T> run(const Matrix& X, const CnmfOptions& options, const Progress& p
   nmf.n_components = k;
   nmf.verbose = 0;
   const int R = options.replicates;
+  const Progress inner = progress.without_steps();  // one step per replicate, not per iteration
   Eigen::MatrixXd spectra(R * k, X.cols());
   for (int p = 0; p < R; ++p) {
     // Each replicate's H is a unit of the checkpoint, found again by a resumed run.
@@ -49,7 +50,7 @@ CnmfResult<T> run(const Matrix& X, const CnmfOptions& options, const Progress& p
       fit_options.random_state = restart_seed(options.seed, p);
       fit_options.init = Init::Random;
       done.emplace();
-      done->matrices["H"] = fit(X, weights, fit_options, nullptr, progress).H.template cast<double>();
+      done->matrices["H"] = fit(X, weights, fit_options, nullptr, inner).H.template cast<double>();
       if (options.checkpoint) options.checkpoint->save(unit, *done);
     }
     const Eigen::MatrixXd& H = done->matrix("H");
@@ -57,6 +58,7 @@ CnmfResult<T> run(const Matrix& X, const CnmfOptions& options, const Progress& p
       throw InvalidArgument("the checkpoint's unit " + unit + " does not fit this run");
     }
     spectra.middleRows(p * k, k) = H;
+    progress.report({.task = "consensus", .unit = "fits", .done = p + 1, .total = R});
   }
   SpectraConsensusOptions combine;
   combine.density_threshold = options.density_threshold;
@@ -68,7 +70,7 @@ CnmfResult<T> run(const Matrix& X, const CnmfOptions& options, const Progress& p
 
   nmf.random_state = options.seed;
   DenseMatrix<T> S = out.consensus.spectra.template cast<T>();
-  DenseMatrix<T> U = transform(X, weights, S, nmf, progress).W;
+  DenseMatrix<T> U = transform(X, weights, S, nmf, inner).W;
   // Programs by total usage, largest first (as cNMF orders them).
   std::vector<Index> order(static_cast<std::size_t>(k));
   std::iota(order.begin(), order.end(), Index{0});

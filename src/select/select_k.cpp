@@ -3,6 +3,7 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <exception>
@@ -146,7 +147,12 @@ class Scorer {
  public:
   Scorer(const Matrix& X, const EntryWeights<T>& weights, const SelectOptions& options,
          const Progress& progress, const ScoreCallback& on_score)
-      : X_(X), weights_(weights), o_(options), progress_(progress), on_score_(on_score) {
+      : X_(X),
+        weights_(weights),
+        o_(options),
+        progress_(progress),
+        inner_(progress.without_steps()),
+        on_score_(on_score) {
     comm_ = options.nmf.comm;
     parallel_ = options.parallel_fits;
     if (parallel_ <= 0) {
@@ -172,7 +178,7 @@ class Scorer {
       holdout.seed = (static_cast<std::uint64_t>(o_.seed) << 16) + static_cast<std::uint64_t>(r);
       const CheckpointRecord done = unit("cv-k" + std::to_string(k) + "-r" + std::to_string(r), [&] {
         const EntryWeights<T> training = weights_.with_holdout(holdout);
-        const NmfResult<T> result = fit(X_, training, fit_options(k, o_.seed), nullptr, progress_);
+        const NmfResult<T> result = fit(X_, training, fit_options(k, o_.seed), nullptr, inner_);
         const MissingSummary missing = summarize_missing(X_, training);
         const double observed = static_cast<double>(X_.rows()) * static_cast<double>(X_.cols()) -
                                 static_cast<double>(missing.missing);
@@ -219,7 +225,7 @@ class Scorer {
         const Matrix Xp = perturbed(X_, o_.stability.noise, key);
         NmfOptions options = fit_options(k, o_.seed + 1 + static_cast<std::uint32_t>(p));
         options.init = Init::Random;
-        const NmfResult<T> result = fit(Xp, weights_, options, nullptr, progress_);
+        const NmfResult<T> result = fit(Xp, weights_, options, nullptr, inner_);
         DenseMatrix<double> H = result.H.template cast<double>();
         for (Index r = 0; r < H.rows(); ++r) {
           const double norm = H.row(r).norm();
@@ -259,7 +265,7 @@ class Scorer {
       const CheckpointRecord done = unit("restart-k" + std::to_string(k) + "-p" + std::to_string(p), [&] {
         NmfOptions options = fit_options(k, restart_seed(o_.seed, p));
         options.init = Init::Random;
-        const NmfResult<T> result = fit(X_, weights_, options, nullptr, progress_);
+        const NmfResult<T> result = fit(X_, weights_, options, nullptr, inner_);
         DenseMatrix<double> W(static_cast<Index>(rows.size()), k);
         for (std::size_t i = 0; i < rows.size(); ++i) {
           W.row(static_cast<Index>(i)) = result.W.row(rows[i]).template cast<double>();
@@ -291,7 +297,7 @@ class Scorer {
     const SpectraConsensus consensus = combine_spectra(spectra, k, combine);
     score.cnmf_silhouette = consensus.silhouette;
     const DenseMatrix<T> S = consensus.spectra.template cast<T>();
-    const TransformResult<T> usages = transform(X_, weights_, S, fit_options(k, o_.seed), progress_);
+    const TransformResult<T> usages = transform(X_, weights_, S, fit_options(k, o_.seed), inner_);
     score.cnmf_error = observed_norm_ > 0
                            ? std::sqrt(weighted_squared_error(X_, weights_, usages.W, S)) /
                                  observed_norm_
@@ -301,6 +307,15 @@ class Scorer {
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (on_score_) on_score_(score);
     return score;
+  }
+
+  // How many fits the step reports count towards: `total` where known, else at most `bound`.
+  void expect_fits(std::int64_t total, std::int64_t bound) {
+    expected_ = total;
+    at_most_ = bound;
+  }
+  void report_last() const {
+    progress_.report({.task = "select-k", .unit = "fits", .done = fits_done_, .last = true});
   }
 
   bool has_cross_validation(Index k) const {
@@ -368,12 +383,24 @@ class Scorer {
   // resumed selection computes the same bits as an uninterrupted one.
   template <class Compute>
   CheckpointRecord unit(const std::string& name, Compute&& compute) const {
-    if (o_.checkpoint) {
-      if (std::optional<CheckpointRecord> saved = o_.checkpoint->load(name)) return *saved;
+    std::optional<CheckpointRecord> saved;
+    if (o_.checkpoint) saved = o_.checkpoint->load(name);
+    if (!saved) {
+      saved = compute();
+      if (o_.checkpoint) o_.checkpoint->save(name, *saved);
     }
-    CheckpointRecord done = compute();
-    if (o_.checkpoint) o_.checkpoint->save(name, done);
-    return done;
+    // Each unit is one fit; its name ("cv-k4-r2") says which k it scored.
+    const std::size_t k_at = name.find("-k");
+    progress_.report({.task = "select-k",
+                      .unit = "fits",
+                      .done = ++fits_done_,
+                      .total = expected_,
+                      .bound = at_most_,
+                      .measure = k_at == std::string::npos
+                                     ? std::string()
+                                     : "k " + name.substr(k_at + 2, name.find('-', k_at + 1) -
+                                                                         k_at - 2)});
+    return *saved;
   }
 
   NmfOptions fit_options(Index k, std::uint32_t seed) const {
@@ -392,7 +419,7 @@ class Scorer {
     const CheckpointRecord done = unit("error-k" + std::to_string(score.k), [&] {
       CheckpointRecord out;
       out.numbers["error"] =
-          fit(X_, weights_, fit_options(score.k, o_.seed), nullptr, progress_).reconstruction_error;
+          fit(X_, weights_, fit_options(score.k, o_.seed), nullptr, inner_).reconstruction_error;
       return out;
     });
     score.reconstruction_error =
@@ -496,7 +523,11 @@ class Scorer {
   const EntryWeights<T>& weights_;
   const SelectOptions& o_;
   const Progress& progress_;
+  const Progress inner_;  // the fits': the selection reports its own steps, one per fit
   const ScoreCallback& on_score_;
+  std::int64_t expected_ = 0;  // fits in all, where known
+  std::int64_t at_most_ = 0;   // else at most this many
+  mutable std::atomic<std::int64_t> fits_done_{0};
   int parallel_ = 1;
   double observed_norm_ = 0;
   std::map<Index, KScore> cache_;
@@ -680,6 +711,15 @@ Selection select_impl(const Matrix& X, const EntryWeights<T>& weights, const Sel
   const auto start = std::chrono::steady_clock::now();
   Scorer<T, Matrix> scorer(X, weights, options, progress, on_score);
   const ConsensusOptions& co = options.consensus;
+  // Per k: each method's fits and one more for the reconstruction error.
+  const std::int64_t per_k = 1 + (run.cv ? options.cv.replicates : 0) +
+                             (run.stability ? options.stability.perturbations : 0) +
+                             (run.consensus || run.cnmf ? co.restarts : 0);
+  if (options.k.search) {
+    scorer.expect_fits(0, per_k * (options.k.high - options.k.low + 1));
+  } else {
+    scorer.expect_fits(per_k * static_cast<std::int64_t>(options.k.ks.size()), 0);
+  }
   if (options.k.search) {
     const Index low = options.k.low, high = options.k.high;
     if (run.cv) search_cv(scorer, low, high);
@@ -708,6 +748,7 @@ Selection select_impl(const Matrix& X, const EntryWeights<T>& weights, const Sel
     }
   }
 
+  scorer.report_last();
   Selection selection;
   selection.scores = scorer.scores();
   std::vector<std::pair<std::string, Index>> choices;

@@ -214,6 +214,13 @@ class Fit {
     if (previous_) {
       const double decrease = (*previous_ - error2) / std::max(error2, 1e-300);
       calm_ = decrease < options_.tol ? calm_ + 1 : 0;
+      if (progress_.step) {
+        progress_.report({.task = "fit",
+                          .unit = "iterations",
+                          .done = result_.n_iter,
+                          .bound = options_.max_iter,
+                          .measure = "change " + value_text(decrease)});
+      }
     }
     previous_ = error2;
     if (error2 == 0 || calm_ >= options_.patience) {
@@ -223,6 +230,7 @@ class Fit {
   }
 
   NtfResult<T> finish() {
+    progress_.report({.task = "fit", .unit = "iterations", .done = result_.n_iter, .last = true});
     result_.factors = std::move(factors_);
     result_.weights = std::move(weights_);
     result_.relative_error =

@@ -46,12 +46,17 @@ constexpr int kChunk = 16;
 template <class Lookup>
 CorpusCounts count_documents(const std::vector<std::string>& documents, bool lowercase,
                              std::vector<ThreadCounts> threads, Lookup&& lookup,
-                             std::uint32_t known_ids) {
+                             std::uint32_t known_ids, const Progress& progress) {
   CorpusCounts out;
   out.documents.resize(documents.size());
   const auto n_documents = static_cast<std::int64_t>(documents.size());
   const int n_threads = static_cast<int>(threads.size());
   FirstFailure failure;
+  std::atomic<std::int64_t> counted{0};
+  const auto report = [&](std::int64_t done) {
+    progress.report(
+        {.task = "vectorize", .unit = "documents", .done = done, .total = n_documents});
+  };
 #pragma omp parallel num_threads(n_threads)
   {
     const int t = omp_get_thread_num();
@@ -81,10 +86,14 @@ CorpusCounts count_documents(const std::vector<std::string>& documents, bool low
           }
         });
         out.documents[d] = {static_cast<std::uint32_t>(t), begin, mine.entries.size()};
+        // One thread reports, every chunk's worth, so the display is not a bottleneck.
+        const std::int64_t done = ++counted;
+        if (t == 0 && done % kChunk == 0 && progress.step) report(done);
       });
     }
   }
   failure.rethrow();
+  if (progress.step) report(n_documents);
   out.threads = std::move(threads);
   return out;
 }
@@ -93,7 +102,7 @@ CorpusCounts count_documents(const std::vector<std::string>& documents, bool low
 
 CorpusCounts count_new_terms(const std::vector<std::string>& documents, bool lowercase,
                              const std::vector<std::string>& stop_words,
-                             std::uint32_t& stop_count) {
+                             std::uint32_t& stop_count, const Progress& progress) {
   std::vector<ThreadCounts> threads(static_cast<std::size_t>(omp_get_max_threads()));
   for (ThreadCounts& thread : threads) {
     for (const std::string& word : stop_words) thread.terms.insert(word);
@@ -106,7 +115,7 @@ CorpusCounts count_new_terms(const std::vector<std::string>& documents, bool low
         const std::uint32_t id = mine.terms.insert(token);
         return id < n_stop ? TermTable::kAbsent : id;
       },
-      0);
+      0, progress);
   // Document frequencies and totals by thread-local id, one pass over the entries.
   for (ThreadCounts& thread : counts.threads) {
     thread.document_frequency.assign(thread.terms.size(), 0);
@@ -125,7 +134,7 @@ CorpusCounts count_known_terms(const std::vector<std::string>& documents, bool l
   return count_documents(
       documents, lowercase, std::move(threads),
       [&vocabulary](ThreadCounts&, std::string_view token) { return vocabulary.find(token); },
-      vocabulary.size());
+      vocabulary.size(), Progress{});
 }
 
 template <class T>

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "nmfkit/core/matrix.hpp"
+#include "nmfkit/core/progress.hpp"
 #include "term_table.hpp"
 
 namespace nmfkit::text::detail {
@@ -38,7 +39,7 @@ struct CorpusCounts {
 // counted; `stop_count` receives that number.
 CorpusCounts count_new_terms(const std::vector<std::string>& documents, bool lowercase,
                              const std::vector<std::string>& stop_words,
-                             std::uint32_t& stop_count);
+                             std::uint32_t& stop_count, const Progress& progress = {});
 
 // For transform: ids are those of the fixed vocabulary; other tokens are ignored.
 CorpusCounts count_known_terms(const std::vector<std::string>& documents, bool lowercase,

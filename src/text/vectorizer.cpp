@@ -37,11 +37,12 @@ Vectorizer::Vectorizer(VectorizerOptions options) : options_(std::move(options))
   options_.validate();
 }
 
-AnyMatrix Vectorizer::fit_transform(const std::vector<std::string>& documents) {
+AnyMatrix Vectorizer::fit_transform(const std::vector<std::string>& documents,
+                                    const Progress& progress) {
   const VectorizerOptions& o = options_;
   std::uint32_t stop_count = 0;
   const detail::CorpusCounts counts =
-      detail::count_new_terms(documents, o.lowercase, o.stop_words.words, stop_count);
+      detail::count_new_terms(documents, o.lowercase, o.stop_words.words, stop_count, progress);
   const detail::MergedVocabulary merged = detail::merge_vocabularies(counts, stop_count);
   if (merged.terms.empty()) {
     throw InvalidArgument("empty vocabulary; perhaps the documents only contain stop words");

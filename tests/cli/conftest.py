@@ -6,10 +6,15 @@ commands it runs, so relative file names stay inside it.
 """
 
 import os
+import re
 import subprocess
 from pathlib import Path
 
 import pytest
+
+
+# A plain progress line: "nmfkit: TASK: DONE[/TOTAL] UNIT ...".
+PROGRESS_LINE = re.compile(r"^nmfkit: [a-z -]+: \d+(/\d+)? [A-Za-z ]+")
 
 
 class Nmfkit:
@@ -41,12 +46,15 @@ class Nmfkit:
         """Runs a command that must fail the documented way and returns its error line.
 
         The documented way: a non-zero exit, nothing on stdout, and exactly one line on
-        stderr that starts with "nmfkit: error:" and contains every string in `mentions`.
+        stderr that starts with "nmfkit: error:" and contains every string in `mentions`
+        (after any progress lines of work done before the input was found bad).
         """
         result = self(*args, **kwargs)
         assert result.returncode != 0, f"expected failure, got: {result.stdout}"
         assert result.stdout == ""
-        lines = result.stderr.splitlines()
+        # Work done before the input was found bad may have printed its progress lines
+        # ("nmfkit: vectorize: 2/2 documents (100%) in 0.0 s"); the error is one line after.
+        lines = [line for line in result.stderr.splitlines() if not PROGRESS_LINE.match(line)]
         assert len(lines) == 1, f"expected one line on stderr, got: {result.stderr!r}"
         line = lines[0]
         assert line.startswith("nmfkit: error: "), line

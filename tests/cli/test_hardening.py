@@ -207,7 +207,7 @@ def test_a_full_disk_is_one_line_and_no_output(nmfkit):
     # W (2000 × 3) alone takes 48 kB: past a 16 kB file-size limit every write fails.
     np.save(nmfkit.workdir / "X.npy", np.random.default_rng(0).random((2000, 5)))
     result = run_with_file_size_limit(
-        nmfkit, 16384, "fit", "X.npy", "--k", 3, "--max-iter", 5, "--out", "model"
+        nmfkit, 16384, "fit", "X.npy", "--k", 3, "--max-iter", 5, "--quiet", "--out", "model"
     )
     assert result.returncode == 1, result.stderr
     lines = result.stderr.splitlines()

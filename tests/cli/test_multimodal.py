@@ -96,7 +96,8 @@ def test_progress_lines_on_request(nmfkit):
     assert "nmfkit: modality atac: 60 × 40, sparse float64" in result.stderr
     assert "nmfkit: modality atac: tf-idf" in result.stderr
     assert "scaled to 100" in result.stderr
-    quiet = nmfkit.ok("multimodal", "fit", "--modality", "rna=rna.npy", "--k", 2, "--out", "q")
+    quiet = nmfkit.ok("multimodal", "fit", "--modality", "rna=rna.npy", "--k", 2, "--quiet",
+                      "--out", "q")
     assert quiet.stderr == ""
 
 

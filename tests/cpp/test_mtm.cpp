@@ -347,12 +347,14 @@ TEST(MtmProgress, ReportsEveryIterationAndStopsWhenAsked) {
   const Planted p = planted_data(30, 3, 1);
   MtmOptions o;
   o.n_topics = 3;
-  std::vector<std::string> lines;
+  std::vector<ProgressStep> steps;
   Progress progress;
-  progress.log = [&](const std::string& line) { lines.push_back(line); };
+  progress.step = [&](const ProgressStep& step) { steps.push_back(step); };
   fit_vi(p.data, o, 3, progress);
-  EXPECT_EQ(lines.size(), 3u);
-  EXPECT_NE(lines.back().find("3/3"), std::string::npos) << lines.back();
+  ASSERT_EQ(steps.size(), 3u);
+  EXPECT_EQ(steps.back().unit, "iterations");
+  EXPECT_EQ(steps.back().done, 3);
+  EXPECT_EQ(steps.back().total, 3);
   int polls = 0;
   progress.cancel_requested = [&] { return ++polls > 2; };
   EXPECT_THROW(fit_vi(p.data, o, 10, progress), Cancelled);

@@ -104,7 +104,8 @@ struct ClusterResult {
 // W: samples × topics (non-negative); Y: the data the loss is measured on, samples ×
 // features, already stabilised (see stabilize), with as many rows as W. Throws
 // InvalidArgument for mismatched rows, too few samples for the neighbour counts, or bad
-// options; Cancelled between two scored units when progress asks.
+// options; Cancelled between two scored units when progress asks. Reports the neighbour
+// counts scored, then the Leiden runs, as steps of "cluster".
 ClusterResult cluster_samples(const DenseMatrix<double>& W, const SparseMatrix<double>& Y,
                               const ClusterOptions& options, const Progress& progress = {});
 

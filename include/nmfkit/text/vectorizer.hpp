@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "nmfkit/core/matrix.hpp"
+#include "nmfkit/core/progress.hpp"
 
 namespace nmfkit::text {
 
@@ -76,8 +77,10 @@ class Vectorizer {
   static Vectorizer fitted(VectorizerOptions options, std::vector<std::string> vocabulary,
                            Vector<double> idf);
   // Learns the vocabulary (and idf) and returns the documents' matrix (documents × terms).
-  // Throws InvalidArgument when no term survives ("empty vocabulary").
-  AnyMatrix fit_transform(const std::vector<std::string>& documents);
+  // Throws InvalidArgument when no term survives ("empty vocabulary"). Reports the
+  // documents counted as steps of "vectorize".
+  AnyMatrix fit_transform(const std::vector<std::string>& documents,
+                          const Progress& progress = {});
   // The matrix of new documents over the learned vocabulary.
   AnyMatrix transform(const std::vector<std::string>& documents) const;
 
