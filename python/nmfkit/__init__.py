@@ -5,12 +5,14 @@
 ``nmfkit.NonNegativeCP`` (and ``nmfkit.tensor``) the non-negative CP of tensors;
 ``nmfkit.select_k`` and ``nmfkit.consensus`` choose the number of components,
 ``nmfkit.cluster`` clusters samples by their topics and ``nmfkit.feature_associations`` links
-the features of two modalities.
+the features of two modalities; ``nmfkit.nmf_anndata`` and ``nmfkit.cluster_anndata`` store
+results in an AnnData object under scanpy's names.
 """
 
 from . import _nmfkit
 from ._compat import ConvergenceWarning
 from .decomposition import NMF, solvers
+from .annotate import cluster_anndata, nmf_anndata
 from .associations import feature_associations
 from .clustering import ClusterResult, cluster
 from .identifiability import check_ssc, identifiability, near_anchors
@@ -42,6 +44,8 @@ __all__ = [
     "ClusterResult",
     "feature_associations",
     "MultimodalTopics",
+    "nmf_anndata",
+    "cluster_anndata",
 ]
 
 

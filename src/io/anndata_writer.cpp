@@ -323,7 +323,9 @@ void write_h5mu_with_results(const std::string& input, const H5muResults& result
     throw InvalidArgument("an .h5mu file has no global var: varm belongs to a modality");
   check_rows(results.global, obs, 0, input);
   std::vector<std::pair<std::string, const H5adResults*>> parts = {{"/", &results.global}};
-  for (const auto& [name, part] : results.modalities) {
+  for (const auto& modality : results.modalities) {
+    const std::string& name = modality.first;
+    const H5adResults& part = modality.second;
     const auto found = std::find_if(data.modalities.begin(), data.modalities.end(),
                                     [&](const auto& m) { return m.first == name; });
     if (found == data.modalities.end())
