@@ -16,17 +16,6 @@ namespace {
 
 using namespace mu;
 
-std::string epoch_line(int n_iter, double seconds, const double* error) {
-  char line[128];
-  if (error) {
-    std::snprintf(line, sizeof line, "Epoch %02d reached after %.3f seconds, error: %f", n_iter,
-                  seconds, *error);
-  } else {
-    std::snprintf(line, sizeof line, "Epoch %02d reached after %.3f seconds.", n_iter, seconds);
-  }
-  return line;
-}
-
 // np.sum(W, axis=0), as linalg::column_sums in numpy_arithmetic.hpp adds it.
 template <class T>
 Vector<T> numpy_column_sums(const DenseMatrix<T>& A) {
@@ -98,14 +87,14 @@ SolveReport MultiplicativeUpdate<T>::run_spread(const Op& X, DenseMatrix<T>& W,
     printed_last = false;
     if (s.tol > 0 && n_iter % 10 == 0) {
       const double error = error_of();
-      if (s.verbose) s.progress.message(epoch_line(n_iter, elapsed(), &error));
+      if (s.verbose) s.progress.message(mu_epoch_line(n_iter, elapsed(), &error));
       printed_last = true;
       if ((previous_error - error) / error_at_init < s.tol) break;
       previous_error = error;
     }
   }
   n_iter = std::min(n_iter, s.max_iter);
-  if (s.verbose && !printed_last) s.progress.message(epoch_line(n_iter, elapsed(), nullptr));
+  if (s.verbose && !printed_last) s.progress.message(mu_epoch_line(n_iter, elapsed(), nullptr));
   SolveReport report;
   report.n_iter = n_iter;
   return report;

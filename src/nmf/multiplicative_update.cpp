@@ -17,11 +17,7 @@
 
 namespace nmfkit {
 
-namespace {
-
-using namespace mu;
-
-std::string epoch_line(int n_iter, double seconds, const double* error) {
+std::string mu_epoch_line(int n_iter, double seconds, const double* error) {
   char line[128];
   if (error) {
     std::snprintf(line, sizeof line, "Epoch %02d reached after %.3f seconds, error: %f", n_iter,
@@ -31,6 +27,11 @@ std::string epoch_line(int n_iter, double seconds, const double* error) {
   }
   return line;
 }
+
+namespace {
+
+using namespace mu;
+
 
 }  // namespace
 
@@ -67,7 +68,7 @@ SolveReport MultiplicativeUpdate<T>::run(const Matrix& X, DenseMatrix<T>& W, Den
     printed_last = false;
     if (s.tol > 0 && n_iter % 10 == 0) {
       const double error = error_of();
-      if (s.verbose) s.progress.message(epoch_line(n_iter, elapsed(), &error));
+      if (s.verbose) s.progress.message(mu_epoch_line(n_iter, elapsed(), &error));
       printed_last = true;
       report_iteration(s.progress, n_iter, s.max_iter, "change",
                        (previous_error - error) / error_at_init, s.tol);
@@ -79,7 +80,7 @@ SolveReport MultiplicativeUpdate<T>::run(const Matrix& X, DenseMatrix<T>& W, Den
   }
   n_iter = std::min(n_iter, s.max_iter);
   report_last_iteration(s.progress, n_iter);
-  if (s.verbose && !printed_last) s.progress.message(epoch_line(n_iter, elapsed(), nullptr));
+  if (s.verbose && !printed_last) s.progress.message(mu_epoch_line(n_iter, elapsed(), nullptr));
   SolveReport report;
   report.n_iter = n_iter;
   return report;
@@ -173,7 +174,7 @@ SolveReport MultiplicativeUpdate<T>::run_weighted(const Matrix& X_given,
     if (s.tol > 0 && n_iter % 10 == 0) {
       const double error = weighted_error(X, M, W, H, s.beta);
       if (s.verbose) {
-        s.progress.message(epoch_line(
+        s.progress.message(mu_epoch_line(
             n_iter, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
             &error));
       }

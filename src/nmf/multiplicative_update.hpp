@@ -3,10 +3,16 @@
 // (2011) for any β-divergence, W ← W ⊙ (N ⊘ D)^γ, with scikit-learn's ε guards and its
 // stopping rule (every 10 iterations, the error drop relative to the initial error).
 
+#include <string>
+
 #include "nmfkit/nmf/solver.hpp"
 #include "spread_solver.hpp"
 
 namespace nmfkit {
+
+// scikit-learn's verbose line of the 'mu' solver ("Epoch 10 reached after ..."); error may
+// be null (the last line, without the error).
+std::string mu_epoch_line(int n_iter, double seconds, const double* error);
 
 template <class T>
 class MultiplicativeUpdate final : public SolverFor<MultiplicativeUpdate<T>, T>,

@@ -73,6 +73,27 @@ NmfOptions resumed_seed(NmfOptions options) {
   return options;
 }
 
+// The caller's factors as the start (init 'custom', or 'auto' with factors given), checked
+// and copied into result; false when the start is to be computed by `init`.
+template <class T>
+bool take_custom_start(Init& init, const Factors<T>* custom, Index m, Index n, Index k,
+                       NmfResult<T>& result) {
+  if (custom && init == Init::Auto) init = Init::Custom;
+  if (init != Init::Custom) {
+    if (custom) {
+      throw InvalidArgument("initial W and H are used only with init = 'custom', not '" +
+                            to_string(init) + "'");
+    }
+    return false;
+  }
+  if (!custom) throw InvalidArgument("init = 'custom' needs initial W and H");
+  check_factor(custom->H, k, n, "custom H");
+  check_factor(custom->W, m, k, "custom W");
+  result.W = custom->W;
+  result.H = custom->H;
+  return true;
+}
+
 // Checkpoints save the state of the seam solvers' loop (alternating_driver.hpp) in one
 // process; the other solvers and models keep state that loop does not know.
 void check_checkpointable(const NmfOptions& options) {
@@ -168,18 +189,7 @@ NmfResult<T> fit_impl(const Matrix& X_given, const EntryWeights<T>* weights,
   result.random_state = *options.random_state;
   result.warnings = std::move(weight_warnings);
   Init init = options.init;
-  if (custom && init == Init::Auto) init = Init::Custom;
-  if (init == Init::Custom) {
-    if (!custom) throw InvalidArgument("init = 'custom' needs initial W and H");
-    check_factor(custom->H, k, n, "custom H");
-    check_factor(custom->W, m, k, "custom W");
-    result.W = custom->W;
-    result.H = custom->H;
-  } else {
-    if (custom) {
-      throw InvalidArgument("initial W and H are used only with init = 'custom', not '" +
-                            to_string(init) + "'");
-    }
+  if (!take_custom_start(init, custom, m, n, k, result)) {
     init = resolve_init(init, k, m, n);
     const auto init_start = std::chrono::steady_clock::now();
     const auto svd = solver_info(solver).scikit_learn_exact ? linalg::SvdArithmetic::ScikitLearn
@@ -256,18 +266,7 @@ NmfResult<T> fit_slice_impl(dist::RowSlice<Matrix> slice, const NmfOptions& give
   NmfResult<T> result;
   result.random_state = *options.random_state;
   Init init = options.init;
-  if (custom && init == Init::Auto) init = Init::Custom;
-  if (init == Init::Custom) {
-    if (!custom) throw InvalidArgument("init = 'custom' needs initial W and H");
-    check_factor(custom->H, k, n, "custom H");
-    check_factor(custom->W, m, k, "custom W");
-    result.W = custom->W;
-    result.H = custom->H;
-  } else {
-    if (custom) {
-      throw InvalidArgument("initial W and H are used only with init = 'custom', not '" +
-                            to_string(init) + "'");
-    }
+  if (!take_custom_start(init, custom, m, n, k, result)) {
     const auto init_start = std::chrono::steady_clock::now();
     // The SVD of the nndsvd family by the operator's products, as the solvers use them.
     const linalg::Product<T> times = [&](const DenseMatrix<T>& Q) {
