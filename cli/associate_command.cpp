@@ -17,6 +17,7 @@
 #include "nmfkit/io/atomic_file.hpp"
 #include "nmfkit/io/matrix_file.hpp"
 #include "nmfkit/io/npy.hpp"
+#include "nmfkit/io/result_folder.hpp"
 #include "nmfkit/io/text_file.hpp"
 #include "nmfkit/multimodal/associations.hpp"
 
@@ -196,7 +197,7 @@ void run(AssociateArgs& args) {
       target.matrix, source.matrix, mask ? &*mask : nullptr, args.options, progress);
   const auto rows = multimodal::association_table(result, table);
 
-  io::StagedDirectory staged(args.out);
+  io::ResultFolder staged(args.out, "associate");
   io::write_text_file(staged.file("associations.tsv").string(), table_text(rows, target, source));
   if (args.dense) {
     io::write_npy(staged.file("associations.npy").string(),

@@ -22,6 +22,7 @@
 #include "nmfkit/io/anndata_writer.hpp"
 #include "nmfkit/io/matrix_file.hpp"
 #include "nmfkit/io/nmf_model.hpp"
+#include "nmfkit/io/result_folder.hpp"
 #include "nmfkit/io/text_file.hpp"
 #include "nmfkit/report/line_plot.hpp"
 #include "nmfkit/report/principal_coordinates.hpp"
@@ -493,7 +494,7 @@ void run(const ClusterArgs& args, const CLI::App& command) {
     h5ad.emplace(args.write_h5ad);
     io::write_h5ad_with_results(args.input, annotations, *h5ad);
   }
-  io::StagedDirectory staged(args.out);
+  io::ResultFolder staged(args.out, "cluster");
   write_clustering(staged, result, names);
   io::write_text_file(staged.file("summary.json").string(), result.summary.dump(2) + "\n");
   write_staged_report(staged, args.no_report);

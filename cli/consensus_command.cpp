@@ -15,6 +15,7 @@
 #include "nmf_flags.hpp"
 #include "nmfkit/core/error.hpp"
 #include "nmfkit/io/atomic_file.hpp"
+#include "nmfkit/io/result_folder.hpp"
 #include "nmfkit/io/text_file.hpp"
 #include "nmfkit/select/consensus_run.hpp"
 #include "nmfkit/select/select_k.hpp"
@@ -145,7 +146,7 @@ void run(const ConsensusArgs& args, const CLI::App& command) {
                                           {"dispersion", s.dispersion}});
   }
 
-  io::StagedDirectory staged(args.out);
+  io::ResultFolder staged(args.out, "consensus");
   io::write_text_file(staged.file("usages.tsv").string(), usages);
   io::write_text_file(staged.file("spectra.tsv").string(), spectra);
   io::write_text_file(staged.file("spectra_refit.tsv").string(), spectra_refit);

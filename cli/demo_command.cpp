@@ -108,7 +108,7 @@ void run(const DemoArgs& args) {
   const double relative_error = result.reconstruction_error / X.norm();
   const io::NmfModel model =
       model_of(NmfResult<double>(result), options, args.data + " (64 pixel columns)", seconds);
-  io::save_nmf_model(args.out, model);
+  io::save_nmf_model(args.out, model, "demo");
   print_warnings(result.warnings);
 
   std::printf("nmfkit demo: %lld handwritten digits of 8 × 8 pixels (scikit-learn's digits data)\n",

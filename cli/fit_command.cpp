@@ -17,6 +17,7 @@
 #include "nmfkit/dist/comm.hpp"
 #include "nmfkit/dist/read_slice.hpp"
 #include "nmfkit/io/nmf_model.hpp"
+#include "nmfkit/io/result_folder.hpp"
 #include "nmfkit/nmf/models.hpp"
 #include "nmfkit/nmf/fit_slices.hpp"
 #include "nmfkit/nmf/nmf.hpp"
@@ -177,7 +178,7 @@ void run_out_of_core(const FitArgs& args) {
   io::NmfModel model = fit_out_of_core({args.input, args.dtype, args.init_W, args.init_H, args.nmf.batch_size},
                                        std::move(options), description);
   model.processes = 1;
-  io::StagedDirectory staged(args.out);
+  io::ResultFolder staged(args.out, "fit");
   io::write_nmf_model(staged, model);
   staged.commit();
   print_warnings(model.warnings);
@@ -268,7 +269,7 @@ void run(const FitArgs& args, const CLI::App& command) {
     h5ad.emplace(args.write_h5ad);
     io::write_h5ad_with_results(args.input, io::h5ad_results(model), *h5ad);
   }
-  io::StagedDirectory staged(args.out);
+  io::ResultFolder staged(args.out, "fit");
   io::write_nmf_model(staged, model);
   if (model.options.model == "symmetric") write_communities(staged, model);
   staged.commit();

@@ -55,7 +55,7 @@ void run(const ImputeArgs& args) {
   if (filled.is_sparse() && io::format_from_path(args.out) != io::MatrixFormat::MatrixMarket) {
     throw InvalidArgument("the imputed matrix is sparse: write it to a .mtx file, not " + args.out);
   }
-  if (!args.model.empty()) io::save_nmf_model(args.model, model);
+  if (!args.model.empty()) io::save_nmf_model(args.model, model, "impute");
   io::write_matrix(args.out, filled);
   print_warnings(model.warnings);
   std::printf("impute %s: %s, %lld missing entries (%s)\n", args.input.c_str(), describe(X).c_str(),

@@ -23,6 +23,7 @@
 #include "nmfkit/io/anndata_writer.hpp"
 #include "nmfkit/io/atomic_file.hpp"
 #include "nmfkit/io/matrix_file.hpp"
+#include "nmfkit/io/result_folder.hpp"
 #include "nmfkit/io/text_file.hpp"
 #include "nmfkit/multimodal/topic_model.hpp"
 #include "nmfkit/text/topics.hpp"
@@ -184,7 +185,7 @@ json model_info(const MultimodalFitArgs& args, const multimodal::MultiModalData&
 
 void write_model(const MultimodalFitArgs& args, const multimodal::MultiModalData& data,
                  const TopicModel& model, const json& info) {
-  io::StagedDirectory staged(args.out);
+  io::ResultFolder staged(args.out, "multimodal fit");
   io::write_matrix(staged.file("sample_topics.npy").string(), model.sample_topics);
   io::write_lines(staged.file("samples.txt").string(), data.sample_names);
   for (std::size_t m = 0; m < data.modalities.size(); ++m) {

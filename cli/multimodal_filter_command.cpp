@@ -16,6 +16,7 @@
 #include "nmfkit/core/error.hpp"
 #include "nmfkit/io/atomic_file.hpp"
 #include "nmfkit/io/matrix_file.hpp"
+#include "nmfkit/io/result_folder.hpp"
 #include "nmfkit/io/text_file.hpp"
 #include "nmfkit/multimodal/knee.hpp"
 #include "nmfkit/multimodal/preprocess.hpp"
@@ -79,7 +80,7 @@ void run(const MultimodalFilterArgs& args) {
                      std::to_string(kept.size()) + " of " + std::to_string(before.size()));
   }
 
-  io::StagedDirectory staged(args.out);
+  io::ResultFolder staged(args.out, "multimodal filter");
   std::vector<std::string> documents{"document"};
   documents.insert(documents.end(), data.sample_names.begin(), data.sample_names.end());
   for (std::size_t m = 0; m < data.modalities.size(); ++m) {

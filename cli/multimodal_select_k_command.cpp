@@ -12,6 +12,7 @@
 #include "multimodal_input.hpp"
 #include "nmfkit/core/error.hpp"
 #include "nmfkit/io/atomic_file.hpp"
+#include "nmfkit/io/result_folder.hpp"
 #include "nmfkit/io/text_file.hpp"
 #include "nmfkit/multimodal/topic_number.hpp"
 #include "nmfkit/report/line_plot.hpp"
@@ -95,7 +96,7 @@ void run(const MultimodalSelectArgs& args) {
   const auto result = multimodal::select_n_topics(data, options, preprocess, coordinates, progress);
   const double seconds = seconds_since(start);
 
-  io::StagedDirectory staged(args.out);
+  io::ResultFolder staged(args.out, "multimodal select-k");
   io::write_text_file(staged.file("scores.tsv").string(), scores_table(result));
   io::write_text_file(staged.file("select_k.svg").string(), plot(result));
   json summary = {

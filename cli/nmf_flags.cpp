@@ -434,8 +434,7 @@ std::string score_line(const select::KScore& score) {
 template <class T, class Matrix>
 Index choose_k(const Matrix& X, const EntryWeights<T>& weights, const NmfOptions& nmf,
                const SelectFlags& flags) {
-  select::SelectOptions options = flags.options(nmf, flags.range);
-  if (!solver_supports_weights(options.nmf.solver)) options.nmf.solver = "auto";
+  const select::SelectOptions options = flags.options(nmf, flags.range).for_automatic_k();
   options.validate();
   const bool first = dist::world().rank() == 0;  // under mpirun, one process reports
   const select::Selection selection = select::select_k(

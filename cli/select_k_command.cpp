@@ -17,6 +17,7 @@
 #include "nmfkit/core/error.hpp"
 #include "nmfkit/dist/comm.hpp"
 #include "nmfkit/io/atomic_file.hpp"
+#include "nmfkit/io/result_folder.hpp"
 #include "nmfkit/io/text_file.hpp"
 #include "nmfkit/select/select_k.hpp"
 #include "nmfkit/select/selection_plot.hpp"
@@ -157,7 +158,7 @@ void run(const SelectKArgs& args, const CLI::App& command) {
                             });
   }); });
   if (!first) return;
-  io::StagedDirectory staged(args.out);
+  io::ResultFolder staged(args.out, "select-k");
   io::write_text_file(staged.file("selection.tsv").string(), table(selection));
   io::write_text_file(staged.file("selection.json").string(),
                       summary(args, X, options, selection).dump(2) + "\n");

@@ -18,6 +18,7 @@
 #include "nmfkit/core/random.hpp"
 #include "nmfkit/io/atomic_file.hpp"
 #include "nmfkit/io/npy.hpp"
+#include "nmfkit/io/result_folder.hpp"
 #include "nmfkit/io/text_file.hpp"
 #include "nmfkit/linalg/full_svd.hpp"
 #include "nmfkit/linalg/randomized_svd.hpp"
@@ -194,7 +195,7 @@ nlohmann::ordered_json summary_json(const SvdArgs& args, const AnyMatrix& X,
 }
 
 void save(const SvdArgs& args, const AnyMatrix& X, const SvdOutcome& outcome, double norm_squared) {
-  io::StagedDirectory staged(args.out);
+  io::ResultFolder staged(args.out, "svd");
   // As numpy.linalg.svd returns S: a vector of X's element type (the cast back is exact).
   AnyMatrix S(DenseMatrix<double>(Eigen::Map<const DenseMatrix<double>>(
       outcome.S.data(), 1, static_cast<Index>(outcome.S.size()))));

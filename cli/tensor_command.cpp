@@ -9,6 +9,7 @@
 #include "common.hpp"
 #include "nmfkit/core/error.hpp"
 #include "nmfkit/io/ntf_model.hpp"
+#include "nmfkit/io/result_folder.hpp"
 #include "nmfkit/io/tensor_file.hpp"
 #include "nmfkit/tensor/ntf.hpp"
 
@@ -41,7 +42,7 @@ void fit_and_save(const Tensor& X, const TensorFitArgs& args, const NtfOptions& 
   const NtfResult<T> result = fit_ntf(X, options, stderr_progress(args.verbose));
   info.seconds = seconds_since(start);
   info.shape = X.shape;
-  io::StagedDirectory staged(args.out);
+  io::ResultFolder staged(args.out, "tensor");
   io::write_ntf_model(staged, result, options, info);
   staged.commit();
   std::printf("tensor fit %s: shape %s, %s, %s\n", args.input.c_str(), nmfkit::shape_text(X.shape).c_str(),

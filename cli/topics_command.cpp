@@ -24,6 +24,7 @@
 #include "nmfkit/io/matrix_file.hpp"
 #include "nmfkit/io/nmf_model.hpp"
 #include "nmfkit/io/npy.hpp"
+#include "nmfkit/io/result_folder.hpp"
 #include "nmfkit/io/text_file.hpp"
 #include "nmfkit/text/analyzer.hpp"
 #include "nmfkit/text/coherence.hpp"
@@ -292,7 +293,7 @@ void run(const TopicsArgs& args) {
 
   std::vector<std::string> topic_column;
   for (const int t : model.dominant) topic_column.push_back(std::to_string(t));
-  io::StagedDirectory staged(args.out);
+  io::ResultFolder staged(args.out, "topics");
   io::write_nmf_model(staged, model.nmf, "doc_topics.npy");
   io::write_text_file(staged.file("topics.tsv").string(), topics_table(model.terms, vocabulary));
   io::write_text_file(staged.file("top_documents.tsv").string(),

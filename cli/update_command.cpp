@@ -18,6 +18,7 @@
 #include "nmf_flags.hpp"
 #include "nmfkit/io/atomic_file.hpp"
 #include "nmfkit/io/nmf_model.hpp"
+#include "nmfkit/io/result_folder.hpp"
 #include "nmfkit/io/text_file.hpp"
 #include "nmfkit/nmf/minibatch.hpp"
 #include "nmfkit/text/corpus.hpp"
@@ -171,13 +172,13 @@ void run(const UpdateArgs& args) {
               args.passes == 1 ? "" : "es", model.seconds);
   std::printf("      reconstruction error of the new data %.6g\n", model.reconstruction_error);
   if (!topics) {
-    io::save_nmf_model(args.out, model);
+    io::save_nmf_model(args.out, model, "update");
     std::printf("wrote %s: W.npy (%s, the new samples), H.npy (%s), model.json\n",
                 args.out.c_str(), shape_text(model.W.rows(), model.W.cols()).c_str(),
                 shape_text(model.H.rows(), model.H.cols()).c_str());
     return;
   }
-  io::StagedDirectory staged(args.out);
+  io::ResultFolder staged(args.out, "update");
   io::write_nmf_model(staged, model, "doc_topics.npy");
   write_topic_folder(staged, model, *topics, corpus, args, n_steps);
   staged.commit();

@@ -7,6 +7,7 @@
 #include "corpus_matrix.hpp"
 #include "nmfkit/io/atomic_file.hpp"
 #include "nmfkit/io/matrix_file.hpp"
+#include "nmfkit/io/result_folder.hpp"
 #include "nmfkit/io/text_file.hpp"
 
 namespace nmfkit::cli {
@@ -23,7 +24,7 @@ struct VectorizeArgs {
 void run(const VectorizeArgs& args) {
   const CorpusMatrix data =
       read_and_vectorize(args.corpus, args.corpus_flags, args.vectorizer_flags);
-  io::StagedDirectory staged(args.out);
+  io::ResultFolder staged(args.out, "vectorize");
   io::write_matrix(staged.file("X.mtx").string(), data.X);
   io::write_lines(staged.file("vocabulary.txt").string(), data.vectorizer.vocabulary());
   io::write_text_file(staged.file("documents.tsv").string(), documents_table(data.corpus));

@@ -6,7 +6,8 @@
 ``nmfkit.select_k`` and ``nmfkit.consensus`` choose the number of components,
 ``nmfkit.cluster`` clusters samples by their topics and ``nmfkit.feature_associations`` links
 the features of two modalities; ``nmfkit.nmf_anndata`` and ``nmfkit.cluster_anndata`` store
-results in an AnnData object under scanpy's names.
+results in an AnnData object under scanpy's names; ``nmfkit.NMF.load`` reads a model folder
+written by the command line and ``nmfkit.read_result_manifest`` any result folder's manifest.
 """
 
 from . import _nmfkit
@@ -22,6 +23,7 @@ from .selection import ConsensusResult, SelectKResult, consensus, select_k
 from .tensor import NonNegativeCP, factor_match_score, non_negative_parafac
 
 __version__: str = _nmfkit.__version__
+read_result_manifest = _nmfkit.read_result_manifest
 
 __all__ = [
     "NMF",
@@ -46,6 +48,7 @@ __all__ = [
     "MultimodalTopics",
     "nmf_anndata",
     "cluster_anndata",
+    "read_result_manifest",
 ]
 
 

@@ -367,6 +367,46 @@ class NMF(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             self.layer_codes_ = list(result["layer_W"])
         return result["W"]
 
+    @classmethod
+    def load(cls, path: str) -> "NMF":
+        """A fitted NMF from a model folder written by ``nmfkit fit`` (or ``update``,
+        ``impute --model``): its parameters and ``components_``, ready for ``transform``.
+
+        Parameters
+        ----------
+        path : str
+            The folder (W.npy, H.npy, model.json, result.json).
+
+        Returns
+        -------
+        NMF
+            With the folder's parameters (a graph-regularised model's graph is not
+            reloaded: ``graph`` is None) and ``components_``, ``n_components_``,
+            ``n_features_in_``, ``reconstruction_err_``, ``n_iter_``,
+            ``objective_history_``, ``solver_`` and ``seed_`` as after ``fit``.
+
+        Raises
+        ------
+        OSError
+            The folder does not exist or is not a model, a file in it is damaged, or a
+            newer nmfkit wrote it (nmfkit's one-line message).
+        """
+        saved = _nmfkit.load_nmf_model(str(path))
+        estimator = cls(**saved["params"])
+        estimator.components_ = saved["H"]
+        estimator.n_components_ = estimator.components_.shape[0]
+        estimator.n_features_in_ = estimator.components_.shape[1]
+        estimator.reconstruction_err_ = float(saved["reconstruction_error"])
+        estimator.n_iter_ = int(saved["n_iter"])
+        estimator.objective_history_ = np.asarray(saved["objective_history"], dtype=np.float64)
+        estimator.solver_ = str(saved["solver"])
+        if saved["random_state"] is not None:
+            estimator.seed_ = int(saved["random_state"])
+        if estimator.model == "deep":
+            estimator.layer_components_ = list(saved["layer_H"])
+            estimator.layer_codes_ = list(saved["layer_W"])
+        return estimator
+
     def transform(self, X: Any) -> np.ndarray:
         """Transform the data X according to the fitted model: W with H fixed.
 

@@ -7,6 +7,8 @@
 #include "bindings.hpp"
 #include "nmfkit/core/thread_count.hpp"
 #include "nmfkit/dist/comm.hpp"
+#include "nmfkit/io/nmf_model.hpp"
+#include "nmfkit/io/result_folder.hpp"
 #include "nmfkit/nmf/solver.hpp"
 
 namespace nmfkit::python {
@@ -129,6 +131,58 @@ py::object inverse_typed(const py::array& W, const py::array& H, int n_threads) 
   }));
 }
 
+
+// A factor of a saved model (always dense) as a NumPy array of its own dtype.
+py::object factor_to_python(AnyMatrix& factor) {
+  return std::visit(
+      [](auto& matrix) -> py::object {
+        using M = std::decay_t<decltype(matrix)>;
+        if constexpr (std::is_same_v<M, DenseMatrix<float>> || std::is_same_v<M, DenseMatrix<double>>) {
+          return py::cast(std::move(matrix));
+        } else {
+          throw InvalidArgument("a saved model's factor is sparse; nmfkit writes dense factors");
+        }
+      },
+      factor.storage());
+}
+
+// A model folder as the NMF estimator's parameters (in Python's names) and fitted state.
+py::dict model_to_python(io::NmfModel&& model) {
+  const NmfOptions& o = model.options;
+  py::dict params;
+  params["n_components"] = o.layer_ranks.empty() ? py::cast(o.n_components) : py::cast(o.layer_ranks);
+  params["init"] = o.init == Init::Auto ? py::object(py::none()) : py::cast(to_string(o.init));
+  params["solver"] = o.solver;
+  params["beta_loss"] = o.beta_loss;
+  params["tol"] = o.tol;
+  params["max_iter"] = o.max_iter;
+  params["random_state"] = o.random_state;
+  params["alpha_W"] = o.alpha_W;
+  params["alpha_H"] = o.alpha_H ? py::cast(*o.alpha_H) : py::cast("same");
+  params["l1_ratio"] = o.l1_ratio;
+  params["shuffle"] = o.shuffle;
+  params["patience"] = o.patience;
+  params["model"] = o.model;
+  params["graph_weight"] = o.graph_weight;
+  params["learning_rate"] = o.learning_rate;
+  params["penalty"] = o.penalty;
+  py::dict out;
+  out["params"] = params;
+  out["H"] = factor_to_python(model.H);
+  out["reconstruction_error"] = model.reconstruction_error;
+  out["n_iter"] = model.n_iter;
+  out["converged"] = model.converged;
+  out["solver"] = model.solver_used.empty() ? resolve_solver(o.solver, o.beta_loss) : model.solver_used;
+  out["random_state"] = o.random_state;
+  out["objective_history"] = model.objective_history;
+  py::list layer_W, layer_H;
+  for (auto& F : model.layer_W) layer_W.append(factor_to_python(F));
+  for (auto& F : model.layer_H) layer_H.append(factor_to_python(F));
+  out["layer_W"] = layer_W;
+  out["layer_H"] = layer_H;
+  return out;
+}
+
 }  // namespace
 
 void bind_nmf(py::module_& m) {
@@ -189,6 +243,26 @@ void bind_nmf(py::module_& m) {
       "validate_options", [](const py::dict& options) { options_from(options).validate(); },
       py::arg("options"),
       "Raises ValueError (with nmfkit's message) when the options are not valid.");
+  m.def(
+      "load_nmf_model", [](const std::string& directory) { return model_to_python(io::load_nmf_model(directory)); },
+      py::arg("directory"),
+      "A model folder written by `nmfkit fit` (W.npy, H.npy, model.json): the estimator's\n"
+      "parameters and fitted state. Raises ValueError/OSError with nmfkit's message.");
+  m.def(
+      "read_result_manifest",
+      [](const std::string& directory) -> py::object {
+        const auto manifest = io::read_result_manifest(directory);
+        if (!manifest) return py::none();
+        py::dict out;
+        out["kind"] = manifest->kind;
+        out["format_version"] = manifest->format_version;
+        out["nmfkit_version"] = manifest->nmfkit_version;
+        out["files"] = manifest->files;
+        return out;
+      },
+      py::arg("directory"),
+      "The result.json of an nmfkit result folder as a dict (kind, format_version,\n"
+      "nmfkit_version, files), or None for a folder written before manifests.");
   m.def("parse_beta_loss", &parse_beta_loss, py::arg("name"),
         "'frobenius' → 2, 'kullback-leibler' → 1, 'itakura-saito' → 0, or a number.");
   m.def(

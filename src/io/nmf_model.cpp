@@ -8,6 +8,7 @@
 #include "nmfkit/core/error.hpp"
 #include "nmfkit/io/atomic_file.hpp"
 #include "nmfkit/io/npy.hpp"
+#include "nmfkit/io/result_folder.hpp"
 #include "nmfkit/version.hpp"
 
 namespace nmfkit::io {
@@ -164,8 +165,9 @@ void write_nmf_model(const StagedDirectory& staged, const NmfModel& model,
   if (!out) throw IoError("cannot write " + staged.file("model.json").string());
 }
 
-void save_nmf_model(const std::string& directory, const NmfModel& model) {
-  StagedDirectory staged(directory);
+void save_nmf_model(const std::string& directory, const NmfModel& model,
+                    const std::string& kind) {
+  ResultFolder staged(directory, kind);
   write_nmf_model(staged, model);
   staged.commit();
 }
@@ -176,6 +178,7 @@ NmfModel load_nmf_model(const std::string& directory) {
   if (!std::filesystem::is_directory(dir)) {
     throw IoError("model directory '" + directory + "' does not exist");
   }
+  read_result_manifest(dir);  // refuses a damaged manifest or a newer folder format
   std::ifstream in(json_path);
   if (!in) throw IoError("cannot read " + json_path + " (is '" + directory + "' an nmfkit model?)");
   json j;

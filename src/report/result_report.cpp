@@ -2,6 +2,7 @@
 
 #include "nmfkit/core/error.hpp"
 #include "nmfkit/io/atomic_file.hpp"
+#include "nmfkit/io/result_folder.hpp"
 #include "nmfkit/io/text_file.hpp"
 #include "nmfkit/report/html_document.hpp"
 #include "result_files.hpp"
@@ -29,12 +30,11 @@ std::string kind_name(ResultKind kind) {
   return "unknown";
 }
 
-std::optional<ResultKind> detect_result_kind(const fs::path& dir) {
-  std::error_code error;
-  if (!fs::is_directory(dir, error)) {
-    throw IoError(dir.string() + " is not a folder" + (fs::exists(dir, error) ? "" : " (it does not exist)"));
-  }
-  // The files each command writes and no other does.
+namespace {
+
+// The kind of a folder written by an nmfkit without result.json, told from the files each
+// command writes and no other does.
+std::optional<ResultKind> kind_from_files(const fs::path& dir) {
   if (fs::exists(dir / "associations.tsv")) return ResultKind::Associate;
   if (fs::exists(dir / "selection.json")) return ResultKind::SelectK;
   // A model folder may hold a clustering too (topics --cluster): its report shows both.
@@ -50,9 +50,36 @@ std::optional<ResultKind> detect_result_kind(const fs::path& dir) {
   return std::nullopt;
 }
 
+// The report kind of the command named by a folder's result.json.
+std::optional<ResultKind> kind_from_manifest(const io::ResultManifest& manifest,
+                                             const fs::path& dir) {
+  const std::string& kind = manifest.kind;
+  if (kind == "topics") return ResultKind::Topics;
+  if (kind == "fit" || kind == "update" || kind == "demo" || kind == "impute") {
+    return fs::exists(dir / "topics.tsv") ? ResultKind::Topics : ResultKind::Fit;
+  }
+  if (kind == "select-k") return ResultKind::SelectK;
+  if (kind == "cluster") return ResultKind::Cluster;
+  if (kind == "multimodal fit") return ResultKind::Multimodal;
+  if (kind == "associate") return ResultKind::Associate;
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<ResultKind> detect_result_kind(const fs::path& dir) {
+  const std::optional<io::ResultManifest> manifest = io::read_result_manifest(dir);
+  return manifest ? kind_from_manifest(*manifest, dir) : kind_from_files(dir);
+}
+
 std::string result_report_html(const fs::path& dir, const ReportOptions& options) {
   const std::optional<ResultKind> kind = detect_result_kind(dir);
   if (!kind) {
+    if (const auto manifest = io::read_result_manifest(dir)) {
+      throw InvalidArgument(dir.string() + " holds a result of '" + manifest->kind +
+                            "', which has no report (reports cover fit, topics, select-k, "
+                            "cluster, multimodal fit and associate): nothing to report");
+    }
     throw InvalidArgument(dir.string() +
                           " holds no result of fit, topics, select-k, cluster, multimodal fit or "
                           "associate (none of model.json, selection.json, clusters.tsv, "

@@ -896,6 +896,12 @@ KSpec parse_k_spec(const std::string& text) {
   return spec;
 }
 
+SelectOptions SelectOptions::for_automatic_k() const {
+  SelectOptions options = *this;
+  if (!solver_supports_weights(options.nmf.solver)) options.nmf.solver = "auto";
+  return options;
+}
+
 void SelectOptions::validate() const {
   if (!k.search && k.ks.empty()) throw InvalidArgument("--k: the list of k is empty");
   const Methods run(method);

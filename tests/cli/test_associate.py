@@ -41,7 +41,7 @@ def test_associate_writes_table_dense_weights_and_summary(nmfkit, mode):
     assert "nmfkit: associate: 12/12 targets" in result.stderr  # --progress: on stderr
     out = nmfkit.workdir / "res"
     assert sorted(p.name for p in out.iterdir()) == ["associations.json", "associations.npy",
-                                                     "associations.tsv"]
+                                                     "associations.tsv", "result.json"]
     W = np.load(out / "associations.npy")
     assert W.shape == (20, 12)  # sources x targets, as mTopic returns
     assert np.all(W[~mask] == 0)

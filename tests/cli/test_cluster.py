@@ -44,7 +44,8 @@ def test_recovers_planted_clusters_without_labels(nmfkit):
                        "--out", "out")
     out = nmfkit.workdir / "out"
     assert sorted(p.name for p in out.iterdir()) == [
-        "clusters.tsv", "coordinates.tsv", "loss.svg", "report.html", "summary.json", "tuning.tsv"]
+        "clusters.tsv", "coordinates.tsv", "loss.svg", "report.html", "result.json",
+        "summary.json", "tuning.tsv"]
     names, clusters = read_clusters(out / "clusters.tsv")
     assert names == [str(i) for i in range(GROUPS * PER_GROUP)]
     assert adjusted_rand_score(labels, clusters) > 0.95

@@ -4,6 +4,7 @@ real browser (Debian's chromium, headless, one run per page): the screenshot is 
 charts' colours, the expected elements are in the DOM after the page's script ran, and no
 script error happened. Bad folders fail with one line and write nothing."""
 
+import json
 import os
 import re
 import shutil
@@ -254,6 +255,26 @@ def test_report_of_a_folder_without_results_fails_and_writes_nothing(nmfkit):
         assert os.listdir(nmfkit.workdir / folder) == ([] if folder == "empty" else ["notes.txt"])
     nmfkit.fails("report", "missing", mentions=["missing", "does not exist"])
     nmfkit.fails("report", "empty", "--out", "x.html", mentions=["nothing to report"])
+    assert nmfkit.files() == before
+
+
+def test_result_folders_name_their_kind_and_a_newer_format_is_refused(nmfkit):
+    planted(nmfkit.workdir)
+    nmfkit.ok("fit", "X.npy", "--k", 3, "--seed", 1, "--out", "fit")
+    manifest = json.loads((nmfkit.workdir / "fit" / "result.json").read_text())
+    assert manifest["format"] == "nmfkit-result" and manifest["format_version"] == 1
+    assert manifest["kind"] == "fit"
+    assert manifest["files"] == sorted(
+        p.name for p in (nmfkit.workdir / "fit").iterdir() if p.name != "result.json")
+    nmfkit.ok("svd", "X.npy", "--k", 2, "--out", "svd")
+    assert json.loads((nmfkit.workdir / "svd" / "result.json").read_text())["kind"] == "svd"
+    nmfkit.fails("report", "svd", mentions=["'svd'", "has no report"])
+    manifest["format_version"] = 7
+    (nmfkit.workdir / "fit" / "result.json").write_text(json.dumps(manifest))
+    before = nmfkit.files()
+    nmfkit.fails("report", "fit", mentions=["result.json", "format_version 7", "newer nmfkit"])
+    nmfkit.fails("transform", "fit", "X.npy", "--out", "W.npy",
+                 mentions=["result.json", "format_version 7"])
     assert nmfkit.files() == before
 
 

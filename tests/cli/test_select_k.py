@@ -26,7 +26,7 @@ def test_select_k_writes_the_selection_and_finds_the_planted_rank(nmfkit):
     assert "stability: k = 4" in result.stdout
     assert result.stderr.count("select-k: k ") >= 6  # progress: a line per k and method
     out = nmfkit.workdir / "sel"
-    assert sorted(p.name for p in out.iterdir()) == ["report.html", "selection.json",
+    assert sorted(p.name for p in out.iterdir()) == ["report.html", "result.json", "selection.json",
                                                      "selection.svg", "selection.tsv"]
     meta = json.loads((out / "selection.json").read_text())
     assert meta["chosen_k"] == {"cv": 4, "stability": 4}
@@ -171,7 +171,7 @@ def test_consensus_writes_cnmf_outputs(nmfkit):
     out = nmfkit.workdir / "cons"
     assert sorted(p.name for p in out.iterdir()) == [
         "consensus.json", "k_selection.svg", "k_selection.tsv", "local_density.tsv",
-        "spectra.tsv", "spectra_refit.tsv", "top_features.tsv", "usages.tsv"]
+        "result.json", "spectra.tsv", "spectra_refit.tsv", "top_features.tsv", "usages.tsv"]
     assert "k selection over 2:5: cnmf rule chooses k = 3" in result.stdout
     usages = np.loadtxt(out / "usages.tsv", skiprows=1)[:, 1:]
     assert usages.shape == (80, 3)

@@ -102,7 +102,7 @@ def test_no_vectors_writes_values_only(nmfkit):
     result = nmfkit.ok("svd", "X.npy", "--no-vectors", "--out", "svd")
     assert "U.npy" not in result.stdout
     assert sorted(p.name for p in (nmfkit.workdir / "svd").iterdir()) == [
-        "scree.svg", "singular_values.npy", "svd.json"]
+        "result.json", "scree.svg", "singular_values.npy", "svd.json"]
     out = load(nmfkit.workdir / "svd")
     assert np.abs(out["singular_values"] - np.linalg.svd(X, compute_uv=False)).max() < 1e-12 * 10
     assert out["meta"]["vectors"] is False and "U" not in out["meta"]["files"]

@@ -57,7 +57,8 @@ def test_planted_three_way_is_recovered(nmfkit):
     assert "relative error" in result.stdout
     folder = nmfkit.workdir / "model"
     assert sorted(p.name for p in folder.iterdir()) == [
-        "factor_0.npy", "factor_1.npy", "factor_2.npy", "history.tsv", "model.json", "weights.npy"]
+        "factor_0.npy", "factor_1.npy", "factor_2.npy", "history.tsv", "model.json", "result.json",
+        "weights.npy"]
     found, weights = load(folder, 3)
     assert [F.shape for F in found] == [(30, 5), (25, 5), (20, 5)]
     assert factor_match_score(factors, np.ones(5), found, weights) >= 0.95

@@ -90,7 +90,7 @@ def test_topics_on_a_small_corpus_writes_a_complete_model(nmfkit, tree):
     out = nmfkit.workdir / "model"
     assert sorted(p.name for p in out.iterdir()) == [
         "H.npy", "distinctive_terms.tsv", "doc_topics.npy", "documents.tsv", "ldavis.json",
-        "log_fold_change.npy", "model.json", "relevance.tsv", "report.html", "summary.json",
+        "log_fold_change.npy", "model.json", "relevance.tsv", "report.html", "result.json", "summary.json",
         "top_documents.tsv", "topic_proportions.npy", "topics.tsv", "vectorizer.json",
         "vocabulary.txt", "word_distributions.npy"]
     W = np.load(out / "doc_topics.npy")

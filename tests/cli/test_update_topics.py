@@ -37,7 +37,7 @@ def test_update_with_a_corpus_writes_a_topic_model(nmfkit):
     assert "top terms" in result.stdout
     out = nmfkit.workdir / "updated"
     assert sorted(p.name for p in out.iterdir()) == [
-        "H.npy", "doc_topics.npy", "documents.tsv", "model.json", "summary.json",
+        "H.npy", "doc_topics.npy", "documents.tsv", "model.json", "result.json", "summary.json",
         "top_documents.tsv", "topics.tsv", "vectorizer.json", "vocabulary.txt"]
     assert (out / "vocabulary.txt").read_text() == (model / "vocabulary.txt").read_text()
     assert (out / "vectorizer.json").read_text() == (model / "vectorizer.json").read_text()

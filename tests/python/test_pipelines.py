@@ -321,3 +321,42 @@ def test_multimodal_topics_reject_bad_input():
         nmfkit.MultimodalTopics(2, tfidf=["rna"], clr=["rna"]).fit({"rna": rna})
     with pytest.raises(ValueError, match="iterations"):
         nmfkit.MultimodalTopics(2, model="mtm", iterations=0).fit({"rna": rna})
+
+
+# -- model folders ----------------------------------------------------------------------------
+
+@needs_cli
+def test_a_cli_model_loads_and_transforms_as_the_cli(tmp_path):
+    X = planted(30, 12, 3, seed=2)
+    np.save(tmp_path / "X.npy", X)
+    new = planted(9, 12, 3, seed=3)
+    np.save(tmp_path / "new.npy", new)
+    cli(tmp_path, "fit", "X.npy", "--k", 3, "--solver", "mu", "--beta-loss", "kullback-leibler",
+        "--init", "random", "--seed", 4, "--max-iter", 50, "--out", "model")
+    cli(tmp_path, "transform", "model", "new.npy", "--out", "W_new.npy")
+    model = nmfkit.NMF.load(tmp_path / "model")
+    assert model.get_params()["solver"] == "mu" and model.beta_loss == 1.0
+    assert model.max_iter == 50 and model.random_state == 4
+    np.testing.assert_array_equal(model.components_, np.load(tmp_path / "model" / "H.npy"))
+    assert model.n_features_in_ == 12 and model.n_components_ == 3
+    np.testing.assert_array_equal(model.transform(new), np.load(tmp_path / "W_new.npy"))
+    manifest = nmfkit.read_result_manifest(str(tmp_path / "model"))
+    assert manifest["kind"] == "fit" and manifest["files"] == ["H.npy", "W.npy", "model.json"]
+    with pytest.raises(ValueError, match="features"):
+        model.transform(new[:, :5])
+
+
+def test_loading_a_folder_that_is_not_a_model_or_from_a_newer_nmfkit_fails(tmp_path):
+    with pytest.raises(OSError, match="does not exist"):
+        nmfkit.NMF.load(tmp_path / "missing")
+    (tmp_path / "empty").mkdir()
+    assert nmfkit.read_result_manifest(str(tmp_path / "empty")) is None
+    with pytest.raises(OSError, match="model.json"):
+        nmfkit.NMF.load(tmp_path / "empty")
+    (tmp_path / "empty" / "result.json").write_text(json.dumps(
+        {"format": "nmfkit-result", "format_version": 3, "kind": "fit", "nmfkit_version": "9",
+         "files": []}))
+    with pytest.raises(OSError, match="format_version 3"):
+        nmfkit.read_result_manifest(str(tmp_path / "empty"))
+    with pytest.raises(OSError, match="format_version 3"):
+        nmfkit.NMF.load(tmp_path / "empty")

@@ -39,12 +39,12 @@ class StagedDirectory {
   explicit StagedDirectory(std::filesystem::path target);
   StagedDirectory(const StagedDirectory&) = delete;
   StagedDirectory& operator=(const StagedDirectory&) = delete;
-  ~StagedDirectory();
+  virtual ~StagedDirectory();
 
   // Where to write the file `name` before commit().
   std::filesystem::path file(const std::string& name) const { return staging_ / name; }
   const std::filesystem::path& target() const { return target_; }
-  void commit();
+  virtual void commit();
 
  private:
   std::filesystem::path target_;

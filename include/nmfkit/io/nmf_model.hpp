@@ -48,9 +48,10 @@ struct NmfModel {
   std::vector<AnyMatrix> layer_H;
 };
 
-// Writes DIR/W.npy, DIR/H.npy and DIR/model.json through a staging directory, so a
-// failure leaves nothing behind.
-void save_nmf_model(const std::string& directory, const NmfModel& model);
+// Writes DIR/W.npy, DIR/H.npy, DIR/model.json and the folder's result.json (of `kind`, the
+// command that fitted it) through a staging directory, so a failure leaves nothing behind.
+void save_nmf_model(const std::string& directory, const NmfModel& model,
+                    const std::string& kind = "fit");
 
 // Writes the model's files into a directory that holds other results too (a topic
 // model's); W goes to `W_file`, which model.json records.

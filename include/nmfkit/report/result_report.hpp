@@ -1,6 +1,6 @@
 #pragma once
 // The HTML report of an nmfkit result folder (`nmfkit report DIR`): which command wrote
-// the folder is told from its files, and the page shows what that command computed —
+// the folder is told from its result.json, and the page shows what that command computed —
 // convergence, topics, document structure, k-selection curves, clusters, associations.
 // Big results are thinned and tables cut, with a note, so a report stays a few megabytes.
 
@@ -24,8 +24,9 @@ enum class ResultKind {
 // "fit", "topics", "select-k", "cluster", "multimodal fit", "associate".
 std::string kind_name(ResultKind kind);
 
-// The kind of the folder's result, or nothing when its files are none of the above
-// (an empty folder included). Throws IoError when `dir` is not a folder.
+// The kind of the folder's result: from its result.json (io/result_folder.hpp), or for a
+// folder without one from its files; nothing when it is none of the above (an empty folder
+// included). Throws IoError when `dir` is not a folder, FormatError for a damaged result.json.
 std::optional<ResultKind> detect_result_kind(const std::filesystem::path& dir);
 
 struct ReportOptions {

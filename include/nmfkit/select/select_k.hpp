@@ -97,6 +97,12 @@ struct SelectOptions {
   const CheckpointStore* checkpoint = nullptr;
   // Throws InvalidArgument naming the parameter (holdout fraction outside (0, 0.5], ...).
   void validate() const;
+
+  // These options for the selection behind a fit asked for k = auto: the fit's solver is kept
+  // when it fits with held-out entries (cross-validation needs them), otherwise the selection
+  // runs with 'auto', the fastest solver for the loss; the chosen k is then fitted with the
+  // fit's own solver.
+  SelectOptions for_automatic_k() const;
 };
 
 // One k's scores; NaN where a method did not run at that k.
