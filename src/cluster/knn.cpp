@@ -4,6 +4,11 @@
 #include <cmath>
 #include <utility>
 
+// hnswlib's SSE path prefetches through a read one element past a neighbour list (nmslib/
+// hnswlib issues 107 and 578, open upstream): AddressSanitizer reports a heap-buffer-overflow
+// and at a page end it could fault. That path is compiled out here; the distance is Eigen's
+// vectorised one (SquaredL2Space below) instead of hnswlib's SSE kernels.
+#define NO_MANUAL_VECTORIZATION
 #include <hnswlib/hnswlib.h>
 
 #include "nmfkit/core/error.hpp"
@@ -48,6 +53,24 @@ KnnLists empty_lists(Index n, int kmax) {
   out.distance.assign(static_cast<std::size_t>(n * kmax), 0.0);
   return out;
 }
+
+// hnswlib's squared Euclidean distance on float rows of `dim` entries.
+class SquaredL2Space : public hnswlib::SpaceInterface<float> {
+ public:
+  explicit SquaredL2Space(std::size_t dim) : dim_(dim) {}
+  std::size_t get_data_size() override { return dim_ * sizeof(float); }
+  hnswlib::DISTFUNC<float> get_dist_func() override { return &distance; }
+  void* get_dist_func_param() override { return &dim_; }
+
+ private:
+  static float distance(const void* a, const void* b, const void* dim) {
+    const auto n = static_cast<Eigen::Index>(*static_cast<const std::size_t*>(dim));
+    const Eigen::Map<const Eigen::VectorXf> x(static_cast<const float*>(a), n);
+    const Eigen::Map<const Eigen::VectorXf> y(static_cast<const float*>(b), n);
+    return (x - y).squaredNorm();
+  }
+  std::size_t dim_;
+};
 
 }  // namespace
 
@@ -162,7 +185,7 @@ KnnLists knn_hnsw(const DenseMatrix<double>& Z, int kmax, const KnnOptions& opti
   if (options.hnsw_m < 2) throw InvalidArgument("HNSW M " + std::to_string(options.hnsw_m) + " must be at least 2");
   const auto dim = static_cast<std::size_t>(Z.cols());
   const Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> points = Z.cast<float>();
-  hnswlib::L2Space space(dim);
+  SquaredL2Space space(dim);
   hnswlib::HierarchicalNSW<float> index(&space, static_cast<std::size_t>(n),
                                         static_cast<std::size_t>(options.hnsw_m),
                                         static_cast<std::size_t>(std::max(options.hnsw_ef_construction, kmax + 1)),
