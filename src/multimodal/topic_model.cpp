@@ -175,8 +175,6 @@ MultimodalTopics fit_topics(const MultiModalData& data, const MultimodalTopicOpt
   return fit_mtm(data, options, coordinates, progress);
 }
 
-}  // namespace nmfkit::multimodal
-
 DenseMatrix<double> transform_topics(const MultimodalTopics& fitted,
                                      const MultimodalTopicOptions& options, MultiModalData data,
                                      const FittedPreprocessing& preprocessing,
@@ -202,7 +200,6 @@ DenseMatrix<double> transform_topics(const MultimodalTopics& fitted,
     ordered.modalities.push_back(std::move(detail::modality_to_change(data, name)));
   ordered.sample_names = std::move(data.sample_names);
   apply_preprocessing(ordered, preprocessing);
-  progress.message("topics of " + std::to_string(ordered.n_samples()) + " new samples");
 
   if (options.model == TopicModelKind::JointNmf) {
     auto result = transform_joint_nmf<double>(ordered, fitted.components, options.joint, progress);
@@ -218,3 +215,5 @@ DenseMatrix<double> transform_topics(const MultimodalTopics& fitted,
   model.gamma.resize(0, fitted.lambda.front().rows());
   return predict_theta(model, ordered);
 }
+
+}  // namespace nmfkit::multimodal
