@@ -10,6 +10,7 @@ import numpy as np
 
 from . import _nmfkit
 from ._inputs import as_matrix, log_for, names_of
+from ._progress import ProgressBar
 from ._validation import check_int, check_real
 
 __all__ = ["feature_associations"]
@@ -69,7 +70,8 @@ def feature_associations(
     n_threads : int, default=0
         Threads over targets (0: all cores).
     verbose : bool, default=False
-        Print progress on stderr.
+        Print progress on stderr, with a progress bar of the fitted targets (tqdm's when
+        tqdm is installed, else a plain one).
 
     Returns
     -------
@@ -118,7 +120,8 @@ def feature_associations(
         "seed": check_int(seed, "seed"),
         "n_threads": check_int(n_threads, "n_threads"),
     }
-    result = _nmfkit.associate(A, B, mask, options, log=log_for(verbose))
+    with ProgressBar(enabled=bool(verbose)) as bar:
+        result = _nmfkit.associate(A, B, mask, options, log=log_for(verbose), progress=bar)
     import scipy.sparse
 
     data, indices, indptr, shape = result["weights"]

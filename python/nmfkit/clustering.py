@@ -10,6 +10,7 @@ import numpy as np
 
 from . import _nmfkit
 from ._inputs import as_matrix
+from ._progress import ProgressBar
 from ._validation import check_int, check_real
 
 __all__ = ["cluster", "ClusterResult"]
@@ -82,6 +83,7 @@ def cluster(
     knn: str = "auto",
     data_transform: str = "sqrt",
     scale_rows: bool = True,
+    verbose: bool = False,
 ) -> ClusterResult:
     """Cluster samples by their topics, every parameter chosen without labels.
 
@@ -122,6 +124,9 @@ def cluster(
         Variance stabilisation of the data before the loss.
     scale_rows : bool, default=True
         Scale each data row to the median row sum first.
+    verbose : bool, default=False
+        Show a progress bar of the neighbour counts and resolutions scored, on stderr
+        (tqdm's when tqdm is installed, else a plain one).
 
     Returns
     -------
@@ -161,7 +166,9 @@ def cluster(
         "beta": check_real(beta, "beta"),
         "knn": knn,
     }
-    r = _nmfkit.cluster_topics(W, X, H, options, partition_loss, data_transform, bool(scale_rows))
+    with ProgressBar(enabled=bool(verbose)) as bar:
+        r = _nmfkit.cluster_topics(W, X, H, options, partition_loss, data_transform,
+                                   bool(scale_rows), progress=bar)
     membership = np.asarray(r["labels"], dtype=np.int64)
     scores = None
     if label_ids is not None:

@@ -10,8 +10,9 @@ from typing import Any, Mapping, Optional, Sequence, Union
 import numpy as np
 
 from . import _nmfkit
-from ._compat import BaseEstimator
+from ._compat import BaseEstimator, check_is_fitted
 from ._inputs import as_matrix, log_for, nmf_options
+from ._progress import ProgressBar
 from ._validation import check_int, check_real
 
 __all__ = ["MultimodalTopics"]
@@ -70,7 +71,8 @@ class MultimodalTopics(BaseEstimator):
         joint-nmf's start; mtm's generator (None: mTopic's 2291).
     n_threads : int, default=0
     verbose : bool, default=False
-        Print each step on stderr.
+        Print each step on stderr and show a progress bar of the iterations there (tqdm's
+        bar when tqdm is installed, else a plain one).
 
     Attributes
     ----------
@@ -163,24 +165,8 @@ class MultimodalTopics(BaseEstimator):
         return [(str(name), *_modality_table(str(name), source))
                 for name, source in sources.items()]
 
-    def fit(self, X: Any, y: Any = None, coords: Any = None) -> "MultimodalTopics":
-        """Fit the topics.
-
-        Parameters
-        ----------
-        X : dict of str to data, or MuData
-            The modalities by name, each samples × features: a NumPy array, SciPy sparse
-            matrix, pandas DataFrame or AnnData, all with the same samples in the same order.
-        y : Ignored
-        coords : array-like of shape (n_samples, 2), optional
-            smtm: the samples' positions.
-
-        Returns
-        -------
-        self : MultimodalTopics
-        """
-        modalities = self._modalities(X)
-        names = [entry[0] for entry in modalities]
+    def _core_options(self, names: list) -> tuple:
+        """The (preprocess, options, nmf) dicts the C++ pipeline takes."""
         weights = []
         if self.weights:
             unknown = set(self.weights) - set(names)
@@ -215,12 +201,37 @@ class MultimodalTopics(BaseEstimator):
         }
         preprocess = {"tfidf": [str(m) for m in self.tfidf], "clr": [str(m) for m in self.clr],
                       "scale_counts": check_real(self.scale_counts, "scale_counts")}
+        return preprocess, options, nmf
+
+    def fit(self, X: Any, y: Any = None, coords: Any = None) -> "MultimodalTopics":
+        """Fit the topics.
+
+        Parameters
+        ----------
+        X : dict of str to data, or MuData
+            The modalities by name, each samples × features: a NumPy array, SciPy sparse
+            matrix, pandas DataFrame or AnnData, all with the same samples in the same order.
+        y : Ignored
+        coords : array-like of shape (n_samples, 2), optional
+            smtm: the samples' positions.
+
+        Returns
+        -------
+        self : MultimodalTopics
+        """
+        modalities = self._modalities(X)
+        names = [entry[0] for entry in modalities]
+        preprocess, options, nmf = self._core_options(names)
         if coords is not None:
             coords = np.asarray(as_matrix(coords, "coords", sparse=False), dtype=np.float64)
-        r = _nmfkit.fit_multimodal(modalities, preprocess, options, nmf,
-                                   coordinates=coords, log=log_for(self.verbose))
+        with ProgressBar(enabled=bool(self.verbose)) as bar:
+            r = _nmfkit.fit_multimodal(modalities, preprocess, options, nmf, coordinates=coords,
+                                       log=log_for(self.verbose), progress=bar)
         for message in r["warnings"]:
             warnings.warn(message, UserWarning, stacklevel=2)
+        # What transform replays: the options as fitted and the preprocessing's weights.
+        self._fitted = (preprocess, options, nmf, r["preprocessing"])
+        names = list(r["modalities"])
         self.modalities_ = names
         self.sample_names_ = list(r["samples"])
         self.feature_names_ = dict(zip(names, (list(f) for f in r["features"])))
@@ -237,3 +248,49 @@ class MultimodalTopics(BaseEstimator):
     def fit_transform(self, X: Any, y: Any = None, coords: Any = None) -> np.ndarray:
         """Fit the topics and return ``sample_topics_`` (n_samples × n_components)."""
         return self.fit(X, coords=coords).sample_topics_
+
+    def transform(self, X: Any) -> np.ndarray:
+        """The topics of new samples under the fitted model.
+
+        The new samples are preprocessed as the training samples were, with the fit's
+        weights: the tf-idf modalities with the training data's idf, every modality
+        multiplied by the training data's ``scale_counts`` factor (so a sample's topics do
+        not depend on the other samples passed with it), CLR per sample. Then
+        ``'joint-nmf'`` finds the W minimising Σ_m w_m·D_β(X_m ‖ W·H_m) with every H_m fixed
+        (the fit's solver, tol, max_iter and loss), ``'mtm'`` and ``'smtm'`` run the
+        held-out E-step with the fitted λ (mTopic's inference on new cells): the topic
+        proportions E[θ], rows summing to 1. sMTM's spatial smoothing is not applied to new
+        samples: it pulls each sample toward its neighbours' proportions from the fit's
+        previous iteration, which new samples do not have, so they get the plain MTM
+        E-step against the sMTM topics.
+
+        Transforming the training data gives back ``sample_topics_`` approximately, not
+        exactly: joint NMF solves the W-problem afresh (to the fit's tol), and MTM's
+        ``sample_topics_`` come from the E-step before the fit's last update of λ.
+
+        Parameters
+        ----------
+        X : dict of str to data, or MuData
+            The fitted modalities by name (in any order), each new samples × the fitted
+            features, as in :meth:`fit`.
+
+        Returns
+        -------
+        sample_topics : ndarray of shape (n_samples, n_components)
+
+        Raises
+        ------
+        ValueError
+            A modality missing, unknown or with another number of features than fitted
+            (the message names it), or values that are negative or not finite.
+        """
+        check_is_fitted(self, "_fitted")
+        preprocess, options, nmf, state = self._fitted
+        modalities = self._modalities(X)
+        components = [self.components_[name] for name in self.modalities_]
+        lambdas = [self.lambda_[name] for name in self.modalities_] if self.lambda_ else []
+        with ProgressBar(enabled=bool(self.verbose)) as bar:
+            W = _nmfkit.transform_multimodal(modalities, preprocess, state, options, nmf,
+                                             self.modalities_, components, lambdas,
+                                             log_for(self.verbose), bar)
+        return np.asarray(W)

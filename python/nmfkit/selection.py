@@ -11,6 +11,7 @@ import numpy as np
 
 from . import _nmfkit
 from ._inputs import KSpec, as_matrix, k_spec, log_for, nmf_options
+from ._progress import ProgressBar
 from ._validation import check_int, check_real
 
 __all__ = ["select_k", "consensus", "SelectKResult", "ConsensusResult"]
@@ -126,7 +127,8 @@ def select_k(
     parallel_fits : int, default=0
         Fits at once, each on one thread (0: by the data size).
     verbose : bool, default=False
-        Print the core's progress lines on stderr.
+        Print the core's progress lines on stderr, with a progress bar there (tqdm's
+        when tqdm is installed, else a plain one).
 
     Returns
     -------
@@ -160,8 +162,9 @@ def select_k(
     }
     nmf = nmf_options(solver=solver, beta_loss=beta_loss, init=init, tol=tol, max_iter=max_iter,
                       random_state=random_state, n_threads=n_threads)
-    result = _nmfkit.select_k(X, k_spec(ks), select, nmf, mask=mask, missing=missing,
-                              log=log_for(verbose))
+    with ProgressBar(enabled=bool(verbose)) as bar:
+        result = _nmfkit.select_k(X, k_spec(ks), select, nmf, mask=mask, missing=missing,
+                                  log=log_for(verbose), progress=bar)
     return _selection(result)
 
 
@@ -252,7 +255,8 @@ def consensus(
     solver, beta_loss, init, tol, max_iter, random_state, n_threads :
         The fits, as in :class:`nmfkit.NMF`.
     verbose : bool, default=False
-        Print the core's progress lines on stderr.
+        Print the core's progress lines on stderr, with a progress bar there (tqdm's
+        when tqdm is installed, else a plain one).
 
     Returns
     -------
@@ -267,10 +271,13 @@ def consensus(
     X = as_matrix(X, "X")
     nmf = nmf_options(solver=solver, beta_loss=beta_loss, init=init, tol=tol, max_iter=max_iter,
                       random_state=random_state, n_threads=n_threads)
-    result = _nmfkit.consensus(
-        X, check_int(k, "k"), check_int(replicates, "replicates"),
-        check_real(density_threshold, "density_threshold"), check_int(top_features, "top_features"),
-        "" if k_selection is None else k_spec(k_selection), nmf, log=log_for(verbose))
+    with ProgressBar(enabled=bool(verbose)) as bar:
+        result = _nmfkit.consensus(
+            X, check_int(k, "k"), check_int(replicates, "replicates"),
+            check_real(density_threshold, "density_threshold"),
+            check_int(top_features, "top_features"),
+            "" if k_selection is None else k_spec(k_selection), nmf, log=log_for(verbose),
+            progress=bar)
     return ConsensusResult(
         usages=np.asarray(result["usages"]),
         usages_raw=np.asarray(result["usages_raw"]),

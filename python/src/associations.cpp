@@ -12,7 +12,7 @@ void bind_associations(py::module_& m) {
   m.def(
       "associate",
       [](const py::array& A, const py::array& B, const py::object& mask, const py::dict& d,
-         const py::object& log) {
+         const py::object& log, const py::object& step) {
         multimodal::AssociationOptions o;
         o.mode = multimodal::parse_association_mode(d["mode"].cast<std::string>());
         o.n_epochs = d["n_epochs"].cast<int>();
@@ -46,7 +46,7 @@ void bind_associations(py::module_& m) {
                                   std::to_string(target.cols()) + ")");
           }
         }
-        const Progress progress = make_progress(log);
+        const Progress progress = make_progress(log, step);
         const multimodal::Associations r = without_gil([&] {
           return multimodal::associate(target, source, allowed ? &*allowed : nullptr, o, progress);
         });
@@ -71,7 +71,7 @@ void bind_associations(py::module_& m) {
         return out;
       },
       py::arg("A"), py::arg("B"), py::arg("mask"), py::arg("options"),
-      py::arg("log") = py::none(),
+      py::arg("log") = py::none(), py::arg("progress") = py::none(),
       "Each target feature (column of A) as a mixture of source features (columns of B).");
 }
 

@@ -91,7 +91,8 @@ void bind_cluster(py::module_& m) {
   m.def(
       "cluster_topics",
       [](const py::array& W, const py::object& data, const py::object& H, const py::dict& options,
-         const std::string& partition_loss, const std::string& data_transform, bool scale_rows) {
+         const std::string& partition_loss, const std::string& data_transform, bool scale_rows,
+         const py::object& progress) {
         const cluster::ClusterOptions o = cluster_options_from(options);
         cluster::StabilizeOptions stabilizing;
         stabilizing.transform = cluster::parse_stabilizer(data_transform);
@@ -107,13 +108,14 @@ void bind_cluster(py::module_& m) {
         }
         std::optional<DenseMatrix<double>> topics;
         if (!H.is_none()) topics = to_dense<double>(H.cast<py::array>(), "H");
+        const Progress steps = make_progress(py::none(), progress);
         return result_to_python(without_gil([&] {
           return cluster::cluster_topics(embedding, X ? &*X : nullptr, topics ? &*topics : nullptr,
-                                         o, stabilizing, criterion);
+                                         o, stabilizing, criterion, steps);
         }));
       },
       py::arg("W"), py::arg("X"), py::arg("H"), py::arg("options"), py::arg("partition_loss"),
-      py::arg("data_transform"), py::arg("scale_rows"),
+      py::arg("data_transform"), py::arg("scale_rows"), py::arg("progress") = py::none(),
       "Clusters the rows of W by their topics (cluster/cluster_topics.hpp).");
   m.def("label_scores", [](const std::vector<int>& truth, const std::vector<int>& predicted) {
     if (truth.size() != predicted.size()) {

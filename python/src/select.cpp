@@ -129,8 +129,9 @@ EntryWeights<T> weights_of(Matrix& X, const py::object& mask, const std::string&
 
 template <class T>
 py::dict select_typed(const py::object& X, const py::object& mask, const std::string& missing,
-                      const select::SelectOptions& options, const py::object& log) {
-  const Progress progress = make_progress(log);
+                      const select::SelectOptions& options, const py::object& log,
+                      const py::object& step) {
+  const Progress progress = make_progress(log, step);
   auto run = [&](auto& matrix) {
     const EntryWeights<T> weights = weights_of<T>(matrix, mask, missing);
     return without_gil([&] { return select::select_k(matrix, weights, options, progress); });
@@ -145,8 +146,9 @@ py::dict select_typed(const py::object& X, const py::object& mask, const std::st
 
 template <class T>
 py::dict consensus_typed(const py::object& X, const select::CnmfOptions& options,
-                         const std::string& k_selection, const py::object& log) {
-  const Progress progress = make_progress(log);
+                         const std::string& k_selection, const py::object& log,
+                         const py::object& step) {
+  const Progress progress = make_progress(log, step);
   auto run = [&](const auto& matrix) {
     return without_gil([&] { return select::consensus(matrix, options, k_selection, progress); });
   };
@@ -175,22 +177,24 @@ void bind_select(py::module_& m) {
   m.def(
       "select_k",
       [](const py::object& X, const std::string& k, const py::dict& select, const py::dict& nmf,
-         const py::object& mask, const std::string& missing, const py::object& log) {
+         const py::object& mask, const std::string& missing, const py::object& log,
+         const py::object& progress) {
         select::SelectOptions options = select_options_from(k, select, nmf);
         options.validate();
         if (dtype_of_input(X, "X") == DType::Float32) {
-          return select_typed<float>(X, mask, missing, options, log);
+          return select_typed<float>(X, mask, missing, options, log, progress);
         }
-        return select_typed<double>(X, mask, missing, options, log);
+        return select_typed<double>(X, mask, missing, options, log, progress);
       },
       py::arg("X"), py::arg("k"), py::arg("select"), py::arg("nmf"), py::arg("mask") = py::none(),
-      py::arg("missing") = "none", py::arg("log") = py::none(),
-      "select_k's scores per k and its choices (select/select_k.hpp).");
+      py::arg("missing") = "none", py::arg("log") = py::none(), py::arg("progress") = py::none(),
+      "select_k's scores per k and its choices (select/select_k.hpp). progress, if given,\n"
+      "receives the step reports: progress(task, unit, done, total, bound, measure, last).");
   m.def(
       "consensus",
       [](const py::object& X, Index k, int replicates, double density_threshold,
          Index top_features, const std::string& k_selection, const py::dict& nmf,
-         const py::object& log) {
+         const py::object& log, const py::object& progress) {
         select::CnmfOptions options;
         options.k = k;
         options.replicates = replicates;
@@ -201,13 +205,13 @@ void bind_select(py::module_& m) {
         options.seed = options.nmf.random_state.value_or(0);
         options.validate();
         if (dtype_of_input(X, "X") == DType::Float32) {
-          return consensus_typed<float>(X, options, k_selection, log);
+          return consensus_typed<float>(X, options, k_selection, log, progress);
         }
-        return consensus_typed<double>(X, options, k_selection, log);
+        return consensus_typed<double>(X, options, k_selection, log, progress);
       },
       py::arg("X"), py::arg("k"), py::arg("replicates"), py::arg("density_threshold"),
       py::arg("top_features"), py::arg("k_selection"), py::arg("nmf"),
-      py::arg("log") = py::none(),
+      py::arg("log") = py::none(), py::arg("progress") = py::none(),
       "cNMF's consensus programs at k with the k-selection table (select/consensus_run.hpp).");
 }
 

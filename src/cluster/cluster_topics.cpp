@@ -19,7 +19,8 @@ std::vector<double> topic_scale(const DenseMatrix<double>& H) {
 ClusterResult cluster_topics(const DenseMatrix<double>& W, const SparseMatrix<double>* data,
                              const DenseMatrix<double>* H, ClusterOptions options,
                              const StabilizeOptions& stabilizing,
-                             std::optional<PartitionCriterion> criterion) {
+                             std::optional<PartitionCriterion> criterion,
+                             const Progress& progress) {
   if (data && data->rows() != W.rows()) {
     throw InvalidArgument("the data have " + std::to_string(data->rows()) +
                           " rows (samples) but the embedding has " + std::to_string(W.rows()));
@@ -34,7 +35,7 @@ ClusterResult cluster_topics(const DenseMatrix<double>& W, const SparseMatrix<do
   options.criterion = criterion.value_or(default_criterion(data == nullptr));
   const SparseMatrix<double> Y =
       stabilize(data ? *data : SparseMatrix<double>(W.sparseView()), stabilizing);
-  return cluster_samples(W, Y, options);
+  return cluster_samples(W, Y, options, progress);
 }
 
 }  // namespace nmfkit::cluster

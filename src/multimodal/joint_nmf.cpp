@@ -86,6 +86,16 @@ double divergence(const AnyMatrix& X, const DenseMatrix<T>& W, const DenseMatrix
   return linalg::beta_divergence(std::get<DenseMatrix<T>>(X.storage()), W, H, beta);
 }
 
+// c_m = w_m^(1/β) per modality (1 under Itakura-Saito, where every weight is 1).
+std::vector<double> modality_scales(const JointNmfOptions& options, std::size_t n_modalities) {
+  const double beta = options.nmf.beta_loss;
+  std::vector<double> weight(n_modalities, 1.0);
+  if (!options.weights.empty()) weight = options.weights;
+  std::vector<double> scale;
+  for (double w : weight) scale.push_back(beta == 0.0 ? 1.0 : std::pow(w, 1.0 / beta));
+  return scale;
+}
+
 }  // namespace
 
 template <class T>
@@ -96,8 +106,7 @@ JointNmfResult<T> fit_joint_nmf(const MultiModalData& data, const JointNmfOption
   const double beta = options.nmf.beta_loss;
   std::vector<double> weight(data.modalities.size(), 1.0);
   if (!options.weights.empty()) weight = options.weights;
-  std::vector<double> scale;
-  for (double w : weight) scale.push_back(beta == 0.0 ? 1.0 : std::pow(w, 1.0 / beta));
+  const std::vector<double> scale = modality_scales(options, data.modalities.size());
 
   bool any_sparse = false;
   for (const auto& m : data.modalities) any_sparse |= m.counts.is_sparse();
@@ -131,9 +140,62 @@ JointNmfResult<T> fit_joint_nmf(const MultiModalData& data, const JointNmfOption
   return result;
 }
 
+template <class T>
+TransformResult<T> transform_joint_nmf(const MultiModalData& data,
+                                       const std::vector<DenseMatrix<T>>& H,
+                                       const JointNmfOptions& options, const Progress& progress) {
+  data.validate_non_negative();
+  options.validate(data.modalities.size());
+  if (H.size() != data.modalities.size())
+    throw InvalidArgument("the data has " + std::to_string(data.modalities.size()) +
+                          " modalities, the model " + std::to_string(H.size()));
+  Index k = -1;
+  for (std::size_t m = 0; m < H.size(); ++m) {
+    const Modality& modality = data.modalities[m];
+    if (modality.counts.cols() != H[m].cols())
+      throw InvalidArgument("modality '" + modality.name + "' has " +
+                            std::to_string(modality.counts.cols()) + " features, the model " +
+                            std::to_string(H[m].cols()));
+    if (k >= 0 && H[m].rows() != k)
+      throw InvalidArgument("modality '" + modality.name + "': the components have " +
+                            std::to_string(H[m].rows()) + " topics, the first modality's " +
+                            std::to_string(k));
+    k = H[m].rows();
+  }
+  const std::vector<double> scale = modality_scales(options, data.modalities.size());
+  bool any_sparse = false;
+  for (const auto& m : data.modalities) any_sparse |= m.counts.is_sparse();
+  const std::vector<AnyMatrix> blocks = converted<T>(data, any_sparse);
+  // The fit's joint components: [c_1·H_1, c_2·H_2, ...] (its H_m are the blocks / c_m).
+  Index cols = 0;
+  for (const auto& Hm : H) cols += Hm.cols();
+  DenseMatrix<T> joined_H(k, cols);
+  Index offset = 0;
+  for (std::size_t m = 0; m < H.size(); ++m) {
+    joined_H.middleCols(offset, H[m].cols()) = H[m] * static_cast<T>(scale[m]);
+    offset += H[m].cols();
+  }
+  const Index rows = data.n_samples();
+  try {
+    return any_sparse ? transform(join_sparse<T>(blocks, rows, scale), joined_H, options.nmf,
+                                  progress)
+                      : transform(join_dense<T>(blocks, rows, scale), joined_H, options.nmf,
+                                  progress);
+  } catch (const InvalidArgument& e) {
+    throw InvalidArgument(std::string("joint NMF transform of the modalities side by side: ") +
+                          e.what());
+  }
+}
+
 template JointNmfResult<float> fit_joint_nmf(const MultiModalData&, const JointNmfOptions&,
                                              const Progress&);
 template JointNmfResult<double> fit_joint_nmf(const MultiModalData&, const JointNmfOptions&,
                                               const Progress&);
+template TransformResult<float> transform_joint_nmf(const MultiModalData&,
+                                                    const std::vector<DenseMatrix<float>>&,
+                                                    const JointNmfOptions&, const Progress&);
+template TransformResult<double> transform_joint_nmf(const MultiModalData&,
+                                                     const std::vector<DenseMatrix<double>>&,
+                                                     const JointNmfOptions&, const Progress&);
 
 }  // namespace nmfkit::multimodal

@@ -1,5 +1,6 @@
 #include "nmfkit/multimodal/preprocess.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <sstream>
@@ -53,22 +54,35 @@ void for_each_nonzero(M& m, F&& f) {
   }
 }
 
+// ln(N / df_w) + 1 in the matrix's element type T. A feature no sample has (df = 0) is given
+// df = 1 instead: it has no non-zero here to weight, but new samples that carry it
+// (transform_topics) then get the weight of the rarest feature seen rather than infinity.
+template <class M>
+std::vector<typename M::Scalar> idf_of(const M& m) {
+  using T = typename M::Scalar;
+  std::vector<std::int64_t> df(static_cast<std::size_t>(m.cols()), 0);
+  for_each_nonzero(m, [&](Index, Index j, const T&) { ++df[static_cast<std::size_t>(j)]; });
+  // scikit-learn evaluates ln(n / df) + 1 on an array of the matrix's type (n a Python
+  // int), so a float32 matrix gets a float32 idf.
+  const T n = static_cast<T>(m.rows());
+  std::vector<T> idf(df.size());
+  for (std::size_t j = 0; j < df.size(); ++j)
+    idf[j] = std::log(n / static_cast<T>(std::max<std::int64_t>(df[j], 1))) + T(1);
+  return idf;
+}
+
+// x_dw ← x_dw · idf[w], the product in the matrix's element type.
+template <class M, class W>
+void multiply_columns(M& m, const std::vector<W>& idf) {
+  using T = typename M::Scalar;
+  for_each_nonzero(m, [&](Index, Index j, T& v) {
+    v *= static_cast<T>(idf[static_cast<std::size_t>(j)]);
+  });
+}
+
 void tfidf_impl(AnyMatrix& X, const std::string& what) {
   require_finite_nonnegative(X, "tfidf: " + what);
-  X.visit([](auto& m) {
-    using T = typename std::decay_t<decltype(m)>::Scalar;
-    std::vector<std::int64_t> df(static_cast<std::size_t>(m.cols()), 0);
-    for_each_nonzero(m, [&](Index, Index j, T&) { ++df[static_cast<std::size_t>(j)]; });
-    // scikit-learn evaluates ln(n / df) + 1 on an array of the matrix's type (n a Python
-    // int), so a float32 matrix gets a float32 idf. A feature with df = 0 has no non-zero
-    // to weight, so its infinite idf is never used.
-    const T n = static_cast<T>(m.rows());
-    std::vector<T> idf(df.size());
-    for (std::size_t j = 0; j < df.size(); ++j) {
-      idf[j] = std::log(n / static_cast<T>(df[j])) + T(1);
-    }
-    for_each_nonzero(m, [&](Index, Index j, T& v) { v *= idf[static_cast<std::size_t>(j)]; });
-  });
+  X.visit([](auto& m) { multiply_columns(m, idf_of(m)); });
 }
 
 void clr_impl(AnyMatrix& X, const std::string& what) {
@@ -93,9 +107,9 @@ void clr_impl(AnyMatrix& X, const std::string& what) {
   });
 }
 
-void scale_counts_impl(AnyMatrix& X, double counts_per_cell, const std::string& what) {
+double scale_factor_impl(const AnyMatrix& X, double counts_per_cell, const std::string& what) {
   require_finite_nonnegative(X, "scale_counts: " + what);
-  X.visit([&](auto& m) {
+  return X.visit([&](const auto& m) {
     using T = typename std::decay_t<decltype(m)>::Scalar;
     double total = 0;
     for_each_nonzero(m, [&](Index, Index, const T& v) { total += static_cast<double>(v); });
@@ -104,10 +118,20 @@ void scale_counts_impl(AnyMatrix& X, double counts_per_cell, const std::string& 
                             " is all zero, so no factor gives it a total of " +
                             std::to_string(counts_per_cell) + " per sample");
     }
-    const double factor = static_cast<double>(m.rows()) * counts_per_cell / total;
+    return static_cast<double>(m.rows()) * counts_per_cell / total;
+  });
+}
+
+void multiply_impl(AnyMatrix& X, double factor) {
+  X.visit([&](auto& m) {
+    using T = typename std::decay_t<decltype(m)>::Scalar;
     for_each_nonzero(
         m, [&](Index, Index, T& v) { v = static_cast<T>(static_cast<double>(v) * factor); });
   });
+}
+
+void scale_counts_impl(AnyMatrix& X, double counts_per_cell, const std::string& what) {
+  multiply_impl(X, scale_factor_impl(X, counts_per_cell, what));
 }
 
 void check_counts_per_cell(double counts_per_cell) {
@@ -173,6 +197,31 @@ void tfidf(AnyMatrix& X) {
 
 void tfidf(MultiModalData& data, const std::string& modality) {
   tfidf_impl(detail::modality_to_change(data, modality).counts, modality_label(modality));
+}
+
+std::vector<double> idf_weights(const AnyMatrix& X) {
+  require_finite_nonnegative(X, "tfidf: " + kMatrix);
+  return X.visit([](const auto& m) {
+    const auto idf = idf_of(m);
+    return std::vector<double>(idf.begin(), idf.end());
+  });
+}
+
+void apply_idf(AnyMatrix& X, const std::vector<double>& idf) {
+  require_finite_nonnegative(X, "tfidf: " + kMatrix);
+  if (static_cast<Index>(idf.size()) != X.cols())
+    throw InvalidArgument("tfidf: " + std::to_string(idf.size()) + " weights for " +
+                          std::to_string(X.cols()) + " features");
+  X.visit([&](auto& m) { multiply_columns(m, idf); });
+}
+
+double scale_factor(const AnyMatrix& X, double counts_per_cell, const std::string& what) {
+  check_counts_per_cell(counts_per_cell);
+  return scale_factor_impl(X, counts_per_cell, what);
+}
+
+void multiply(AnyMatrix& X, double factor) {
+  multiply_impl(X, factor);
 }
 
 void clr(AnyMatrix& X) {

@@ -1,6 +1,8 @@
 """The estimators' progress bar on stderr when verbose: the C++ step reports reach it, it is
 wiped at the end, and it stays silent otherwise."""
 
+import numpy as np
+import pytest
 from conftest import nonnegative
 
 import nmfkit
@@ -41,4 +43,42 @@ def test_the_plain_bar_redraws_one_line_and_wipes_it(capsys):
 def test_a_disabled_bar_writes_nothing(capsys):
     with ProgressBar(enabled=False) as bar:
         bar("fit", "iterations", 1, 0, 200, "", False)
+    assert capsys.readouterr().err == ""
+
+
+# The pipeline functions and MultimodalTopics: verbose shows the bar of their own steps on
+# stderr (a line redrawn with carriage returns, by tqdm or the plain bar); quiet, nothing.
+def _blobs(rng, per=15):
+    W = np.vstack([rng.dirichlet(np.where(np.arange(3) == t, 8.0, 0.5), per) for t in range(3)])
+    return W, rng.poisson(20 * W @ rng.gamma(0.5, 1.0, (3, 12))).astype(float)
+
+
+def _bar_of(err, task):
+    return "\r" in err and task in err
+
+
+def _runs(rng):
+    W, X = _blobs(rng)
+    modalities = {"rna": X[:, :6], "atac": X[:, 6:]}
+    return [
+        ("select-k", lambda v: nmfkit.select_k(X, [2, 3], method="cv", replicates=1,
+                                               max_iter=30, random_state=0, verbose=v)),
+        ("consensus", lambda v: nmfkit.consensus(X, 2, replicates=3, max_iter=30,
+                                                 random_state=0, verbose=v)),
+        ("cluster", lambda v: nmfkit.cluster(W, X, neighbors=[5], resolutions=[0.5, 1.0],
+                                             seeds=1, verbose=v)),
+        ("mtm vi", lambda v: nmfkit.MultimodalTopics(2, model="mtm", iterations=3,
+                                                     verbose=v).fit(modalities)),
+        ("associate", lambda v: nmfkit.feature_associations(
+            rng.gamma(0.5, 1.0, (4, 6)), rng.gamma(0.5, 1.0, (4, 9)), n_epochs=300, verbose=v)),
+    ]
+
+
+@pytest.mark.parametrize("index", range(5))
+def test_pipelines_show_a_bar_when_verbose_and_nothing_otherwise(rng, capsys, index):
+    task, run = _runs(rng)[index]
+    run(True)
+    err = capsys.readouterr().err
+    assert _bar_of(err, task), repr(err[-400:])
+    run(False)
     assert capsys.readouterr().err == ""

@@ -25,11 +25,13 @@ std::vector<double> topic_scale(const DenseMatrix<double>& H);
 
 // W: samples × topics. data: samples × features (raw, non-negative), or null when the data
 // are the embedding itself. H: topics × features, or null to use W as it is (any
-// options.column_scale is then kept). criterion: null for default_criterion. Throws
+// options.column_scale is then kept). criterion: null for default_criterion. progress: as
+// cluster_samples reports it. Throws
 // InvalidArgument for shapes that do not match and for bad options.
 ClusterResult cluster_topics(const DenseMatrix<double>& W, const SparseMatrix<double>* data,
                              const DenseMatrix<double>* H, ClusterOptions options,
                              const StabilizeOptions& stabilizing,
-                             std::optional<PartitionCriterion> criterion = {});
+                             std::optional<PartitionCriterion> criterion = {},
+                             const Progress& progress = {});
 
 }  // namespace nmfkit::cluster

@@ -14,6 +14,7 @@
 #include "nmfkit/core/matrix.hpp"
 #include "nmfkit/core/progress.hpp"
 #include "nmfkit/multimodal/data.hpp"
+#include "nmfkit/nmf/nmf.hpp"
 #include "nmfkit/nmf/options.hpp"
 
 namespace nmfkit::multimodal {
@@ -46,5 +47,16 @@ struct JointNmfResult {
 template <class T>
 JointNmfResult<T> fit_joint_nmf(const MultiModalData& data, const JointNmfOptions& options,
                                 const Progress& progress = {});
+
+// W for new samples with every H_m fixed: the W minimising Σ_m w_m·D_β(X_m ‖ W·H_m), found
+// as the fit finds it, by nmfkit::transform of the side-by-side matrix [c_1·X_1, ...]
+// against [c_1·H_1, ...] (same solver, tol, max_iter, β and alpha_W as options.nmf). The
+// data's modalities must be in H's order with H's feature counts (InvalidArgument naming
+// the modality otherwise).
+template <class T>
+TransformResult<T> transform_joint_nmf(const MultiModalData& data,
+                                       const std::vector<DenseMatrix<T>>& H,
+                                       const JointNmfOptions& options,
+                                       const Progress& progress = {});
 
 }  // namespace nmfkit::multimodal

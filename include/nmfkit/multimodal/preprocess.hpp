@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "nmfkit/core/matrix.hpp"
 #include "nmfkit/multimodal/data.hpp"
@@ -27,6 +28,14 @@ namespace nmfkit::multimodal {
 void tfidf(AnyMatrix& X);
 void tfidf(MultiModalData& data, const std::string& modality);
 
+// tfidf's pieces, for applying one data set's weights to another (new samples of a fitted
+// model): the weights ln(N / df_w) + 1 as tfidf computes them (in X's element type, then
+// widened), a feature with df = 0 weighted as if df were 1; and x_dw ← x_dw · idf[w] (the
+// product in X's element type, so apply_idf(X, idf_weights(X)) is tfidf(X) bit for bit).
+// apply_idf throws InvalidArgument when the weight count differs from the column count.
+std::vector<double> idf_weights(const AnyMatrix& X);
+void apply_idf(AnyMatrix& X, const std::vector<double>& idf);
+
 // mTopic's pp.clr, a centred log-ratio that tolerates zeros: per sample d,
 // g_d = expm1(mean_w log1p(x_dw)) + 1e-6 over all features (zeros included), then
 // x_dw ← log1p(x_dw / g_d). Zeros map to zero, so a CSR matrix keeps its pattern. The
@@ -41,6 +50,12 @@ void clr(MultiModalData& data, const std::string& modality);
 // matrix cannot be scaled and is an error naming it.
 void scale_counts(AnyMatrix& X, double counts_per_cell = 10000);
 void scale_counts(MultiModalData& data, double counts_per_cell = 10000);
+// scale_counts' factor rows · counts_per_cell / total, and the multiplication by it (each
+// value times the factor in double, rounded to X's element type, as scale_counts does).
+// `what` names X in errors.
+double scale_factor(const AnyMatrix& X, double counts_per_cell,
+                    const std::string& what = "the matrix");
+void multiply(AnyMatrix& X, double factor);
 
 struct PermuteOptions {
   std::uint64_t seed = 2291;  // NumPy default_rng(seed): one generator for all modalities

@@ -27,9 +27,27 @@ struct PreprocessOptions {
   void validate() const;
 };
 
-// Applies the preprocessing in place; one progress message per step.
-void preprocess(MultiModalData& data, const PreprocessOptions& options,
-                const Progress& progress = {});
+// What the preprocessing learnt from the data it was fitted on, so that new samples get the
+// same transform: each tf-idf modality's idf weights and each modality's scale_counts factor
+// (from the training data, not recomputed, as scikit-learn's fitted transformers do: a new
+// sample's values then do not depend on the other samples in its batch). CLR is per sample
+// and needs nothing.
+struct FittedPreprocessing {
+  PreprocessOptions options;
+  std::vector<std::vector<double>> idf;  // per options.tfidf entry, one weight per feature
+  std::vector<std::string> scaled;       // modalities with a scale_counts factor, by name
+  std::vector<double> scale;             // their factors
+};
+
+// Applies the preprocessing in place; one progress message per step. Returns the fitted
+// weights and factors for apply_preprocessing.
+FittedPreprocessing preprocess(MultiModalData& data, const PreprocessOptions& options,
+                               const Progress& progress = {});
+
+// The fitted preprocessing applied to other samples of the same modalities, in place:
+// apply_preprocessing(X, preprocess(X, o)) leaves X as preprocess left it, bit for bit.
+// Throws InvalidArgument naming the modality that is missing or has another feature count.
+void apply_preprocessing(MultiModalData& data, const FittedPreprocessing& fitted);
 
 enum class TopicModelKind { JointNmf, Mtm, Smtm };
 std::string to_string(TopicModelKind kind);
@@ -48,6 +66,7 @@ struct MultimodalTopicOptions {
 };
 
 struct MultimodalTopics {
+  std::vector<std::string> modality_names;      // in the order of components and lambda
   DenseMatrix<double> sample_topics;            // samples × k (MTM: E[θ])
   std::vector<DenseMatrix<double>> components;  // per modality: k × features (MTM: E[β_m])
   std::vector<DenseMatrix<double>> lambda;      // mtm, smtm: raw λ_m per modality
@@ -68,5 +87,23 @@ struct MultimodalTopics {
 MultimodalTopics fit_topics(const MultiModalData& data, const MultimodalTopicOptions& options,
                             const DenseMatrix<double>* coordinates = nullptr,
                             const Progress& progress = {});
+
+// The topics of new samples (data: the fitted modalities by name, in any order, with the
+// fitted feature counts, before preprocessing), new samples × k. The data are first
+// preprocessed as the training data were (apply_preprocessing with `preprocessing`, what
+// preprocess returned for them; default: none). joint-nmf: the W minimising Σ_m w_m·D_β(X_m ‖ W·H_m) with every
+// H_m fixed (transform_joint_nmf, options.joint). mtm and smtm: the held-out E-step with the
+// fitted λ (predict_theta, options.mtm's α, max_iter_d, gamma_tol, n_threads), θ = γ
+// row-normalised. smtm's new samples are not smoothed spatially: sMTM smooths each γ_d
+// toward its neighbours' γ from the previous VI iteration, which new samples (with no
+// coordinates here, and no place in the fitted neighbourhoods) do not have, so they get the
+// plain MTM E-step against the sMTM topics. Throws InvalidArgument naming the modality
+// that is unknown, missing or of another feature count, or for values that are negative
+// or not finite.
+DenseMatrix<double> transform_topics(const MultimodalTopics& fitted,
+                                     const MultimodalTopicOptions& options,
+                                     MultiModalData data,
+                                     const FittedPreprocessing& preprocessing = {},
+                                     const Progress& progress = {});
 
 }  // namespace nmfkit::multimodal
