@@ -15,29 +15,38 @@ std::string format_seconds(double seconds) {
 }
 }  // namespace
 
+ReadCorpus read_corpus_timed(const std::string& path, const text::CorpusOptions& options) {
+  const auto start = std::chrono::steady_clock::now();
+  text::Corpus corpus = text::read_corpus(path, options);
+  const double seconds = seconds_since(start);
+  std::string report = "read       " + std::to_string(corpus.documents.size()) + " documents";
+  if (!corpus.label_names.empty()) {
+    report += ", " + std::to_string(corpus.label_names.size()) + " labels";
+  }
+  report += " from " + path + " in " + format_seconds(seconds) + "\n";
+  return {std::move(corpus), seconds, std::move(report)};
+}
+
+std::string vectorise_report(const AnyMatrix& X, const std::string& weighting, double seconds) {
+  return "vectorise  " + describe(X) + ", " + std::to_string(X.stored()) + " non-zeros (" +
+         weighting + ") in " + format_seconds(seconds) + "\n";
+}
+
 CorpusMatrix read_and_vectorize(const std::string& path, const CorpusFlags& corpus_flags,
                                 const VectorizerFlags& vectorizer_flags) {
   // Both option sets are checked before the (possibly long) read.
   const text::CorpusOptions corpus_options = corpus_flags.options();
   text::VectorizerOptions vectorizer_options = vectorizer_flags.options();
 
-  auto start = std::chrono::steady_clock::now();
-  text::Corpus corpus = text::read_corpus(path, corpus_options);
-  const double read_seconds = seconds_since(start);
-  std::string report = "read       " + std::to_string(corpus.documents.size()) + " documents";
-  if (!corpus.label_names.empty()) {
-    report += ", " + std::to_string(corpus.label_names.size()) + " labels";
-  }
-  report += " from " + path + " in " + format_seconds(read_seconds) + "\n";
-
-  start = std::chrono::steady_clock::now();
+  ReadCorpus read = read_corpus_timed(path, corpus_options);
+  const auto start = std::chrono::steady_clock::now();
   text::Vectorizer vectorizer(std::move(vectorizer_options));
-  AnyMatrix X = vectorizer.fit_transform(corpus.documents, interruptible_progress());
+  AnyMatrix X = vectorizer.fit_transform(read.corpus.documents, interruptible_progress());
   const double vectorize_seconds = seconds_since(start);
-  report += "vectorise  " + describe(X) + ", " + std::to_string(X.stored()) + " non-zeros (" +
-            vectorizer_flags.weighting + ") in " + format_seconds(vectorize_seconds) + "\n";
-  return {std::move(corpus), std::move(vectorizer), std::move(X),
-          read_seconds,      vectorize_seconds,     std::move(report)};
+  std::string report =
+      read.report + vectorise_report(X, vectorizer_flags.weighting, vectorize_seconds);
+  return {std::move(read.corpus), std::move(vectorizer), std::move(X),
+          read.seconds,           vectorize_seconds,     std::move(report)};
 }
 
 std::string documents_table(const text::Corpus& corpus,

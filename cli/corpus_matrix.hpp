@@ -21,6 +21,17 @@ struct CorpusMatrix {
   std::string report;  // one line per step, printed once the command has succeeded
 };
 
+// The corpus at `path`, with the time the read took and its report line ("read ...").
+struct ReadCorpus {
+  text::Corpus corpus;
+  double seconds = 0;
+  std::string report;
+};
+ReadCorpus read_corpus_timed(const std::string& path, const text::CorpusOptions& options);
+
+// The report line of a vectorised corpus ("vectorise ...").
+std::string vectorise_report(const AnyMatrix& X, const std::string& weighting, double seconds);
+
 // Reads and vectorises.
 CorpusMatrix read_and_vectorize(const std::string& path, const CorpusFlags& corpus_flags,
                                 const VectorizerFlags& vectorizer_flags);

@@ -431,6 +431,11 @@ std::string score_line(const select::KScore& score) {
   return text + line;
 }
 
+void print_selection(const select::Selection& selection, const std::string& method) {
+  std::printf("select-k   chose k = %lld by %s in %.1f s\n",
+              static_cast<long long>(selection.chosen_k), method.c_str(), selection.seconds);
+}
+
 template <class T, class Matrix>
 Index choose_k(const Matrix& X, const EntryWeights<T>& weights, const NmfOptions& nmf,
                const SelectFlags& flags) {
@@ -441,11 +446,7 @@ Index choose_k(const Matrix& X, const EntryWeights<T>& weights, const NmfOptions
       X, weights, options, interruptible_progress(), [first](const select::KScore& score) {
         if (first) print_progress_line(score_line(score));
       });
-  if (first) {
-    std::printf("select-k   chose k = %lld by %s in %.1f s\n",
-                static_cast<long long>(selection.chosen_k), flags.method.c_str(),
-                selection.seconds);
-  }
+  if (first) print_selection(selection, flags.method);
   return selection.chosen_k;
 }
 

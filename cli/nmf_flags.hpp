@@ -92,6 +92,9 @@ struct SelectFlags {
   select::SelectOptions options(const NmfOptions& nmf, const std::string& k_spec) const;
 };
 
+// The summary line of a selection, on stdout: "select-k   chose k = 5 by cv in 3.2 s".
+void print_selection(const select::Selection& selection, const std::string& method);
+
 // Runs the selection for `--k auto` and returns the chosen k, printing one line per k to
 // stderr as it goes and a summary line to stdout.
 template <class T, class Matrix>

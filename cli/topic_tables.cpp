@@ -6,7 +6,6 @@
 
 #include "nmfkit/io/npy.hpp"
 #include "nmfkit/io/text_file.hpp"
-#include "nmfkit/text/ldavis.hpp"
 
 namespace nmfkit::cli {
 
@@ -22,7 +21,7 @@ std::string weight_text(double value) { return number_text(value, "%.9g"); }
 
 // Per topic, the `top` terms of largest fold change among those more likely in the topic
 // than under a uniform distribution (rarer terms' ratios are noise).
-std::string distinctive_terms_table(const TopicViews& views,
+std::string distinctive_terms_table(const text::TopicViews& views,
                                     const std::vector<std::string>& vocabulary, int top) {
   const auto& F = views.view.word_distributions;
   const double uniform = 1.0 / static_cast<double>(F.cols());
@@ -79,30 +78,7 @@ std::string top_documents_table(const std::vector<std::vector<text::Ranked>>& do
   return out;
 }
 
-TopicViews topic_views(const io::NmfModel& nmf, const text::TokenCounts& counts,
-                       const std::vector<std::string>& vocabulary, double relevance_lambda,
-                       int top, const std::string& fold_change) {
-  AnyMatrix W = nmf.W, H = nmf.H;
-  W.convert(DType::Float64);
-  H.convert(DType::Float64);
-  TopicViews views;
-  views.view = text::multinomial_view(std::get<DenseMatrix<double>>(W.storage()),
-                                      std::get<DenseMatrix<double>>(H.storage()));
-  const auto p = text::term_probabilities(counts.term_frequency);
-  views.relevant = text::relevant_terms(views.view.word_distributions, p, relevance_lambda,
-                                        top);
-  // One topic has no other topic to compare with: against the null model then.
-  const auto statistic = nmf.H.rows() < 2 ? text::FoldChange::VersusNull
-                                     : text::parse_fold_change(fold_change);
-  views.fold_change = text::log_fold_change(
-      views.view.word_distributions, p,
-      text::topic_tokens(views.view.proportions, counts.document_lengths), statistic);
-  views.ldavis = text::ldavis_json(views.view, counts.document_lengths, counts.term_frequency,
-                                   vocabulary);
-  return views;
-}
-
-void write_topic_views(io::StagedDirectory& staged, const TopicViews& views,
+void write_topic_views(io::StagedDirectory& staged, const text::TopicViews& views,
                        const std::vector<std::string>& vocabulary, int top) {
   io::write_npy(staged.file("topic_proportions.npy").string(), AnyMatrix(views.view.proportions));
   io::write_npy(staged.file("word_distributions.npy").string(),

@@ -3,9 +3,6 @@
 // topics, coherence and, when the documents have labels, how well the topics agree with
 // them.
 
-#include <chrono>
-#include <cmath>
-#include <numeric>
 #include <cstdio>
 #include <optional>
 
@@ -13,27 +10,22 @@
 
 #include "cluster_flags.hpp"
 #include "command.hpp"
-#include "report_flags.hpp"
 #include "common.hpp"
 #include "corpus_matrix.hpp"
 #include "nmf_flags.hpp"
-#include "topic_tables.hpp"
-#include "nmfkit/cluster/agreement.hpp"
 #include "nmfkit/core/error.hpp"
+#include "nmfkit/dist/comm.hpp"
 #include "nmfkit/io/atomic_file.hpp"
 #include "nmfkit/io/matrix_file.hpp"
 #include "nmfkit/io/nmf_model.hpp"
-#include "nmfkit/io/npy.hpp"
 #include "nmfkit/io/result_folder.hpp"
 #include "nmfkit/io/text_file.hpp"
-#include "nmfkit/text/analyzer.hpp"
-#include "nmfkit/text/coherence.hpp"
-#include "nmfkit/text/ldavis.hpp"
-#include "nmfkit/text/semantic_nmf.hpp"
-#include "nmfkit/text/topic_views.hpp"
-#include "nmfkit/text/topics.hpp"
+#include "nmfkit/text/topic_model.hpp"
 #include "nmfkit/text/vectorizer_file.hpp"
 #include "nmfkit/text/word_context.hpp"
+#include "progress_output.hpp"
+#include "report_flags.hpp"
+#include "topic_tables.hpp"
 
 namespace nmfkit::cli {
 
@@ -56,52 +48,12 @@ struct TopicsArgs {
   std::string model = "standard";  // or semantic
   text::WordContextOptions word_context;
   double context_weight = 1.0;
-  bool select_method_given = false;  // else semantic's --k auto uses stability (SeNMFk)
+  bool select_method_given = false;   // else semantic's --k auto uses stability (SeNMFk)
   bool semantic_flags_given = false;  // --window, --pmi-shift or --context-weight
   double relevance_lambda = 0.6;
   std::string fold_change = "le";
   bool no_report = false;
 };
-
-// What semantic NMF adds to a topic model.
-struct SemanticPart {
-  SparseMatrix<double> M;  // contexts × words
-  double document_error = 0;
-  double context_error = 0;
-  double context_scale = 0;
-};
-
-struct TopicModel {
-  io::NmfModel nmf;
-  std::vector<std::vector<text::Ranked>> terms;      // per topic, best first
-  std::vector<std::vector<text::Ranked>> documents;  // per topic, best first
-  std::vector<int> dominant;                         // per document, -1 for none
-  std::vector<std::vector<std::string>> words;       // the terms' words
-};
-
-template <class T>
-TopicModel fit_topics(const SparseMatrix<T>& X, const TopicsArgs& args, NmfOptions options,
-                      SemanticPart* semantic) {
-  const auto start = std::chrono::steady_clock::now();
-  NmfResult<T> result;
-  if (semantic) {
-    auto joint = text::fit_semantic(X, semantic->M, args.context_weight, options,
-                                    interruptible_progress());
-    result = std::move(joint.nmf);
-    semantic->document_error = joint.document_error;
-    semantic->context_error = joint.context_error;
-    semantic->context_scale = joint.context_scale;
-  } else {
-    result = fit(X, options, nullptr, interruptible_progress());
-  }
-  const double seconds = seconds_since(start);
-  TopicModel model;
-  model.terms = text::top_terms(result.H, args.top);
-  model.documents = text::top_documents(result.W, args.top_documents);
-  model.dominant = text::dominant_topics(result.W);
-  model.nmf = model_of(std::move(result), std::move(options), args.corpus, seconds);
-  return model;
-}
 
 std::vector<text::CoherenceMeasure> coherence_measures(const std::vector<std::string>& names) {
   std::vector<text::CoherenceMeasure> measures;
@@ -111,224 +63,198 @@ std::vector<text::CoherenceMeasure> coherence_measures(const std::vector<std::st
   return measures;
 }
 
-void print_topics(const TopicModel& model, const std::vector<Index>& counts,
-                  const std::vector<text::CoherenceMeasure>& measures,
-                  const std::vector<std::vector<double>>& coherence) {
+// --k auto: the number of topics chosen by select-k; for semantic NMF by NMFk stability
+// unless --select-method says otherwise (SeNMFk's rule).
+SelectFlags select_flags(const TopicsArgs& args) {
+  SelectFlags select = args.select;
+  if (args.model == "semantic" && !args.select_method_given) select.method = "stability";
+  return select;
+}
+
+// The library's options from the flags; checked before the (possibly long) read.
+text::TopicModelOptions topic_model_options(const TopicsArgs& args) {
+  text::TopicModelOptions o;
+  o.nmf = args.nmf.options();
+  o.coherence = coherence_measures(args.coherence);
+  o.model = text::parse_topic_model_kind(args.model);
+  const bool semantic = o.model == text::TopicModelKind::Semantic;
+  if (semantic) args.word_context.validate();
+  if (!semantic && args.semantic_flags_given) {
+    throw InvalidArgument("--window, --pmi-shift and --context-weight apply to --model semantic");
+  }
+  if (args.nmf.k_auto()) {
+    const SelectFlags select = select_flags(args);
+    o.select = select.options(o.nmf, select.range).for_automatic_k();
+  }
+  o.word_context = args.word_context;
+  o.context_weight = args.context_weight;
+  o.top_terms = args.top;
+  o.top_documents = args.top_documents;
+  o.relevance_lambda = args.relevance_lambda;
+  o.fold_change = text::parse_fold_change(args.fold_change);
+  return o;
+}
+
+void print_topics(const text::TopicModelResult& model) {
   std::printf("\ntopic   docs");
-  for (const auto measure : measures) std::printf(" %8s", text::to_string(measure).c_str());
+  for (const auto& c : model.coherence) std::printf(" %8s", text::to_string(c.measure).c_str());
   std::printf("  top terms\n");
   for (std::size_t k = 0; k < model.words.size(); ++k) {
-    std::printf("%5zu %6lld", k, static_cast<long long>(counts[k]));
-    for (const auto& values : coherence) std::printf(" %8.3f", values[k]);
+    std::printf("%5zu %6lld", k, static_cast<long long>(model.documents_per_topic[k]));
+    for (const auto& c : model.coherence) std::printf(" %8.3f", c.per_topic[k]);
     std::printf(" ");
     for (const auto& word : model.words[k]) std::printf(" %s", word.c_str());
     std::printf("\n");
   }
 }
 
-struct LabelScores {
-  double purity = 0;
-  double nmi = 0;
-  double ari = 0;
-};
-
-LabelScores label_scores(const std::vector<int>& truth, const std::vector<int>& dominant) {
-  return {cluster::purity(truth, dominant), cluster::normalized_mutual_information(truth, dominant),
-          cluster::adjusted_rand_index(truth, dominant)};
-}
-
-double mean_of(const std::vector<double>& values) {
-  double sum = 0;
-  for (const double v : values) sum += v;
-  return values.empty() ? 0 : sum / static_cast<double>(values.size());
-}
-
-void run(const TopicsArgs& args) {
-  NmfOptions options = args.nmf.options();
-  const auto measures = coherence_measures(args.coherence);
-  const bool semantic = args.model == "semantic";
-  if (semantic) args.word_context.validate();
-  if (!semantic && args.semantic_flags_given) {
-    throw InvalidArgument("--window, --pmi-shift and --context-weight apply to --model semantic");
-  }
-  CorpusMatrix data = read_and_vectorize(args.corpus, args.corpus_flags, args.vectorizer_flags);
-  const auto& vocabulary = data.vectorizer.vocabulary();
-  // The documents as the vectoriser saw them: coherence is measured on them, the
-  // word-context matrix and the token counts of the topic views counted from them.
-  std::vector<std::vector<std::string>> texts = text::analyze(
-      data.corpus.documents, data.vectorizer.options().lowercase,
-      data.vectorizer.options().stop_words);
-  const text::TokenCounts token_counts = text::token_counts(texts, vocabulary);
-  std::optional<SemanticPart> semantic_part;
-  if (semantic) {
-    semantic_part.emplace();
-    semantic_part->M = text::word_context_matrix(texts, vocabulary, args.word_context);
-  }
-  if (args.nmf.k_auto()) {
-    // --k auto: the number of topics chosen by select-k on the document-term matrix, or for
-    // semantic NMF on the stacked matrix it factorises, by NMFk stability unless
-    // --select-method says otherwise (SeNMFk's rule)
-    SelectFlags select = args.select;
-    if (semantic && !args.select_method_given) select.method = "stability";
-    options.n_components = data.X.visit([&](const auto& X) -> Index {
-      using Matrix = std::decay_t<decltype(X)>;
-      using T = typename Matrix::Scalar;
-      if constexpr (std::is_same_v<Matrix, SparseMatrix<T>>) {
-        if (semantic) {
-          const SparseMatrix<T> stacked =
-              text::semantic_stack(X, semantic_part->M, args.context_weight);
-          return choose_k(stacked, EntryWeights<T>{}, options, select);
-        }
-      }
-      return choose_k(X, EntryWeights<T>{}, options, select);
-    });
-  }
-  const Index k = options.n_components.value_or(0);
-  if (k > static_cast<Index>(vocabulary.size())) {
-    throw InvalidArgument("--k " + std::to_string(k) + " is larger than the vocabulary (" +
-                          std::to_string(vocabulary.size()) + " terms)");
-  }
-
-  TopicModel model = data.X.visit([&](const auto& X) -> TopicModel {
-    using Matrix = std::decay_t<decltype(X)>;
-    using T = typename Matrix::Scalar;
-    if constexpr (std::is_same_v<Matrix, SparseMatrix<T>>) {
-      return fit_topics<T>(X, args, options, semantic_part ? &*semantic_part : nullptr);
-    } else {
-      throw InvalidArgument("the vectoriser returned a dense matrix");  // never: it is CSR
-    }
-  });
-  model.words = text::topic_words(model.terms, vocabulary);
-  const TopicViews views = topic_views(model.nmf, token_counts, vocabulary, args.relevance_lambda,
-                                       args.top, args.fold_change);
-  const auto counts = text::documents_per_topic(model.dominant, k);
-
-  // Coherence on the documents as the vectoriser saw them; gensim rejects empty texts for
-  // the sliding-window measures, so documents with no token left are not counted.
-  std::vector<std::vector<double>> coherence;
-  double coherence_seconds = 0;
-  if (!measures.empty()) {
-    const auto start = std::chrono::steady_clock::now();
-    std::erase_if(texts, [](const auto& tokens) { return tokens.empty(); });
-    const Progress progress = interruptible_progress();
-    for (const auto measure : measures) {
-      text::CoherenceOptions coherence_options;
-      coherence_options.measure = measure;
-      coherence_options.topn = args.top;
-      coherence.push_back(text::topic_coherence(model.words, texts, coherence_options));
-      progress.report({.task = "coherence",
-                       .unit = "measures",
-                       .done = static_cast<std::int64_t>(coherence.size()),
-                       .total = static_cast<std::int64_t>(measures.size())});
-    }
-    coherence_seconds = seconds_since(start);
-  }
-
+json summary_of(const TopicsArgs& args, const text::Corpus& corpus,
+                const text::TopicModelResult& model, double read_seconds) {
+  const AnyMatrix& X = model.corpus.X;
   json summary;
   summary["corpus"] = args.corpus;
-  summary["documents"] = data.corpus.documents.size();
-  summary["labels"] = data.corpus.label_names;
-  summary["matrix"] = {{"rows", data.X.rows()},
-                       {"cols", data.X.cols()},
-                       {"nnz", data.X.stored()},
-                       {"dtype", to_string(data.X.dtype())},
+  summary["documents"] = corpus.documents.size();
+  summary["labels"] = corpus.label_names;
+  summary["matrix"] = {{"rows", X.rows()},
+                       {"cols", X.cols()},
+                       {"nnz", X.stored()},
+                       {"dtype", to_string(X.dtype())},
                        {"weighting", args.vectorizer_flags.weighting}};
-  summary["k"] = k;
+  summary["k"] = model.n_topics();
   summary["reconstruction_error"] = model.nmf.reconstruction_error;
   summary["n_iter"] = model.nmf.n_iter;
   summary["converged"] = model.nmf.converged;
   summary["model"] = args.model;
-  if (semantic_part) {
+  if (model.semantic) {
     summary["semantic"] = {{"window", args.word_context.window},
                            {"pmi_shift", args.word_context.shift},
                            {"context_weight", args.context_weight},
-                           {"context_scale", semantic_part->context_scale},
-                           {"word_context_nnz", semantic_part->M.nonZeros()},
-                           {"document_error", semantic_part->document_error},
-                           {"context_error", semantic_part->context_error}};
+                           {"context_scale", model.semantic->context_scale},
+                           {"word_context_nnz", model.semantic->word_context.nonZeros()},
+                           {"document_error", model.semantic->document_error},
+                           {"context_error", model.semantic->context_error}};
   }
   summary["topics"] = json::array();
   for (std::size_t t = 0; t < model.words.size(); ++t) {
     summary["topics"].push_back(
-        {{"topic", t}, {"documents", counts[t]}, {"terms", model.words[t]}});
+        {{"topic", t}, {"documents", model.documents_per_topic[t]}, {"terms", model.words[t]}});
   }
   summary["coherence"] = json::object();
-  for (std::size_t m = 0; m < measures.size(); ++m) {
-    summary["coherence"][text::to_string(measures[m])] = {{"per_topic", coherence[m]},
-                                                          {"mean", mean_of(coherence[m])}};
+  for (const auto& c : model.coherence) {
+    summary["coherence"][text::to_string(c.measure)] = {{"per_topic", c.per_topic},
+                                                        {"mean", c.mean}};
   }
-  const double diversity = text::topic_diversity(model.words, args.top);
-  summary["topic_diversity"] = diversity;
-  std::optional<LabelScores> scores;
-  if (!data.corpus.labels.empty()) {
-    scores = label_scores(data.corpus.labels, model.dominant);
-    summary["label_scores"] = {
-        {"purity", scores->purity}, {"nmi", scores->nmi}, {"ari", scores->ari}};
+  summary["topic_diversity"] = model.diversity;
+  if (model.label_scores) {
+    summary["label_scores"] = {{"purity", model.label_scores->purity},
+                               {"nmi", model.label_scores->nmi},
+                               {"ari", model.label_scores->ari}};
   }
-  // --cluster: documents grouped by their topics (defaults of `nmfkit cluster`, Leiden seeded
-  // with the NMF seed), the loss measured on the sqrt of the depth-scaled matrix.
+  summary["seconds"] = {{"read", read_seconds},
+                        {"vectorize", model.corpus.vectorize_seconds},
+                        {"nmf", model.nmf.seconds},
+                        {"coherence", model.coherence_seconds}};
+  return summary;
+}
+
+// --cluster: documents grouped by their topics (defaults of `nmfkit cluster`, Leiden seeded
+// with the NMF seed), the loss measured on the sqrt of the depth-scaled matrix.
+ClusterRun cluster_documents(const text::TopicModelResult& model, const std::vector<int>& labels) {
+  cluster::ClusterOptions cluster_options = ClusterFlags{}.options();
+  cluster_options.seed = *model.nmf.options.random_state;
+  AnyMatrix W = model.nmf.W, H = model.nmf.H, X = model.corpus.X;
+  W.convert(DType::Float64);
+  H.convert(DType::Float64);
+  X.convert(DType::Float64);
+  const auto& Hd = std::get<DenseMatrix<double>>(H.storage());
+  for (Index t = 0; t < Hd.rows(); ++t) cluster_options.column_scale.push_back(Hd.row(t).sum());
+  return run_clustering(std::get<DenseMatrix<double>>(W.storage()),
+                        cluster::stabilize(std::get<SparseMatrix<double>>(X.storage())),
+                        cluster_options, labels,
+                        {{"embedding", "doc_topics.npy (scaled by the row sums of H)"},
+                         {"data", "the document-term matrix"},
+                         {"data_transform", "sqrt"},
+                         {"data_rows_scaled_to_median_sum", true}});
+}
+
+void run(const TopicsArgs& args) {
+  text::TopicModelOptions options = topic_model_options(args);
+  const text::CorpusOptions corpus_options = args.corpus_flags.options();
+  options.vectorizer = args.vectorizer_flags.options();
+  const text::TopicModel topic_model(std::move(options));
+
+  const ReadCorpus read = read_corpus_timed(args.corpus, corpus_options);
+  const text::Corpus& corpus = read.corpus;
+  text::TopicModelCallbacks callbacks;
+  callbacks.progress = interruptible_progress();
+  text::TopicCorpus data = topic_model.prepare(corpus, callbacks.progress);
+  // The library rejects this too, naming n_components; here the flag is named.
+  const auto& k = topic_model.options().nmf.n_components;
+  const auto terms = static_cast<Index>(data.vectorizer.vocabulary().size());
+  if (k && *k > terms) {
+    throw InvalidArgument("--k " + std::to_string(*k) + " is larger than the vocabulary (" +
+                          std::to_string(terms) + " terms)");
+  }
+  const bool first = dist::world().rank() == 0;  // under mpirun, one process reports
+  callbacks.on_score = [first](const select::KScore& score) {
+    if (first) print_progress_line(score_line(score));
+  };
+  callbacks.on_selected = [first,
+                           method = select_flags(args).method](const select::Selection& selection) {
+    if (first) print_selection(selection, method);
+  };
+  const text::TopicModelResult model = topic_model.fit(std::move(data), args.corpus, callbacks);
+  const auto& vocabulary = model.vocabulary();
+  const std::string report =
+      read.report + vectorise_report(model.corpus.X, args.vectorizer_flags.weighting,
+                                     model.corpus.vectorize_seconds);
+
+  json summary = summary_of(args, corpus, model, read.seconds);
   std::optional<ClusterRun> clustering;
   if (args.cluster) {
-    cluster::ClusterOptions cluster_options = ClusterFlags{}.options();
-    cluster_options.seed = *model.nmf.options.random_state;
-    AnyMatrix W = model.nmf.W, H = model.nmf.H, X = data.X;
-    W.convert(DType::Float64);
-    H.convert(DType::Float64);
-    X.convert(DType::Float64);
-    const auto& Hd = std::get<DenseMatrix<double>>(H.storage());
-    for (Index t = 0; t < Hd.rows(); ++t) cluster_options.column_scale.push_back(Hd.row(t).sum());
-    clustering = run_clustering(std::get<DenseMatrix<double>>(W.storage()),
-                                cluster::stabilize(std::get<SparseMatrix<double>>(X.storage())),
-                                cluster_options, data.corpus.labels,
-                                {{"embedding", "doc_topics.npy (scaled by the row sums of H)"},
-                                 {"data", "the document-term matrix"},
-                                 {"data_transform", "sqrt"},
-                                 {"data_rows_scaled_to_median_sum", true}});
+    clustering = cluster_documents(model, corpus.labels);
     summary["clustering"] = clustering->summary;
   }
-  summary["seconds"] = {{"read", data.read_seconds},
-                        {"vectorize", data.vectorize_seconds},
-                        {"nmf", model.nmf.seconds},
-                        {"coherence", coherence_seconds}};
 
   std::vector<std::string> topic_column;
   for (const int t : model.dominant) topic_column.push_back(std::to_string(t));
   io::ResultFolder staged(args.out, "topics");
   io::write_nmf_model(staged, model.nmf, "doc_topics.npy");
-  io::write_text_file(staged.file("topics.tsv").string(), topics_table(model.terms, vocabulary));
+  io::write_text_file(staged.file("topics.tsv").string(),
+                      topics_table(model.top_terms, vocabulary));
   io::write_text_file(staged.file("top_documents.tsv").string(),
-                      top_documents_table(model.documents, data.corpus));
+                      top_documents_table(model.top_documents, corpus));
   io::write_text_file(staged.file("documents.tsv").string(),
-                      documents_table(data.corpus, {"topic"}, {topic_column}));
+                      documents_table(corpus, {"topic"}, {topic_column}));
   io::write_lines(staged.file("vocabulary.txt").string(), vocabulary);
   io::write_text_file(staged.file("vectorizer.json").string(),
-                      text::vectorizer_json(data.vectorizer));
+                      text::vectorizer_json(model.corpus.vectorizer));
   io::write_text_file(staged.file("summary.json").string(), summary.dump(2) + "\n");
-  write_topic_views(staged, views, vocabulary, args.top);
-  if (args.save_matrix) io::write_matrix(staged.file("X.mtx").string(), data.X);
-  if (clustering) write_clustering(staged, *clustering, data.corpus.names);
+  write_topic_views(staged, model.views, vocabulary, args.top);
+  if (args.save_matrix) io::write_matrix(staged.file("X.mtx").string(), model.corpus.X);
+  if (clustering) write_clustering(staged, *clustering, corpus.names);
   write_staged_report(staged, args.no_report);
   staged.commit();
 
-  std::fputs(data.report.c_str(), stdout);
+  std::fputs(report.c_str(), stdout);
   std::printf("nmf        k %lld, init %s, seed %u: error %.6g after %d iterations in %.2f s\n",
-              static_cast<long long>(k), to_string(model.nmf.init_used).c_str(),
+              static_cast<long long>(model.n_topics()), to_string(model.nmf.init_used).c_str(),
               *model.nmf.options.random_state, model.nmf.reconstruction_error, model.nmf.n_iter,
               model.nmf.seconds);
-  if (semantic_part) {
+  if (model.semantic) {
     std::printf(
         "semantic   window %d, PMI shift %g, context weight %g: %lld word-context entries; "
         "relative error %.4f (documents), %.4f (contexts)\n",
         args.word_context.window, args.word_context.shift, args.context_weight,
-        static_cast<long long>(semantic_part->M.nonZeros()), semantic_part->document_error,
-        semantic_part->context_error);
+        static_cast<long long>(model.semantic->word_context.nonZeros()),
+        model.semantic->document_error, model.semantic->context_error);
   }
-  print_topics(model, counts, measures, coherence);
-  std::printf("\ntopic diversity %.3f (share of distinct words among the top %d)\n", diversity,
-              args.top);
-  if (scores) {
-    std::printf("dominant topic vs label: purity %.3f, NMI %.3f, ARI %.3f\n", scores->purity,
-                scores->nmi, scores->ari);
+  print_topics(model);
+  std::printf("\ntopic diversity %.3f (share of distinct words among the top %d)\n",
+              model.diversity, args.top);
+  if (model.label_scores) {
+    std::printf("dominant topic vs label: purity %.3f, NMI %.3f, ARI %.3f\n",
+                model.label_scores->purity, model.label_scores->nmi, model.label_scores->ari);
   }
   if (clustering) std::fputs(clustering->report.c_str(), stdout);
   print_warnings(model.nmf.warnings);

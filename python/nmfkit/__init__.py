@@ -1,6 +1,7 @@
 """nmfkit: non-negative matrix factorisation and topic models over a C++ core.
 
 ``nmfkit.NMF`` and ``nmfkit.MiniBatchNMF`` are drop-in replacements for scikit-learn's;
+``nmfkit.TopicModel`` is the topic model of a text corpus (what ``nmfkit topics`` runs) and
 ``nmfkit.text`` holds the vectorisers, corpus reader and topic helpers;
 ``nmfkit.NonNegativeCP`` (and ``nmfkit.tensor``) the non-negative CP of tensors;
 ``nmfkit.select_k`` and ``nmfkit.consensus`` choose the number of components,
@@ -21,6 +22,7 @@ from .minibatch import MiniBatchNMF
 from .multimodal import MultimodalTopics
 from .selection import ConsensusResult, SelectKResult, consensus, select_k
 from .tensor import NonNegativeCP, factor_match_score, non_negative_parafac
+from .topic_model import TopicModel
 
 __version__: str = _nmfkit.__version__
 read_result_manifest = _nmfkit.read_result_manifest
@@ -46,6 +48,7 @@ __all__ = [
     "ClusterResult",
     "feature_associations",
     "MultimodalTopics",
+    "TopicModel",
     "nmf_anndata",
     "cluster_anndata",
     "read_result_manifest",

@@ -18,6 +18,9 @@
 namespace nmfkit {
 struct NmfOptions;
 }
+namespace nmfkit::text {
+struct VectorizerOptions;
+}
 
 namespace nmfkit::python {
 
@@ -33,10 +36,16 @@ void bind_select(py::module_& m);
 void bind_cluster(py::module_& m);
 void bind_associations(py::module_& m);
 void bind_multimodal(py::module_& m);
+void bind_topic_model(py::module_& m);
 
 // The NMF options as the Python layer passes them: a dict with scikit-learn's parameter
 // names, values already in C++ terms (beta_loss a number, alpha_H None for 'same').
 NmfOptions options_from(const py::dict& d);
+
+// The vectoriser options as nmfkit.text's vectorisers pass them: a dict with scikit-learn's
+// names (weighting, lowercase, stop_words, min_df, max_df, max_features, binary, norm,
+// use_idf, smooth_idf, sublinear_tf, dtype); missing or None keys keep the defaults.
+text::VectorizerOptions vectorizer_options(const py::dict& d);
 
 // The element type of a NumPy array: Float32 or Float64; anything else is a ValueError
 // (the Python layer converts other types before it calls in).

@@ -50,4 +50,5 @@ PYBIND11_MODULE(_nmfkit, m) {
   python::bind_cluster(m);
   python::bind_associations(m);
   python::bind_multimodal(m);
+  python::bind_topic_model(m);
 }

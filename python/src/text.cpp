@@ -23,50 +23,6 @@ DocumentFrequency document_frequency(const py::object& v) {
   return DocumentFrequency::fraction(v.cast<double>());
 }
 
-VectorizerOptions vectorizer_options(const py::dict& d) {
-  VectorizerOptions o;
-  auto get = [&](const char* key) -> py::object {
-    return d.contains(key) ? py::object(d[key]) : py::object(py::none());
-  };
-  if (auto v = get("weighting"); !v.is_none()) {
-    const auto w = v.cast<std::string>();
-    if (w != "count" && w != "tfidf") throw InvalidArgument("weighting must be count or tfidf, got '" + w + "'");
-    o.weighting = w == "count" ? text::Weighting::Count : text::Weighting::Tfidf;
-  }
-  if (auto v = get("lowercase"); !v.is_none()) o.lowercase = v.cast<bool>();
-  if (auto v = get("stop_words"); !v.is_none()) {
-    if (py::isinstance<py::str>(v)) {
-      const auto name = v.cast<std::string>();
-      if (name != "english") throw InvalidArgument("stop_words must be 'english', a list of words or None, got '" + name + "'");
-      o.stop_words = text::StopWords::english();
-    } else {
-      o.stop_words.words = v.cast<std::vector<std::string>>();
-    }
-  }
-  if (auto v = get("min_df"); !v.is_none()) o.min_df = document_frequency(v);
-  if (auto v = get("max_df"); !v.is_none()) o.max_df = document_frequency(v);
-  if (auto v = get("max_features"); !v.is_none()) o.max_features = v.cast<Index>();
-  if (auto v = get("binary"); !v.is_none()) o.binary = v.cast<bool>();
-  if (auto v = get("norm"); !v.is_none()) {
-    const auto n = v.cast<std::string>();
-    if (n == "l1") {
-      o.norm = text::Norm::L1;
-    } else if (n == "l2") {
-      o.norm = text::Norm::L2;
-    } else if (n == "none") {
-      o.norm = text::Norm::None;
-    } else {
-      throw InvalidArgument("norm must be 'l1', 'l2' or None, got '" + n + "'");
-    }
-  }
-  if (auto v = get("use_idf"); !v.is_none()) o.use_idf = v.cast<bool>();
-  if (auto v = get("smooth_idf"); !v.is_none()) o.smooth_idf = v.cast<bool>();
-  if (auto v = get("sublinear_tf"); !v.is_none()) o.sublinear_tf = v.cast<bool>();
-  if (auto v = get("dtype"); !v.is_none()) o.dtype = parse_dtype(v.cast<std::string>());
-  o.validate();
-  return o;
-}
-
 py::tuple matrix_to_python(const AnyMatrix& X) {
   return X.visit([](const auto& m) -> py::tuple {
     using M = std::decay_t<decltype(m)>;
@@ -118,6 +74,50 @@ text::Encoding parse_encoding(const std::string& s) {
 }
 
 }  // namespace
+
+text::VectorizerOptions vectorizer_options(const py::dict& d) {
+  VectorizerOptions o;
+  auto get = [&](const char* key) -> py::object {
+    return d.contains(key) ? py::object(d[key]) : py::object(py::none());
+  };
+  if (auto v = get("weighting"); !v.is_none()) {
+    const auto w = v.cast<std::string>();
+    if (w != "count" && w != "tfidf") throw InvalidArgument("weighting must be count or tfidf, got '" + w + "'");
+    o.weighting = w == "count" ? text::Weighting::Count : text::Weighting::Tfidf;
+  }
+  if (auto v = get("lowercase"); !v.is_none()) o.lowercase = v.cast<bool>();
+  if (auto v = get("stop_words"); !v.is_none()) {
+    if (py::isinstance<py::str>(v)) {
+      const auto name = v.cast<std::string>();
+      if (name != "english") throw InvalidArgument("stop_words must be 'english', a list of words or None, got '" + name + "'");
+      o.stop_words = text::StopWords::english();
+    } else {
+      o.stop_words.words = v.cast<std::vector<std::string>>();
+    }
+  }
+  if (auto v = get("min_df"); !v.is_none()) o.min_df = document_frequency(v);
+  if (auto v = get("max_df"); !v.is_none()) o.max_df = document_frequency(v);
+  if (auto v = get("max_features"); !v.is_none()) o.max_features = v.cast<Index>();
+  if (auto v = get("binary"); !v.is_none()) o.binary = v.cast<bool>();
+  if (auto v = get("norm"); !v.is_none()) {
+    const auto n = v.cast<std::string>();
+    if (n == "l1") {
+      o.norm = text::Norm::L1;
+    } else if (n == "l2") {
+      o.norm = text::Norm::L2;
+    } else if (n == "none") {
+      o.norm = text::Norm::None;
+    } else {
+      throw InvalidArgument("norm must be 'l1', 'l2' or None, got '" + n + "'");
+    }
+  }
+  if (auto v = get("use_idf"); !v.is_none()) o.use_idf = v.cast<bool>();
+  if (auto v = get("smooth_idf"); !v.is_none()) o.smooth_idf = v.cast<bool>();
+  if (auto v = get("sublinear_tf"); !v.is_none()) o.sublinear_tf = v.cast<bool>();
+  if (auto v = get("dtype"); !v.is_none()) o.dtype = parse_dtype(v.cast<std::string>());
+  o.validate();
+  return o;
+}
 
 void bind_text(py::module_& m) {
   py::class_<Vectorizer>(m, "Vectorizer",

@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "nmfkit/core/error.hpp"
+#include "nmfkit/text/ldavis.hpp"
 
 namespace nmfkit::text {
 
@@ -156,6 +157,22 @@ DenseMatrix<double> log_fold_change(const DenseMatrix<double>& F, const std::vec
     }
   }
   return lfc;
+}
+
+TopicViews topic_views(const DenseMatrix<double>& W, const DenseMatrix<double>& H,
+                       const TokenCounts& counts, const std::vector<std::string>& vocabulary,
+                       double relevance_lambda, Index top, FoldChange fold_change) {
+  TopicViews views;
+  views.view = multinomial_view(W, H);
+  const auto p = term_probabilities(counts.term_frequency);
+  views.relevant = relevant_terms(views.view.word_distributions, p, relevance_lambda, top);
+  const auto statistic = H.rows() < 2 ? FoldChange::VersusNull : fold_change;
+  views.fold_change =
+      log_fold_change(views.view.word_distributions, p,
+                      topic_tokens(views.view.proportions, counts.document_lengths), statistic);
+  views.ldavis =
+      ldavis_json(views.view, counts.document_lengths, counts.term_frequency, vocabulary);
+  return views;
 }
 
 template MultinomialView multinomial_view(const DenseMatrix<float>&, const DenseMatrix<float>&);

@@ -67,4 +67,18 @@ DenseMatrix<double> log_fold_change(const DenseMatrix<double>& word_distribution
 std::vector<double> topic_tokens(const DenseMatrix<double>& proportions,
                                  const std::vector<double>& document_lengths);
 
+// All the views of a fitted model X ≈ W·H at once, as `nmfkit topics` writes them.
+struct TopicViews {
+  MultinomialView view;
+  std::vector<std::vector<RelevantTerm>> relevant;  // per topic, `top` terms
+  DenseMatrix<double> fold_change;                  // topics × terms, log2
+  std::string ldavis;                               // LDAvis's createJSON layout (ldavis.hpp)
+};
+// With token counts of the tokenised documents, λ of the relevance ranking, `top` terms per
+// topic and the fold-change statistic (VersusNull whatever is asked when there is one topic:
+// it has no other topic to compare with).
+TopicViews topic_views(const DenseMatrix<double>& W, const DenseMatrix<double>& H,
+                       const TokenCounts& counts, const std::vector<std::string>& vocabulary,
+                       double relevance_lambda, Index top, FoldChange fold_change);
+
 }  // namespace nmfkit::text
