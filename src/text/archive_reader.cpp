@@ -117,7 +117,7 @@ void visit_archive(const std::string& path, const std::function<bool(const std::
         }
         member.contents.append(block.data(), static_cast<std::size_t>(got));
       }
-    } else if (archive_read_data_skip(a) != ARCHIVE_OK) {
+    } else if (archive_read_data_skip(a) < ARCHIVE_WARN) {
       throw FormatError(path, "member " + quoted(last_name),
                         "corrupt or truncated archive: " + libarchive_message(a));
     }

@@ -62,7 +62,7 @@ def test_archive_fit_equals_vectorize_then_fit(nmfkit):
     with tarfile.open(nmfkit.workdir / "news.tar.gz", "w:gz") as tar:
         for path in names:
             tar.add(path, arcname=str(path.relative_to(nmfkit.workdir)))
-    out = fit_both(nmfkit, "news.tar.gz", "--remove", "headers", dtype="float32")
+    out = fit_both(nmfkit, "news.tar.gz", "--remove", "quotes", dtype="float32")
     assert np.load(out / "H.npy").dtype == np.float32
     # The folder is a topic model's vectoriser: a second corpus fitted with its vocabulary.
     write_corpus(nmfkit.workdir / "more", documents=12, seed=2)
