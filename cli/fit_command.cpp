@@ -200,7 +200,7 @@ void run_corpus_out_of_core(const FitArgs& args, NmfOptions options) {
       vectorizer_options, args.vectorizer_dir, std::move(options), description);
   io::NmfModel& model = fitted.model;
   model.processes = 1;
-  io::StagedDirectory staged(args.out);
+  io::ResultFolder staged(args.out, "fit");
   io::write_nmf_model(staged, model);
   io::write_lines(staged.file("vocabulary.txt").string(), fitted.vectorizer.vocabulary());
   io::write_text_file(staged.file("vectorizer.json").string(),
