@@ -56,7 +56,7 @@ std::string documents_table(const text::Corpus& corpus,
   std::string out = labelled ? "document\tlabel" : "document";
   for (const auto& name : extra_header) out += "\t" + name;
   out += '\n';
-  for (std::size_t i = 0; i < corpus.documents.size(); ++i) {
+  for (std::size_t i = 0; i < corpus.names.size(); ++i) {
     out += corpus.names[i];
     if (labelled) out += "\t" + corpus.label_names[static_cast<std::size_t>(corpus.labels[i])];
     for (const auto& column : extra_columns) out += "\t" + column[i];

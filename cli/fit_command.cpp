@@ -10,9 +10,14 @@
 #include "checkpoint_flags.hpp"
 #include "command.hpp"
 #include "common.hpp"
+#include "corpus_matrix.hpp"
 #include "model_flags.hpp"
 #include "nmf_flags.hpp"
 #include "out_of_core_fit.hpp"
+#include "text_flags.hpp"
+#include "nmfkit/io/text_file.hpp"
+#include "nmfkit/text/corpus_stream.hpp"
+#include "nmfkit/text/vectorizer_file.hpp"
 #include "nmfkit/core/error.hpp"
 #include "nmfkit/dist/comm.hpp"
 #include "nmfkit/dist/read_slice.hpp"
@@ -40,7 +45,19 @@ struct FitArgs {
   MissingFlags missing;
   SelectFlags select;
   CheckpointFlags checkpoint;
+  // A corpus (folder or tar archive), fitted --out-of-core only.
+  CorpusFlags corpus;
+  VectorizerFlags vectorizer;
+  std::string vectorizer_dir;  // --vectorizer: a fixed vocabulary and weighting
+  std::vector<std::string> text_flags_given;
 };
+
+// The flags that only a corpus input takes.
+const std::vector<std::string> kCorpusFlags = {
+    "--subset",   "--categories", "--remove",       "--encoding",      "--label-column",
+    "--order",    "--part",       "--weighting",    "--stop-words",    "--min-df",
+    "--max-df",   "--max-features", "--binary",     "--norm",          "--no-idf",
+    "--no-smooth-idf", "--sublinear-tf", "--vectorizer"};
 
 // Custom initial factors (--init-w, --init-h), read whole by every process.
 template <class T>
@@ -161,6 +178,51 @@ void write_communities(const io::StagedDirectory& staged, const io::NmfModel& mo
   if (!out) throw IoError("cannot write " + staged.file("communities.tsv").string());
 }
 
+// fit CORPUS --out-of-core: the model plus what says how documents became rows.
+void run_corpus_out_of_core(const FitArgs& args, NmfOptions options) {
+  if (!args.vectorizer_dir.empty()) {
+    for (const std::string& flag : args.text_flags_given) {
+      if (flag == "--subset" || flag == "--categories" || flag == "--remove" ||
+          flag == "--encoding" || flag == "--label-column" || flag == "--order" ||
+          flag == "--part" || flag == "--vectorizer") {
+        continue;
+      }
+      throw InvalidArgument(flag + " does not go with --vectorizer, whose vectorizer.json fixes "
+                            "the weighting");
+    }
+  }
+  // Both option sets are checked before the (possibly long) passes over the corpus.
+  const text::CorpusOptions corpus_options = args.corpus.options();
+  const text::VectorizerOptions vectorizer_options = args.vectorizer.options();
+  std::string description;
+  CorpusFit fitted = fit_corpus_out_of_core(
+      {args.input, args.dtype, args.init_W, args.init_H, args.nmf.batch_size}, corpus_options,
+      vectorizer_options, args.vectorizer_dir, std::move(options), description);
+  io::NmfModel& model = fitted.model;
+  model.processes = 1;
+  io::ResultFolder staged(args.out, "fit");
+  io::write_nmf_model(staged, model);
+  io::write_lines(staged.file("vocabulary.txt").string(), fitted.vectorizer.vocabulary());
+  io::write_text_file(staged.file("vectorizer.json").string(),
+                      text::vectorizer_json(fitted.vectorizer));
+  io::write_text_file(staged.file("documents.tsv").string(), documents_table(fitted.documents));
+  staged.commit();
+  print_warnings(model.warnings);
+  const auto& o = model.options;
+  std::printf("fit   %s: %s\n", model.input.c_str(), description.c_str());
+  std::printf("      solver minibatch out of core, batch size %lld, init %s, k %lld, seed %u\n",
+              static_cast<long long>(o.minibatch.batch_size), to_string(model.init_used).c_str(),
+              static_cast<long long>(model.H.rows()), *o.random_state);
+  std::printf("      %s after %d passes in %.3f s\n",
+              model.converged ? "converged" : "stopped at --max-iter", model.n_iter, model.seconds);
+  std::printf("      reconstruction error %.6g\n", model.reconstruction_error);
+  std::printf("wrote %s: W.npy (%s), H.npy (%s), model.json, vocabulary.txt (%zu terms), "
+              "vectorizer.json, documents.tsv\n",
+              args.out.c_str(), shape_text(model.W.rows(), model.W.cols()).c_str(),
+              shape_text(model.H.rows(), model.H.cols()).c_str(),
+              fitted.vectorizer.vocabulary().size());
+}
+
 // --out-of-core: only what streams by rows; each refusal names the flag that does not.
 void run_out_of_core(const FitArgs& args) {
   NmfOptions options = args.nmf.options();
@@ -174,6 +236,7 @@ void run_out_of_core(const FitArgs& args) {
   if (options.model != "standard") refuse("fits the standard model, not --model " + options.model);
   if (!args.family.graph.empty()) refuse("does not take --graph");
   if (args.nmf.k_auto() && args.init_W.empty()) refuse("needs --k (--k auto fits many models)");
+  if (text::is_streamable_corpus(args.input)) return run_corpus_out_of_core(args, std::move(options));
   std::string description;
   io::NmfModel model = fit_out_of_core({args.input, args.dtype, args.init_W, args.init_H, args.nmf.batch_size},
                                        std::move(options), description);
@@ -198,6 +261,16 @@ void run_out_of_core(const FitArgs& args) {
 // Under mpirun every process reads the input and runs the same fit, each solving its share
 // of the rows (dist/distributed_operator.hpp); the first process writes the model.
 void run(const FitArgs& args, const CLI::App& command) {
+  const bool corpus = text::is_streamable_corpus(args.input);
+  if (corpus && !args.out_of_core) {
+    throw InvalidArgument("'" + args.input + "' is a corpus: fit it with --out-of-core --solver "
+                          "minibatch, or vectorise it first (`nmfkit vectorize`, `nmfkit topics`)");
+  }
+  if (!corpus && !args.text_flags_given.empty()) {
+    throw InvalidArgument(args.text_flags_given.front() +
+                          " applies to a corpus (a folder or a tar archive), not to '" +
+                          args.input + "'");
+  }
   check_write_h5ad(args.input, args.write_h5ad);
   if (args.out_of_core) {
     if (!args.write_h5ad.empty()) {
@@ -292,7 +365,8 @@ void add_fit_command(CLI::App& app) {
       "fit", "Factorise a non-negative matrix X (samples × features) as W·H and save the model");
   command
       ->add_option("INPUT", args->input,
-                   "matrix file: .mtx[.gz], .npy, .csv[.gz], .tsv[.gz], .h5ad (its X)")
+                   "matrix file: .mtx[.gz], .npy, .csv[.gz], .tsv[.gz], .h5ad (its X); with "
+                   "--out-of-core also a corpus folder or tar archive, as `vectorize` reads it")
       ->required();
   command->add_option("--out", args->out, "directory for W.npy, H.npy and model.json")->required();
   args->nmf.add_to(*command, /*k_required=*/true);
@@ -312,13 +386,25 @@ void add_fit_command(CLI::App& app) {
                       "model.json's content");
   command->add_flag("--out-of-core", args->out_of_core,
                     "solver minibatch: read X from INPUT a batch of rows at a time instead of "
-                    "loading it (.npy float32/float64, or .h5ad with a CSR X); needs --init "
-                    "random (or custom) and the frobenius loss; the model equals the in-memory "
-                    "fit's");
+                    "loading it (.npy float32/float64, or .h5ad with a CSR X), or vectorise a "
+                    "corpus a document at a time into a temporary file (TMPDIR) and read that; "
+                    "needs --init random (or custom) and the frobenius loss; the model equals "
+                    "the in-memory fit's");
   command->add_option("--init-w", args->init_W, "initial W (samples × k) for --init custom");
   command->add_option("--init-h", args->init_H, "initial H (k × features) for --init custom");
   args->checkpoint.add_to(*command, /*by_default=*/false);
-  command->callback([args, command] { run(*args, *command); });
+  args->corpus.add_to(*command);
+  args->vectorizer.add_to(*command, /*with_dtype=*/false);
+  command->add_option("--vectorizer", args->vectorizer_dir,
+                      "a corpus: vectorise with the fixed vocabulary and weighting of this topic "
+                      "model folder (vocabulary.txt, vectorizer.json) instead of learning them");
+  command->callback([args, command] {
+    args->text_flags_given.clear();
+    for (const std::string& flag : kCorpusFlags) {
+      if (command->count(flag) > 0) args->text_flags_given.push_back(flag);
+    }
+    run(*args, *command);
+  });
 }
 
 }  // namespace nmfkit::cli

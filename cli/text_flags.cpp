@@ -62,7 +62,9 @@ text::CorpusOptions CorpusFlags::options() const {
   return o;
 }
 
-void VectorizerFlags::add_to(CLI::App& command) {
+void VectorizerFlags::add_to(CLI::App& command) { add_to(command, true); }
+
+void VectorizerFlags::add_to(CLI::App& command, bool with_dtype) {
   command.add_option("--weighting", weighting, "matrix entries: tfidf or count")
       ->check(CLI::IsMember({"tfidf", "count"}))
       ->capture_default_str();
@@ -86,6 +88,7 @@ void VectorizerFlags::add_to(CLI::App& command) {
   command.add_flag("--no-smooth-idf", no_smooth_idf,
                    "idf = ln(n/df) + 1 instead of ln((1+n)/(1+df)) + 1");
   command.add_flag("--sublinear-tf", sublinear_tf, "tf → 1 + ln(tf)");
+  if (!with_dtype) return;
   command.add_option("--dtype", dtype, "element type of the matrix")
       ->check(CLI::IsMember({"float32", "float64"}))
       ->capture_default_str();

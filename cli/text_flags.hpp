@@ -39,6 +39,8 @@ struct VectorizerFlags {
   std::string dtype = "float64";
 
   void add_to(CLI::App& command);
+  // with_dtype false: the command has its own --dtype, which sets `dtype`
+  void add_to(CLI::App& command, bool with_dtype);
   text::VectorizerOptions options() const;  // reads a stop-word file if one is named
 };
 

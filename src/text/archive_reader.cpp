@@ -65,7 +65,8 @@ std::string archive_stem(const std::string& path) {
   return name.substr(0, name.size() - archive_extension_length(name));
 }
 
-std::vector<ArchiveMember> read_archive(const std::string& path) {
+void visit_archive(const std::string& path, const std::function<bool(const std::string&)>& wanted,
+                   const std::function<void(ArchiveEntry&&)>& sink) {
   // libarchive reports a missing or unreadable file as a format problem; say it plainly.
   if (!std::ifstream(path, std::ios::binary)) {
     throw IoError("cannot open archive '" + path + "': " + std::strerror(errno));
@@ -81,8 +82,6 @@ std::vector<ArchiveMember> read_archive(const std::string& path) {
     throw FormatError(path, "start", "not a readable tar archive: " + libarchive_message(a));
   }
 
-  std::vector<ArchiveMember> members;
-  std::unordered_map<std::string, std::size_t> member_index;
   std::string last_name;
   std::array<char, kReadBlock> block;
   while (true) {
@@ -101,12 +100,11 @@ std::vector<ArchiveMember> read_archive(const std::string& path) {
     last_name = raw_name;
     if (archive_entry_filetype(entry) != AE_IFREG) continue;
 
-    ArchiveMember member{last_name, {}};
+    ArchiveEntry member{last_name, {}, {}};
     const char* link_target = archive_entry_hardlink(entry);
     if (link_target != nullptr && archive_entry_size(entry) == 0) {
-      const auto target = member_index.find(link_target);
-      if (target != member_index.end()) member.contents = members[target->second].contents;
-    } else {
+      member.link_target = link_target;
+    } else if (wanted(member.path)) {
       if (archive_entry_size_is_set(entry)) {
         member.contents.reserve(static_cast<std::size_t>(archive_entry_size(entry)));
       }
@@ -119,10 +117,28 @@ std::vector<ArchiveMember> read_archive(const std::string& path) {
         }
         member.contents.append(block.data(), static_cast<std::size_t>(got));
       }
+    } else if (archive_read_data_skip(a) < ARCHIVE_WARN) {
+      throw FormatError(path, "member " + quoted(last_name),
+                        "corrupt or truncated archive: " + libarchive_message(a));
     }
-    member_index[member.path] = members.size();
-    members.push_back(std::move(member));
+    sink(std::move(member));
   }
+}
+
+std::vector<ArchiveMember> read_archive(const std::string& path) {
+  std::vector<ArchiveMember> members;
+  std::unordered_map<std::string, std::size_t> member_index;
+  visit_archive(
+      path, [](const std::string&) { return true; },
+      [&](ArchiveEntry&& entry) {
+        ArchiveMember member{std::move(entry.path), std::move(entry.contents)};
+        if (!entry.link_target.empty()) {
+          const auto target = member_index.find(entry.link_target);
+          if (target != member_index.end()) member.contents = members[target->second].contents;
+        }
+        member_index[member.path] = members.size();
+        members.push_back(std::move(member));
+      });
   return members;
 }
 

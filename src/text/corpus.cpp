@@ -99,15 +99,19 @@ CategorySelection select_categories(const std::vector<std::string>& known,
   return selection;
 }
 
-void add_document(Corpus& corpus, std::string name, std::string text, int label,
-                  const CorpusOptions& options) {
+std::string prepared_text(std::string text, const CorpusOptions& options) {
   if (options.part == PostPart::Subject) text = newsgroup_subject(text);
   if (options.part == PostPart::Body) text = strip_newsgroup_header(text);
   if (options.remove_headers && options.part == PostPart::Whole)
     text = strip_newsgroup_header(text);
   if (options.remove_footers) text = strip_newsgroup_footer(text);
   if (options.remove_quotes) text = strip_newsgroup_quoting(text);
-  corpus.documents.push_back(std::move(text));
+  return text;
+}
+
+void add_document(Corpus& corpus, std::string name, std::string text, int label,
+                  const CorpusOptions& options) {
+  corpus.documents.push_back(prepared_text(std::move(text), options));
   corpus.names.push_back(std::move(name));
   if (label >= 0) corpus.labels.push_back(label);
 }

@@ -102,6 +102,68 @@ DocumentTree DocumentTree::from_archive(const std::string& path) {
   return tree;
 }
 
+DocumentTree DocumentTree::list_archive(const std::string& path) {
+  DocumentTree tree;
+  tree.root_ = path;
+  tree.listed_ = true;
+  std::unordered_map<std::string, std::size_t> seen;
+  std::size_t position = 0;
+  visit_archive(
+      path, [](const std::string&) { return false; },
+      [&](ArchiveEntry&& member) {
+        const std::size_t here = position++;
+        if (!member.link_target.empty()) tree.link_targets_.push_back(member.link_target);
+        std::string normalised = normalised_member_path(member.path);
+        if (normalised.empty()) return;
+        const auto [where, added] = seen.emplace(normalised, tree.paths_.size());
+        if (!added) {
+          tree.member_[where->second] = here;
+          return;
+        }
+        tree.paths_.push_back(std::move(normalised));
+        tree.member_.push_back(here);
+      });
+  return tree;
+}
+
+void DocumentTree::visit_contents(
+    const std::vector<std::size_t>& files,
+    const std::function<void(std::size_t, std::string&&)>& sink) const {
+  if (!listed_) {
+    for (const std::size_t i : files) {
+      sink(i, in_memory_ ? std::string(contents_[i])
+                         : read_whole_file((fs::path(root_) / paths_[i]).string()));
+    }
+    return;
+  }
+  // Which file each wanted member supplies; hard links stored without data take their
+  // target's contents as read_archive gives them (the latest member stored under the
+  // target's name before the link), so those targets are kept while the archive streams.
+  std::unordered_map<std::size_t, std::size_t> file_of_member;
+  for (const std::size_t i : files) file_of_member.emplace(member_[i], i);
+  std::unordered_map<std::string, std::string> targets;  // name → contents, for the links
+  for (const std::string& name : link_targets_) targets.emplace(name, std::string());
+  std::size_t position = 0;
+  visit_archive(
+      root_,
+      [&](const std::string& name) {
+        return file_of_member.contains(position) || targets.contains(name);
+      },
+      [&](ArchiveEntry&& member) {
+        const std::size_t here = position++;
+        if (!member.link_target.empty()) {
+          const auto target = targets.find(member.link_target);
+          member.contents = target != targets.end() ? target->second : std::string();
+        }
+        if (const auto kept = targets.find(member.path); kept != targets.end()) {
+          kept->second = member.contents;
+        }
+        if (const auto file = file_of_member.find(here); file != file_of_member.end()) {
+          sink(file->second, std::move(member.contents));
+        }
+      });
+}
+
 std::string DocumentTree::take_contents(std::size_t i) {
   if (in_memory_) return std::move(contents_[i]);
   return read_whole_file((fs::path(root_) / paths_[i]).string());

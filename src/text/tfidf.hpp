@@ -20,4 +20,9 @@ Vector<T> inverse_document_frequency(const std::vector<std::int64_t>& document_f
 template <class T>
 void weight_tfidf(SparseMatrix<T>& X, const Vector<T>& idf, bool sublinear_tf, Norm norm);
 
+// The same for one row of n entries (columns index idf).
+template <class T>
+void weight_tfidf_row(const std::int64_t* columns, T* values, std::int64_t n, const Vector<T>& idf,
+                      bool sublinear_tf, Norm norm);
+
 }  // namespace nmfkit::text::detail

@@ -116,8 +116,8 @@ std::vector<TreeFile> newsgroups_order(std::vector<TreeFile> files, const Corpus
 
 }  // namespace
 
-Corpus read_tree_corpus(DocumentTree tree, const std::string& source, std::string_view wrapper,
-                        const CorpusOptions& options) {
+TreePlan plan_tree_corpus(const DocumentTree& tree, const std::string& source,
+                          std::string_view wrapper, const CorpusOptions& options) {
   // Paths below the root, with the wrapper folder taken off when everything is inside it.
   std::vector<std::string_view> relative(tree.size());
   for (std::size_t i = 0; i < tree.size(); ++i) relative[i] = tree.path(i);
@@ -191,17 +191,31 @@ Corpus read_tree_corpus(DocumentTree tree, const std::string& source, std::strin
     ordered = labelled ? keep_categories(files, known, selection) : files;
   }
 
+  TreePlan plan;
   // The newsgroups posts are Latin-1, which is how scikit-learn decodes them.
-  const Encoding encoding =
+  plan.encoding =
       newsgroups && options.encoding == Encoding::Auto ? Encoding::Latin1 : options.encoding;
-  Corpus corpus;
-  corpus.label_names = selection.names;
-  corpus.documents.reserve(ordered.size());
-  corpus.names.reserve(ordered.size());
+  plan.label_names = selection.names;
+  plan.files.reserve(ordered.size());
+  plan.labels.reserve(ordered.size());
   for (const auto& f : ordered) {
-    const std::string bytes = tree.take_contents(f.file);
-    add_document(corpus, tree.path(f.file), decode_document(bytes, encoding), f.label_index,
-                 options);
+    plan.files.push_back(f.file);
+    plan.labels.push_back(f.label_index);
+  }
+  return plan;
+}
+
+Corpus read_tree_corpus(DocumentTree tree, const std::string& source, std::string_view wrapper,
+                        const CorpusOptions& options) {
+  const TreePlan plan = plan_tree_corpus(tree, source, wrapper, options);
+  Corpus corpus;
+  corpus.label_names = plan.label_names;
+  corpus.documents.reserve(plan.files.size());
+  corpus.names.reserve(plan.files.size());
+  for (std::size_t d = 0; d < plan.files.size(); ++d) {
+    const std::string bytes = tree.take_contents(plan.files[d]);
+    add_document(corpus, tree.path(plan.files[d]), decode_document(bytes, plan.encoding),
+                 plan.labels[d], options);
   }
   return corpus;
 }

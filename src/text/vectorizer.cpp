@@ -44,53 +44,29 @@ AnyMatrix Vectorizer::fit_transform(const std::vector<std::string>& documents,
   const detail::CorpusCounts counts =
       detail::count_new_terms(documents, o.lowercase, o.stop_words.words, stop_count, progress);
   const detail::MergedVocabulary merged = detail::merge_vocabularies(counts, stop_count);
-  if (merged.terms.empty()) {
-    throw InvalidArgument("empty vocabulary; perhaps the documents only contain stop words");
-  }
   const auto n_documents = static_cast<Index>(documents.size());
-  const std::vector<bool> keep = detail::limit_features(merged, n_documents, o);
-
-  // Columns of the kept terms, in sorted order; the rest are scikit-learn's stop_words_.
-  std::vector<std::string> terms;
-  std::vector<std::string> dropped;
-  std::vector<std::int64_t> column(merged.terms.size(), -1);
-  std::vector<std::int64_t> kept_df;
-  for (std::size_t j = 0; j < merged.terms.size(); ++j) {
-    if (keep[j]) {
-      column[j] = static_cast<std::int64_t>(terms.size());
-      terms.emplace_back(merged.terms[j]);
-      kept_df.push_back(merged.document_frequency[j]);
-    } else {
-      dropped.emplace_back(merged.terms[j]);
-    }
-  }
-  if (terms.empty()) {
-    throw InvalidArgument(
-        "After pruning, no terms remain. Try a lower min_df or a higher max_df.");
-  }
+  detail::LearnedVocabulary learned = detail::learn_vocabulary(merged, n_documents, o);
   std::vector<std::vector<std::int64_t>> column_of(merged.index_of.size());
   for (std::size_t t = 0; t < column_of.size(); ++t) {
     column_of[t].reserve(merged.index_of[t].size());
-    for (const std::int64_t j : merged.index_of[t]) column_of[t].push_back(j < 0 ? -1 : column[j]);
+    for (const std::int64_t j : merged.index_of[t]) {
+      column_of[t].push_back(j < 0 ? -1 : learned.column[j]);
+    }
   }
-
-  Vector<double> idf;
-  if (o.weighting == Weighting::Tfidf && o.use_idf) {
-    idf = o.dtype == DType::Float32
-              ? detail::inverse_document_frequency<float>(kept_df, n_documents, o.smooth_idf)
-                    .cast<double>()
-              : detail::inverse_document_frequency<double>(kept_df, n_documents, o.smooth_idf);
-  }
-  AnyMatrix X = assemble(counts, column_of, static_cast<Index>(terms.size()), idf, o);
-
-  auto index = std::make_shared<detail::TermTable>();
-  for (const std::string& term : terms) index->insert(term);
+  AnyMatrix X = assemble(counts, column_of, static_cast<Index>(learned.terms.size()),
+                         learned.idf, o);
   // Nothing above changed the vectoriser, so a failed fit leaves the previous one intact.
-  terms_ = std::move(terms);
-  dropped_ = std::move(dropped);
-  idf_ = std::move(idf);
-  index_ = std::move(index);
+  adopt(std::move(learned));
   return X;
+}
+
+void Vectorizer::adopt(detail::LearnedVocabulary&& learned) {
+  auto index = std::make_shared<detail::TermTable>();
+  for (const std::string& term : learned.terms) index->insert(term);
+  terms_ = std::move(learned.terms);
+  dropped_ = std::move(learned.dropped);
+  idf_ = std::move(learned.idf);
+  index_ = std::move(index);
 }
 
 Vectorizer Vectorizer::fitted(VectorizerOptions options, std::vector<std::string> vocabulary,

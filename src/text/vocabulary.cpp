@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "document_frequency.hpp"
+#include "tfidf.hpp"
 #include "nmfkit/core/error.hpp"
 #include "nmfkit/core/numpy_sort.hpp"
 
@@ -89,6 +90,38 @@ std::vector<bool> limit_features(const MergedVocabulary& vocabulary, Index n_doc
     for (Index i = 0; i < limit; ++i) keep[candidates[order[i]]] = true;
   }
   return keep;
+}
+
+LearnedVocabulary learn_vocabulary(const MergedVocabulary& merged, Index n_documents,
+                                   const VectorizerOptions& o) {
+  if (merged.terms.empty()) {
+    throw InvalidArgument("empty vocabulary; perhaps the documents only contain stop words");
+  }
+  const std::vector<bool> keep = limit_features(merged, n_documents, o);
+  // Columns of the kept terms, in sorted order; the rest are scikit-learn's stop_words_.
+  LearnedVocabulary learned;
+  learned.column.assign(merged.terms.size(), -1);
+  std::vector<std::int64_t> kept_df;
+  for (std::size_t j = 0; j < merged.terms.size(); ++j) {
+    if (keep[j]) {
+      learned.column[j] = static_cast<std::int64_t>(learned.terms.size());
+      learned.terms.emplace_back(merged.terms[j]);
+      kept_df.push_back(merged.document_frequency[j]);
+    } else {
+      learned.dropped.emplace_back(merged.terms[j]);
+    }
+  }
+  if (learned.terms.empty()) {
+    throw InvalidArgument(
+        "After pruning, no terms remain. Try a lower min_df or a higher max_df.");
+  }
+  if (o.weighting == Weighting::Tfidf && o.use_idf) {
+    learned.idf =
+        o.dtype == DType::Float32
+            ? inverse_document_frequency<float>(kept_df, n_documents, o.smooth_idf).cast<double>()
+            : inverse_document_frequency<double>(kept_df, n_documents, o.smooth_idf);
+  }
+  return learned;
 }
 
 }  // namespace nmfkit::text::detail

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -29,5 +30,18 @@ MergedVocabulary merge_vocabularies(const CorpusCounts& counts, std::uint32_t st
 // Throws InvalidArgument when max_df stands for fewer documents than min_df.
 std::vector<bool> limit_features(const MergedVocabulary& vocabulary, Index n_documents,
                                  const VectorizerOptions& options);
+
+// What fit_transform learns from the merged vocabulary: the kept terms in column order,
+// the dropped ones (scikit-learn's stop_words_), the idf (tf-idf with use_idf; in the
+// options' dtype, widened) and each merged term's column (-1 when dropped). Throws
+// InvalidArgument as fit_transform does for an empty vocabulary or one pruned to nothing.
+struct LearnedVocabulary {
+  std::vector<std::string> terms;
+  std::vector<std::string> dropped;
+  Vector<double> idf;
+  std::vector<std::int64_t> column;
+};
+LearnedVocabulary learn_vocabulary(const MergedVocabulary& merged, Index n_documents,
+                                   const VectorizerOptions& options);
 
 }  // namespace nmfkit::text::detail

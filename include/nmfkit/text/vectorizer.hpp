@@ -65,7 +65,9 @@ std::string to_lower(std::string_view text);
 
 namespace detail {
 class TermTable;
+struct LearnedVocabulary;
 }
+class VocabularyCounter;
 
 class Vectorizer {
  public:
@@ -89,8 +91,13 @@ class Vectorizer {
   const Vector<double>& idf() const { return idf_; }              // empty for counts
   const std::vector<std::string>& dropped_terms() const { return dropped_; }  // by df / max_features
   const VectorizerOptions& options() const { return options_; }
+  // term → column (null before a fit); for the row builders of text/streamed_vectorizer.hpp
+  const detail::TermTable* term_table() const { return index_.get(); }
 
  private:
+  friend class VocabularyCounter;
+  void adopt(detail::LearnedVocabulary&& learned);
+
   VectorizerOptions options_;
   std::vector<std::string> terms_;
   std::shared_ptr<const detail::TermTable> index_;  // term → column; immutable, so shared by copies
