@@ -96,8 +96,8 @@ def test_bad_corpora_fail_with_one_line_and_write_nothing(nmfkit):
     base = [*FIT, "--out-of-core", "--out", "model"]
     nmfkit.fails("fit", "cut.tar.gz", *base, mentions=["cut.tar.gz"])
     nmfkit.fails("fit", "empty", *base, mentions=["empty", "no documents"])
-    nmfkit.fails("fit", "corpus", *base[:-4], "--batch-size", "31", "--out-of-core",
-                 "--out", "model", mentions=["--batch-size 31", "30 samples"])
+    nmfkit.fails("fit", "corpus", *FIT[:-4], "--max-iter", "15", "--batch-size", "31",
+                 "--out-of-core", "--out", "model", mentions=["--batch-size 31", "30 samples"])
     nmfkit.fails("fit", "corpus", *base, "--stop-words", "none", "--min-df", "40",
                  mentions=["min_df"])
     nmfkit.fails("fit", "corpus", *FIT, "--out", "model", mentions=["corpus", "--out-of-core"])
