@@ -186,6 +186,8 @@ NmfModel load_nmf_model(const std::string& directory) {
     j = json::parse(in);
   } catch (const json::parse_error& e) {
     throw FormatError::at_byte(json_path, static_cast<std::int64_t>(e.byte), "invalid JSON");
+  } catch (const json::exception& e) {  // a number beyond a double's range, as 1e999
+    throw FormatError(json_path, "model", std::string("invalid JSON: ") + e.what());
   }
   const auto fail = [&](const std::string& what) { return FormatError(json_path, "model", what); };
   const auto is = [&](const char* key, json::value_t type) {

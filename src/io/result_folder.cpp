@@ -61,6 +61,8 @@ std::optional<ResultManifest> read_result_manifest(const fs::path& dir) {
     j = json::parse(in);
   } catch (const json::parse_error& e) {
     throw FormatError::at_byte(path.string(), static_cast<std::int64_t>(e.byte), "invalid JSON");
+  } catch (const json::exception& e) {  // a number beyond a double's range, as 1e999
+    throw FormatError(path.string(), "manifest", std::string("invalid JSON: ") + e.what());
   }
   const auto fail = [&](const std::string& what) {
     return FormatError(path.string(), "manifest", what);

@@ -7,6 +7,7 @@
 
 #include "io_test_support.hpp"
 #include "nmfkit/core/error.hpp"
+#include "nmfkit/io/nmf_model.hpp"
 #include "nmfkit/io/result_folder.hpp"
 
 namespace nmfkit::io {
@@ -62,6 +63,9 @@ TEST(IoResultFolder, ANewerOrDamagedManifestIsRefused) {
   write_file(dir.file("result.json"), "{\"format\": \"nmfkit-result\", \"format_ver");
   expect_error<FormatError>([&] { read_result_manifest(dir.path()); },
                             {"result.json", "invalid JSON"});
+  write_file(dir.file("result.json"), "{\"format_version\": 88e888}");  // found by fuzz_model
+  expect_error<FormatError>([&] { read_result_manifest(dir.path()); },
+                            {"result.json", "invalid JSON"});
   write_file(dir.file("result.json"), "{\"format\": \"other\"}");
   expect_error<FormatError>([&] { read_result_manifest(dir.path()); },
                             {"result.json", "nmfkit-result"});
@@ -70,6 +74,14 @@ TEST(IoResultFolder, ANewerOrDamagedManifestIsRefused) {
   write_file(dir.file("result.json"), manifest.dump());
   expect_error<FormatError>([&] { read_result_manifest(dir.path()); },
                             {"result.json", "missing or of the wrong type"});
+}
+
+// fuzz_model's finding: a number beyond a double's range is nlohmann's out_of_range, not a
+// parse_error; it must still be one FormatError line.
+TEST(IoResultFolder, AModelJsonWithAnOverflowingNumberIsAFormatError) {
+  TempDir dir;
+  write_file(dir.file("model.json"), "{\"n_components\": 88e888}");
+  expect_error<FormatError>([&] { load_nmf_model(dir.path()); }, {"model.json", "invalid JSON"});
 }
 
 TEST(IoResultFolder, NotAFolderIsAnIoError) {
