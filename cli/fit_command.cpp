@@ -178,6 +178,19 @@ void write_communities(const io::StagedDirectory& staged, const io::NmfModel& mo
   if (!out) throw IoError("cannot write " + staged.file("communities.tsv").string());
 }
 
+// The summary of an out-of-core fit, before the "wrote" line.
+void print_out_of_core_fit(const io::NmfModel& model, const std::string& description) {
+  print_warnings(model.warnings);
+  const auto& o = model.options;
+  std::printf("fit   %s: %s\n", model.input.c_str(), description.c_str());
+  std::printf("      solver minibatch out of core, batch size %lld, init %s, k %lld, seed %u\n",
+              static_cast<long long>(o.minibatch.batch_size), to_string(model.init_used).c_str(),
+              static_cast<long long>(model.H.rows()), *o.random_state);
+  std::printf("      %s after %d passes in %.3f s\n",
+              model.converged ? "converged" : "stopped at --max-iter", model.n_iter, model.seconds);
+  std::printf("      reconstruction error %.6g\n", model.reconstruction_error);
+}
+
 // fit CORPUS --out-of-core: the model plus what says how documents became rows.
 void run_corpus_out_of_core(const FitArgs& args, NmfOptions options) {
   if (!args.vectorizer_dir.empty()) {
@@ -207,15 +220,7 @@ void run_corpus_out_of_core(const FitArgs& args, NmfOptions options) {
                       text::vectorizer_json(fitted.vectorizer));
   io::write_text_file(staged.file("documents.tsv").string(), documents_table(fitted.documents));
   staged.commit();
-  print_warnings(model.warnings);
-  const auto& o = model.options;
-  std::printf("fit   %s: %s\n", model.input.c_str(), description.c_str());
-  std::printf("      solver minibatch out of core, batch size %lld, init %s, k %lld, seed %u\n",
-              static_cast<long long>(o.minibatch.batch_size), to_string(model.init_used).c_str(),
-              static_cast<long long>(model.H.rows()), *o.random_state);
-  std::printf("      %s after %d passes in %.3f s\n",
-              model.converged ? "converged" : "stopped at --max-iter", model.n_iter, model.seconds);
-  std::printf("      reconstruction error %.6g\n", model.reconstruction_error);
+  print_out_of_core_fit(model, description);
   std::printf("wrote %s: W.npy (%s), H.npy (%s), model.json, vocabulary.txt (%zu terms), "
               "vectorizer.json, documents.tsv\n",
               args.out.c_str(), shape_text(model.W.rows(), model.W.cols()).c_str(),
@@ -244,15 +249,7 @@ void run_out_of_core(const FitArgs& args) {
   io::ResultFolder staged(args.out, "fit");
   io::write_nmf_model(staged, model);
   staged.commit();
-  print_warnings(model.warnings);
-  const auto& o = model.options;
-  std::printf("fit   %s: %s\n", model.input.c_str(), description.c_str());
-  std::printf("      solver minibatch out of core, batch size %lld, init %s, k %lld, seed %u\n",
-              static_cast<long long>(o.minibatch.batch_size), to_string(model.init_used).c_str(),
-              static_cast<long long>(model.H.rows()), *o.random_state);
-  std::printf("      %s after %d passes in %.3f s\n",
-              model.converged ? "converged" : "stopped at --max-iter", model.n_iter, model.seconds);
-  std::printf("      reconstruction error %.6g\n", model.reconstruction_error);
+  print_out_of_core_fit(model, description);
   std::printf("wrote %s: W.npy (%s), H.npy (%s), model.json\n", args.out.c_str(),
               shape_text(model.W.rows(), model.W.cols()).c_str(),
               shape_text(model.H.rows(), model.H.cols()).c_str());
