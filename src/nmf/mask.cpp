@@ -42,12 +42,16 @@ void require_finite(T value, Index i, Index j, const char* what) {
   }
 }
 
-// Per-row partial sums added in row order: the same value for any thread count.
+// Per-row partial sums added in row order: the same value for any thread count, and for
+// any number of processes sharing the rows.
 template <class RowSum>
-double sum_rows(Index rows, RowSum&& row_sum) {
+double sum_rows(Index rows, RowSum&& row_sum, const RowShare* share = nullptr) {
   std::vector<double> partial(static_cast<std::size_t>(rows));
+  const Index first = share ? share->first : 0;
+  const Index last = share ? share->first + share->count : rows;
 #pragma omp parallel for schedule(dynamic, 16)
-  for (Index i = 0; i < rows; ++i) partial[static_cast<std::size_t>(i)] = row_sum(i);
+  for (Index i = first; i < last; ++i) partial[static_cast<std::size_t>(i)] = row_sum(i);
+  if (share) share->gather(partial);
   double total = 0;
   for (const double value : partial) total += value;
   return total;
@@ -200,7 +204,8 @@ void EntryWeights<T>::check_shape(Index rows, Index cols) const {
 
 template <class T>
 double weighted_squared_error(const DenseMatrix<T>& X, const EntryWeights<T>& weights,
-                              const DenseMatrix<T>& W, const DenseMatrix<T>& H) {
+                              const DenseMatrix<T>& W, const DenseMatrix<T>& H,
+                              const RowShare* share) {
   check_weights_of(weights, X.rows(), X.cols());
   const DenseMatrix<T> Ht = H.transpose();
   const auto side = detail::row_side(weights, X);
@@ -214,12 +219,13 @@ double weighted_squared_error(const DenseMatrix<T>& X, const EntryWeights<T>& we
       sum += static_cast<double>(w[static_cast<std::size_t>(c)]) * d * d;
     }
     return sum;
-  });
+  }, share);
 }
 
 template <class T>
 double weighted_squared_error(const SparseMatrix<T>& X, const EntryWeights<T>& weights,
-                              const DenseMatrix<T>& W, const DenseMatrix<T>& H) {
+                              const DenseMatrix<T>& W, const DenseMatrix<T>& H,
+                              const RowShare* share) {
   check_weights_of(weights, X.rows(), X.cols());
   const DenseMatrix<T> Ht = H.transpose();
   const auto side = detail::row_side(weights, X);
@@ -231,7 +237,7 @@ double weighted_squared_error(const SparseMatrix<T>& X, const EntryWeights<T>& w
         sum += static_cast<double>(e.weight) * d * d;
       });
       return sum;
-    });
+    }, share);
   }
   // Every entry with weight 1 by the Gram trick, then the exceptions taken back out.
   const Eigen::MatrixXd WtW = W.template cast<double>().transpose() * W.template cast<double>();
@@ -248,14 +254,15 @@ double weighted_squared_error(const SparseMatrix<T>& X, const EntryWeights<T>& w
       sum -= (1 - static_cast<double>(e.weight)) * d * d;
     });
     return sum;
-  });
+  }, share);
   return std::max(total, 0.0);
 }
 
 template <class T>
 double weighted_beta_divergence(const DenseMatrix<T>& X, const EntryWeights<T>& weights,
-                                const DenseMatrix<T>& W, const DenseMatrix<T>& H, double beta) {
-  if (beta == 2) return 0.5 * weighted_squared_error(X, weights, W, H);
+                                const DenseMatrix<T>& W, const DenseMatrix<T>& H, double beta,
+                                const RowShare* share) {
+  if (beta == 2) return 0.5 * weighted_squared_error(X, weights, W, H, share);
   check_weights_of(weights, X.rows(), X.cols());
   const DenseMatrix<T> Ht = H.transpose();
   const auto side = detail::row_side(weights, X);
@@ -269,13 +276,14 @@ double weighted_beta_divergence(const DenseMatrix<T>& X, const EntryWeights<T>& 
       sum += wc * detail::entry_divergence(static_cast<double>(X(i, c)), dot_row(W, Ht, i, c), beta);
     }
     return sum;
-  });
+  }, share);
 }
 
 template <class T>
 double weighted_beta_divergence(const SparseMatrix<T>& X, const EntryWeights<T>& weights,
-                                const DenseMatrix<T>& W, const DenseMatrix<T>& H, double beta) {
-  if (beta == 2) return 0.5 * weighted_squared_error(X, weights, W, H);
+                                const DenseMatrix<T>& W, const DenseMatrix<T>& H, double beta,
+                                const RowShare* share) {
+  if (beta == 2) return 0.5 * weighted_squared_error(X, weights, W, H, share);
   check_weights_of(weights, X.rows(), X.cols());
   const DenseMatrix<T> Ht = H.transpose();
   const auto side = detail::row_side(weights, X);
@@ -293,7 +301,7 @@ double weighted_beta_divergence(const SparseMatrix<T>& X, const EntryWeights<T>&
       sum += wc * detail::entry_divergence(x[static_cast<std::size_t>(c)], dot_row(W, Ht, i, c), beta);
     }
     return sum;
-  });
+  }, share);
 }
 
 template <class T>
@@ -425,15 +433,17 @@ MissingSummary summarize_missing(const SparseMatrix<T>& X, const EntryWeights<T>
 #define NMFKIT_INSTANTIATE(T)                                                                  \
   template class EntryWeights<T>;                                                              \
   template double weighted_squared_error(const DenseMatrix<T>&, const EntryWeights<T>&,        \
-                                         const DenseMatrix<T>&, const DenseMatrix<T>&);        \
+                                         const DenseMatrix<T>&, const DenseMatrix<T>&,         \
+                                         const RowShare*);                                     \
   template double weighted_squared_error(const SparseMatrix<T>&, const EntryWeights<T>&,       \
-                                         const DenseMatrix<T>&, const DenseMatrix<T>&);        \
+                                         const DenseMatrix<T>&, const DenseMatrix<T>&,         \
+                                         const RowShare*);                                     \
   template double weighted_beta_divergence(const DenseMatrix<T>&, const EntryWeights<T>&,      \
                                            const DenseMatrix<T>&, const DenseMatrix<T>&,       \
-                                           double);                                            \
+                                           double, const RowShare*);                           \
   template double weighted_beta_divergence(const SparseMatrix<T>&, const EntryWeights<T>&,     \
                                            const DenseMatrix<T>&, const DenseMatrix<T>&,       \
-                                           double);                                            \
+                                           double, const RowShare*);                           \
   template HoldoutError holdout_error(const DenseMatrix<T>&, const EntryWeights<T>&,           \
                                       const SpeckledHoldout&, const DenseMatrix<T>&,           \
                                       const DenseMatrix<T>&);                                  \

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "nmfkit/dist/comm.hpp"
+#include "nmfkit/dist/partition.hpp"
 #include "nmfkit/linalg/beta_divergence.hpp"
 #include "nmfkit/linalg/numpy_arithmetic.hpp"
 #include "nmfkit/linalg/products.hpp"
@@ -151,25 +152,49 @@ SolveReport MultiplicativeUpdate<T>::run_weighted(const Matrix& X_given,
     }
   }
   const double gamma = exponent_gamma(s.beta);
-  DenseMatrix<T> WH, ratio, power, num, den;
+  // Over several processes, each updates a block of W's rows and of H's columns from its
+  // rows and columns of X and M, and the blocks are gathered: every entry is computed as
+  // one process computes it. The error is taken over X whole, as one process takes it.
+  const dist::Comm* comm = s.comm && s.comm->size() > 1 ? s.comm : nullptr;
+  const int me = comm ? comm->rank() : 0;
+  const std::vector<Index> row_blocks = dist::balanced_offsets(X.rows(), comm ? comm->size() : 1);
+  const std::vector<Index> column_blocks =
+      dist::balanced_offsets(X.cols(), comm ? comm->size() : 1);
+  const Index first_row = row_blocks[me], row_count = row_blocks[me + 1] - first_row;
+  const Index first_col = column_blocks[me], col_count = column_blocks[me + 1] - first_col;
+  const DenseMatrix<T> X_rows = comm ? X.middleRows(first_row, row_count) : DenseMatrix<T>();
+  const DenseMatrix<T> M_rows = comm ? M.middleRows(first_row, row_count) : DenseMatrix<T>();
+  const DenseMatrix<T> X_cols = comm ? X.middleCols(first_col, col_count) : DenseMatrix<T>();
+  const DenseMatrix<T> M_cols = comm ? M.middleCols(first_col, col_count) : DenseMatrix<T>();
+  DenseMatrix<T> WH, ratio, power, num, den, mine;
   const double error_at_init = weighted_error(X, M, W, H, s.beta);
   double previous_error = error_at_init;
   int n_iter = 1;
   for (; n_iter <= s.max_iter; ++n_iter) {
     s.progress.check_cancelled();
-    WH.noalias() = W * H;
-    weighted_terms(X, M, WH, s.beta, ratio, power);
+    mine = W.middleRows(first_row, row_count);
+    WH.noalias() = mine * H;
+    weighted_terms(comm ? X_rows : X, comm ? M_rows : M, WH, s.beta, ratio, power);
     num.noalias() = ratio * H.transpose();
     den.noalias() = power * H.transpose();
-    apply_update(W, num, den, s.penalties.l1_W, s.penalties.l2_W, gamma);
-    if (s.beta < 1) zero_below(W, kFloat64Epsilon);
+    apply_update(mine, num, den, s.penalties.l1_W, s.penalties.l2_W, gamma);
+    if (s.beta < 1) zero_below(mine, kFloat64Epsilon);
+    W.middleRows(first_row, row_count) = mine;
+    if (comm) comm->gather_rows(W.data(), row_blocks, W.cols());
     if (update_H) {
-      WH.noalias() = W * H;
-      weighted_terms(X, M, WH, s.beta, ratio, power);
+      mine = H.middleCols(first_col, col_count);
+      WH.noalias() = W * mine;
+      weighted_terms(comm ? X_cols : X, comm ? M_cols : M, WH, s.beta, ratio, power);
       num.noalias() = W.transpose() * ratio;
       den.noalias() = W.transpose() * power;
-      apply_update(H, num, den, s.penalties.l1_H, s.penalties.l2_H, gamma);
-      if (s.beta <= 1) zero_below(H, kFloat64Epsilon);
+      apply_update(mine, num, den, s.penalties.l1_H, s.penalties.l2_H, gamma);
+      if (s.beta <= 1) zero_below(mine, kFloat64Epsilon);
+      H.middleCols(first_col, col_count) = mine;
+      if (comm) {
+        DenseMatrix<T> Ht = H.transpose();
+        comm->gather_rows(Ht.data(), column_blocks, Ht.cols());
+        H = Ht.transpose();
+      }
     }
     if (s.tol > 0 && n_iter % 10 == 0) {
       const double error = weighted_error(X, M, W, H, s.beta);

@@ -180,9 +180,6 @@ NmfResult<T> fit_impl(const Matrix& X_given, const EntryWeights<T>* weights,
                           "' runs in one process only; on several, use hals, anls, anls-bpp, "
                           "scd or mu (or auto)");
   }
-  if (options.comm && weights) {
-    throw InvalidArgument("masks, missing values and weights run in one process only");
-  }
   const dist::Grid grid = resolved_grid(options, solver, m, n);
 
   NmfResult<T> result;

@@ -1,8 +1,8 @@
 #pragma once
 // Solvers written against the data-operator seam (linalg/data_operator.hpp): every entry
-// point of Solver<T> wraps its data in the matching operator — dense, CSR, weighted, or
-// spread over the processes of settings().comm — and calls the one algorithm,
-// Derived::run(op, W, H, update_H).
+// point of Solver<T> wraps its data in the matching operator — dense, CSR or weighted, and
+// spread over the processes of settings().comm when there is one — and calls the one
+// algorithm, Derived::run(op, W, H, update_H).
 
 #include "nmfkit/dist/distributed_operator.hpp"
 #include "nmfkit/linalg/dense_operator.hpp"
@@ -10,6 +10,7 @@
 #include "nmfkit/nmf/solver.hpp"
 #include "spread_solver.hpp"
 #include "weighted_operator.hpp"
+#include "weighted_spread_operator.hpp"
 
 namespace nmfkit {
 
@@ -34,10 +35,18 @@ class OperatorSolver : public Solver<T>, public SpreadSolver<T> {
   }
   SolveReport solve(const DenseMatrix<T>& X, const EntryWeights<T>& weights, DenseMatrix<T>& W,
                     DenseMatrix<T>& H, bool update_H) const override {
+    if (const dist::Comm* comm = self().settings().comm) {
+      return self().run(WeightedSpreadOperator<T, DenseMatrix<T>>(X, weights, *comm, grid()), W, H,
+                        update_H);
+    }
     return self().run(WeightedOperator<T, DenseMatrix<T>>(X, weights), W, H, update_H);
   }
   SolveReport solve(const SparseMatrix<T>& X, const EntryWeights<T>& weights, DenseMatrix<T>& W,
                     DenseMatrix<T>& H, bool update_H) const override {
+    if (const dist::Comm* comm = self().settings().comm) {
+      return self().run(WeightedSpreadOperator<T, SparseMatrix<T>>(X, weights, *comm, grid()), W, H,
+                        update_H);
+    }
     return self().run(WeightedOperator<T, SparseMatrix<T>>(X, weights), W, H, update_H);
   }
   SolveReport solve_spread(const dist::DistributedOperator<T, DenseMatrix<T>>& X,
@@ -64,6 +73,10 @@ class OperatorSolver : public Solver<T>, public SpreadSolver<T> {
                                      DenseMatrix<T>&, bool) const;                                 \
   template SolveReport Class<T>::run(const WeightedOperator<T, SparseMatrix<T>>&, DenseMatrix<T>&, \
                                      DenseMatrix<T>&, bool) const;                                 \
+  template SolveReport Class<T>::run(const WeightedSpreadOperator<T, DenseMatrix<T>>&,            \
+                                     DenseMatrix<T>&, DenseMatrix<T>&, bool) const;                \
+  template SolveReport Class<T>::run(const WeightedSpreadOperator<T, SparseMatrix<T>>&,           \
+                                     DenseMatrix<T>&, DenseMatrix<T>&, bool) const;                \
   template SolveReport Class<T>::run(const dist::DistributedOperator<T, DenseMatrix<T>>&,          \
                                      DenseMatrix<T>&, DenseMatrix<T>&, bool) const;                \
   template SolveReport Class<T>::run(const dist::DistributedOperator<T, SparseMatrix<T>>&,         \

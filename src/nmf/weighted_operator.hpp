@@ -56,18 +56,30 @@ class WeightedOperator {
   void solve_gram_rows(Side side, const DenseMatrix<T>& G, const DenseMatrix<T>& B,
                        const DenseMatrix<T>& O, double ridge, DenseMatrix<T>& F,
                        const linalg::GramRowSolve<T>& solve) const {
-    detail::solve_weighted_rows(G, B, O, weights_of(side), ridge, F, solve);
+    solve_gram_rows_from(side, 0, G, B, O, ridge, F, solve);
   }
-  // Each row's observed non-zeros with their weights, and its own linear term Σ_c w_rc·o_c.
   double solve_count_rows(Side side, const DenseMatrix<T>& O, DenseMatrix<T>& F,
                           const linalg::CountRowSolve<T>& solve) const {
+    return solve_count_rows_from(side, 0, O, F, solve);
+  }
+  // The two solves for `side`'s rows [first, first + F.rows()) only, B and F holding just
+  // those rows: one process's share of a fit spread over several
+  // (weighted_spread_operator.hpp).
+  void solve_gram_rows_from(Side side, Index first, const DenseMatrix<T>& G,
+                            const DenseMatrix<T>& B, const DenseMatrix<T>& O, double ridge,
+                            DenseMatrix<T>& F, const linalg::GramRowSolve<T>& solve) const {
+    detail::solve_weighted_rows(G, B, O, weights_of(side), ridge, F, solve, first);
+  }
+  // Each row's observed non-zeros with their weights, and its own linear term Σ_c w_rc·o_c.
+  double solve_count_rows_from(Side side, Index first, const DenseMatrix<T>& O,
+                               DenseMatrix<T>& F, const linalg::CountRowSolve<T>& solve) const {
     const std::vector<double> all = linalg::column_sums(O);
     const bool default_one = weights_of(side).default_weight() == T(1);
     const Index k = O.cols();
     return linalg::sum_over_rows<Observed>(
         F.rows(), static_cast<double>(weights_of(side).length() * k),
         [&](Index r, Observed& observed) {
-          observed_nonzeros(side, r, observed);
+          observed_nonzeros(side, first + r, observed);
           observed.linear.assign(static_cast<std::size_t>(k), 0.0);
           if (default_one) observed.linear = all;
           for (const auto& e : observed.exceptions) {
@@ -79,7 +91,7 @@ class WeightedOperator {
             }
           }
           linalg::CountRow<T> row;
-          row.row = r;
+          row.row = first + r;
           row.size = static_cast<Index>(observed.index.size());
           row.index = observed.index.data();
           row.value = observed.value.data();

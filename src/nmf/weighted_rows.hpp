@@ -230,10 +230,12 @@ SparseMatrix<T> zero_missing(const SparseMatrix<T>& X, const EntryWeights<T>& we
 // b_r = Σ_c w_rc x_rc o_c (− l1). G (OᵀO + l2·I) and B (X·O − l1, X with its missing
 // entries zeroed) are the unweighted products; a row's few exceptions correct them, or,
 // when most of a row differs from the default, G_r is summed directly. Rows with no
-// observed entry get 0. Returns how many rows that was.
+// observed entry get 0. Returns how many rows that was. B and F may hold only the side's
+// rows [first, first + F.rows()) (one process's share of a spread fit).
 template <class T, class Solve>
 Index solve_weighted_rows(const DenseMatrix<T>& G, const DenseMatrix<T>& B, const DenseMatrix<T>& O,
-                          const WeightSide<T>& side, double l2, DenseMatrix<T>& F, Solve&& solve) {
+                          const WeightSide<T>& side, double l2, DenseMatrix<T>& F, Solve&& solve,
+                          Index first = 0) {
   const Index rows = F.rows();
   const Index k = F.cols();
   const Index length = side.length();
@@ -251,7 +253,7 @@ Index solve_weighted_rows(const DenseMatrix<T>& G, const DenseMatrix<T>& B, cons
     for (Index r = 0; r < rows; ++r) {
       exceptions.clear();
       const Index observed = side.for_each_exception(
-          r, [&](const WeightException<T>& e) { exceptions.push_back(e); });
+          first + r, [&](const WeightException<T>& e) { exceptions.push_back(e); });
       if (observed == 0) {
         F.row(r).setZero();
         ++empty;

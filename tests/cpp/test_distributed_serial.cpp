@@ -122,7 +122,7 @@ TEST(DistributedOperator, OneProcessIsBitwiseTheSerialFit) {
   expect_same_fit(sparse, "scd", 1.0);
 }
 
-TEST(DistributedOperator, ScikitLearnSolversAndMasksRefuseSeveralProcesses) {
+TEST(DistributedOperator, ScikitLearnSolversRefuseSeveralProcesses) {
   const DenseMatrix<double> X = testing::random_nonnegative(10, 8, 1);
   const dist::SerialComm one;
   NmfOptions options;
@@ -130,10 +130,28 @@ TEST(DistributedOperator, ScikitLearnSolversAndMasksRefuseSeveralProcesses) {
   options.comm = &one;
   options.solver = "cd";
   EXPECT_THROW(fit(X, options), InvalidArgument);
-  options.solver = "hals";
-  DenseMatrix<double> mask = DenseMatrix<double>::Zero(10, 8);
-  mask(0, 0) = 1;
-  EXPECT_THROW(fit(X, EntryWeights<double>::missing(mask), options), InvalidArgument);
+}
+
+// A masked fit through the spread operators of one process is the masked fit alone.
+TEST(DistributedOperator, MaskedFitOfOneProcessIsTheFitAlone) {
+  const DenseMatrix<double> X = testing::random_nonnegative(30, 12, 1);
+  DenseMatrix<double> mask = DenseMatrix<double>::Zero(30, 12);
+  for (Index i = 0; i < 30; ++i) mask(i, (3 * i) % 12) = 1;
+  const auto weights = EntryWeights<double>::missing(mask);
+  const dist::SerialComm one;
+  for (const std::string solver : {"hals", "anls-bpp", "mu"}) {
+    NmfOptions options;
+    options.n_components = 3;
+    options.solver = solver;
+    options.random_state = 4;
+    options.max_iter = 30;
+    const auto alone = fit(X, weights, options);
+    options.comm = &one;
+    const auto spread = fit(X, weights, options);
+    EXPECT_TRUE(spread.W == alone.W) << solver;
+    EXPECT_TRUE(spread.H == alone.H) << solver;
+    EXPECT_EQ(spread.reconstruction_error, alone.reconstruction_error) << solver;
+  }
 }
 
 }  // namespace

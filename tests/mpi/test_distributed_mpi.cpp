@@ -14,6 +14,7 @@
 #include <iostream>
 #include <string>
 #include <unistd.h>
+#include <vector>
 
 #include "../cpp/test_helpers.hpp"
 #include "nmfkit/core/error.hpp"
@@ -21,6 +22,7 @@
 #include "nmfkit/dist/read_slice.hpp"
 #include "nmfkit/io/matrix_file.hpp"
 #include "nmfkit/nmf/fit_slices.hpp"
+#include "nmfkit/nmf/mask.hpp"
 #include "nmfkit/nmf/nmf.hpp"
 
 namespace nmfkit {
@@ -179,6 +181,86 @@ TEST(DistributedFit, ScikitLearnSolversRefuse) {
     options.beta_loss = 0.5;
     EXPECT_THROW(fit(X, options), InvalidArgument);
   }
+}
+
+// Masks, missing values and weights across processes: every process holds X and the
+// weights whole and solves its share of the rows (nmf/weighted_spread_operator.hpp).
+template <class T, class Matrix>
+void expect_weighted_same_as_alone(const Matrix& X, const EntryWeights<T>& weights,
+                                   const std::string& solver, double beta, Index k,
+                                   dist::Grid grid = dist::Grid::one_d()) {
+  SCOPED_TRACE(solver + ", beta " + std::to_string(beta) +
+               (std::is_same_v<Matrix, SparseMatrix<T>> ? ", sparse" : ", dense") + ", grid " +
+               dist::to_string(grid));
+  NmfOptions options;
+  options.n_components = k;
+  options.solver = solver;
+  options.beta_loss = beta;
+  options.random_state = 3;
+  options.max_iter = 30;
+  const auto alone = fit(X, weights, options);
+  options.comm = &world();
+  options.grid = grid;
+  const auto spread = fit(X, weights, options);
+  if (world().size() == 1) {
+    EXPECT_TRUE(spread.W == alone.W);
+    EXPECT_TRUE(spread.H == alone.H);
+    EXPECT_EQ(spread.reconstruction_error, alone.reconstruction_error);
+    return;
+  }
+  EXPECT_LT(relative<T>(spread.W, alone.W), 1e-10);
+  EXPECT_LT(relative<T>(spread.H, alone.H), 1e-10);
+  EXPECT_EQ(spread.n_iter, alone.n_iter);
+  EXPECT_NEAR(spread.reconstruction_error, alone.reconstruction_error,
+              1e-10 * (alone.reconstruction_error + X.template cast<double>().norm()));
+}
+
+// A mask of every kind on dense and sparse X: explicit missing entries, fractional
+// weights, zeros missing (implicit feedback) and a speckled holdout.
+void check_weighted(Index rows, Index cols, Index k) {
+  const DenseMatrix<double> dense =
+      testing::planted(rows, cols, k, 5) + 0.01 * testing::random_nonnegative(rows, cols, 6);
+  const SparseMatrix<double> sparse = testing::random_sparse<double>(rows, cols, 0.3, 7);
+  DenseMatrix<double> mask = DenseMatrix<double>::Zero(rows, cols);
+  DenseMatrix<double> weight = DenseMatrix<double>::Ones(rows, cols);
+  for (Index i = 0; i < rows; ++i) {
+    mask(i, (5 * i) % cols) = 1;
+    weight(i, (7 * i + 1) % cols) = 0.25;
+    weight(i, (3 * i + 2) % cols) = 0;
+  }
+  SpeckledHoldout holdout;
+  holdout.fraction = 0.2;
+  holdout.seed = 9;
+  const std::vector<EntryWeights<double>> kinds = {
+      EntryWeights<double>::missing(mask), EntryWeights<double>::weights(weight),
+      EntryWeights<double>::zeros_missing(), EntryWeights<double>().with_holdout(holdout)};
+  for (const auto& weights : kinds) {
+    for (const std::string solver : {"hals", "anls", "anls-bpp"}) {
+      expect_weighted_same_as_alone(dense, weights, solver, 2.0, k);
+      expect_weighted_same_as_alone(sparse, weights, solver, 2.0, k);
+    }
+    expect_weighted_same_as_alone(sparse, weights, "scd", 1.0, k);
+    for (const double beta : {2.0, 1.0, 0.5}) {
+      expect_weighted_same_as_alone(dense, weights, "mu", beta, k);
+    }
+    expect_weighted_same_as_alone(sparse, weights, "mu", 1.0, k);
+  }
+  // A grid lays out the products; each process still solves its share of whole rows.
+  const int P = world().size();
+  for (int grid_rows = 1; grid_rows <= P; ++grid_rows) {
+    if (P % grid_rows != 0) continue;
+    const dist::Grid grid{grid_rows, P / grid_rows};
+    expect_weighted_same_as_alone(dense, kinds[1], "hals", 2.0, k, grid);
+    expect_weighted_same_as_alone(sparse, kinds[0], "anls-bpp", 2.0, k, grid);
+  }
+}
+
+TEST(DistributedWeights, EqualTheWeightedFitOfOneProcess) {
+  check_weighted(83, 37, 4);
+}
+
+TEST(DistributedWeights, ProcessesWithoutRowsTakePart) {
+  check_weighted(3, 5, 2);
 }
 
 // Fits from the rows each process holds (as read from a file): the same as a fit of X

@@ -44,8 +44,9 @@ def inputs(tmp_path_factory):
 
 
 def fit_both(inputs, name, processes, *flags, spread_flags=()):
-    alone = inputs / f"alone-{name}-{'-'.join(flags)}"
-    spread = inputs / f"spread{processes}-{name}-{'-'.join(flags + spread_flags)}"
+    tag = "-".join(flags).replace("/", "_")  # flags may name files
+    alone = inputs / f"alone-{name}-{tag}"
+    spread = inputs / f"spread{processes}-{name}-{'-'.join((tag,) + spread_flags)}"
     if not alone.exists():
         subprocess.run([NMFKIT, "fit", inputs / name, "--out", alone, *flags], check=True,
                        capture_output=True)
@@ -89,6 +90,34 @@ def test_a_grid_of_processes_writes_the_model_of_one_process(inputs, grid, name)
     model = json.loads((spread / "model.json").read_text())
     # auto: the 150 × 80 and 70 × 45 inputs are taller than wide, so two block rows.
     assert model["grid"] == ("2x2" if grid == "auto" else grid)
+
+
+@pytest.mark.parametrize("processes", [2, 3])
+@pytest.mark.parametrize("name,flags", [
+    ("dense.npy", ("--mask", "mask.npy", "--k", "4", "--seed", "2")),
+    ("dense.npy", ("--weights", "weights.npy", "--k", "3", "--seed", "1", "--solver", "mu")),
+    ("sparse.mtx", ("--missing", "zeros", "--k", "5", "--seed", "3")),
+    ("sparse.mtx", ("--missing", "zeros", "--k", "4", "--seed", "4", "--beta-loss",
+                    "kullback-leibler")),
+])
+def test_a_masked_fit_spreads_and_writes_the_model_of_one_process(inputs, processes, name,
+                                                                   flags):
+    rng = np.random.default_rng(8)
+    if not (inputs / "mask.npy").exists():
+        np.save(inputs / "mask.npy", (rng.random((70, 45)) < 0.1).astype(np.float64))
+        np.save(inputs / "weights.npy", rng.choice([0.0, 0.5, 1.0], size=(70, 45)))
+    flags = tuple(str(inputs / f) if f.endswith(".npy") else f for f in flags)
+    alone, spread = fit_both(inputs, name, processes, *flags)
+    for factor in ("W.npy", "H.npy"):
+        a, s = np.load(alone / factor), np.load(spread / factor)
+        assert a.shape == s.shape
+        assert np.linalg.norm(a - s) <= 1e-10 * np.linalg.norm(a)
+    model_alone = json.loads((alone / "model.json").read_text())
+    model = json.loads((spread / "model.json").read_text())
+    assert model["processes"] == processes
+    assert model["n_iter"] == model_alone["n_iter"]
+    assert model["reconstruction_error"] == pytest.approx(model_alone["reconstruction_error"],
+                                                          rel=1e-10)
 
 
 def test_a_grid_of_the_wrong_size_or_with_scd_refuses(inputs):

@@ -30,6 +30,7 @@
 #include <memory>
 #include <optional>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "nmfkit/core/error.hpp"
@@ -136,7 +137,23 @@ class DistributedOperator {
     const DenseMatrix<T> B_mine = B.middleRows(first, count);
     DenseMatrix<T> F_mine = F.middleRows(first, count);
     l.op->solve_gram_rows(Side::Rows, G, B_mine, O, ridge, F_mine, solve);
-    share(l, F_mine, F);
+    F.middleRows(first, count) = F_mine;
+    gather_solved(side, F.data(), F.cols());
+  }
+
+  // The rows of `side`'s factor this process solves, [first, first + count): each row is
+  // solved by exactly one process.
+  std::pair<Index, Index> solved_rows(Side side) const {
+    const Layout& l = layout_of(side);
+    return {l.first_solved(), l.solved_count()};
+  }
+  // `rows` holds one entry of `row_length` values per row of `side`'s factor, this
+  // process's solved rows filled in; fills in every other process's.
+  template <class V>
+  void gather_solved(Side side, V* rows, Index row_length) const {
+    const Layout& l = layout_of(side);
+    l.team->gather_rows(rows, l.solved, row_length);
+    l.across->gather_rows(rows, l.blocks, row_length);
   }
 
   double solve_count_rows(Side side, const DenseMatrix<T>& O, DenseMatrix<T>& F,
@@ -153,7 +170,8 @@ class DistributedOperator {
           row.row += first;  // the solver knows rows by their index in the whole factor
           return solve(row, fixed, f);
         });
-    share(l, F_mine, F);
+    F.middleRows(first, l.row_count()) = F_mine;  // whole rows: the solved rows are the block's
+    gather_solved(side, F.data(), F.cols());
     return comm_.sum(mine);
   }
 
@@ -290,14 +308,6 @@ class DistributedOperator {
     }
   }
   const Layout& layout_of(Side side) const { return layouts_[side == Side::Rows ? 0 : 1]; }
-  // Writes this process's solved rows into F and gathers everyone's: over the team within
-  // the block row, then over the block rows.
-  static void share(const Layout& l, const DenseMatrix<T>& mine, DenseMatrix<T>& F) {
-    F.middleRows(l.first_solved(), l.solved_count()) = mine;
-    l.team->gather_rows(F.data(), l.solved, F.cols());
-    l.across->gather_rows(F.data(), l.blocks, F.cols());
-  }
-
   const Comm& comm_;
   Index rows_, cols_, nonzeros_;
   LossSums loss_;

@@ -12,7 +12,9 @@
 // picks held-out entries; nothing is stored).
 
 #include <cstdint>
+#include <functional>
 #include <optional>
+#include <vector>
 
 #include "nmfkit/core/matrix.hpp"
 
@@ -72,22 +74,35 @@ class EntryWeights {
   std::optional<SpeckledHoldout> holdout_;
 };
 
+// How a weighted loss is spread over processes: this process sums rows [first, first +
+// count) of X and `gather` fills in the other processes' row sums; every process then adds
+// all rows in order, so the loss is bitwise the one-process loss.
+struct RowShare {
+  Index first = 0;
+  Index count = 0;
+  std::function<void(std::vector<double>& row_sums)> gather;
+};
+
 // Σ w_ij (x_ij − (WH)_ij)² over the entries with w_ij > 0 (values under the mask are
-// never read).
+// never read). With `share`, over the processes of a spread fit.
 template <class T>
 double weighted_squared_error(const DenseMatrix<T>& X, const EntryWeights<T>& weights,
-                              const DenseMatrix<T>& W, const DenseMatrix<T>& H);
+                              const DenseMatrix<T>& W, const DenseMatrix<T>& H,
+                              const RowShare* share = nullptr);
 template <class T>
 double weighted_squared_error(const SparseMatrix<T>& X, const EntryWeights<T>& weights,
-                              const DenseMatrix<T>& W, const DenseMatrix<T>& H);
+                              const DenseMatrix<T>& W, const DenseMatrix<T>& H,
+                              const RowShare* share = nullptr);
 
 // Σ w_ij d_β(x_ij, (WH)_ij) with scikit-learn's conventions for x ≈ 0 and WH = 0.
 template <class T>
 double weighted_beta_divergence(const DenseMatrix<T>& X, const EntryWeights<T>& weights,
-                                const DenseMatrix<T>& W, const DenseMatrix<T>& H, double beta);
+                                const DenseMatrix<T>& W, const DenseMatrix<T>& H, double beta,
+                                const RowShare* share = nullptr);
 template <class T>
 double weighted_beta_divergence(const SparseMatrix<T>& X, const EntryWeights<T>& weights,
-                                const DenseMatrix<T>& W, const DenseMatrix<T>& H, double beta);
+                                const DenseMatrix<T>& W, const DenseMatrix<T>& H, double beta,
+                                const RowShare* share = nullptr);
 
 // The error on held-out entries: the mean of (x_ij − (WH)_ij)² over the entries the
 // holdout picks (every entry of dense X, the stored ones of sparse X) that `base` does
