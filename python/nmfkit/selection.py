@@ -68,6 +68,40 @@ def _selection(result: dict) -> SelectKResult:
                          seconds=float(result["seconds"]))
 
 
+def _select_options(
+    *,
+    method: str = "cv",
+    holdout: float = 0.1,
+    replicates: int = 3,
+    cv_tolerance: float = 0.05,
+    perturbations: int = 10,
+    noise: float = 0.03,
+    threshold: float = 0.8,
+    restarts: int = 20,
+    cophenetic_tolerance: float = 0.0015,
+    cnmf_tolerance: float = 0.02,
+    density_threshold: float = 2.0,
+    parallel_fits: int = 0,
+) -> dict:
+    """The core's select options, checked; the defaults are select_k's."""
+    if method not in _METHODS:
+        raise ValueError(f"method must be one of {', '.join(_METHODS)}, got {method!r}")
+    return {
+        "method": method,
+        "holdout": check_real(holdout, "holdout"),
+        "replicates": check_int(replicates, "replicates"),
+        "cv_tolerance": check_real(cv_tolerance, "cv_tolerance"),
+        "perturbations": check_int(perturbations, "perturbations"),
+        "noise": check_real(noise, "noise"),
+        "threshold": check_real(threshold, "threshold"),
+        "restarts": check_int(restarts, "restarts"),
+        "cophenetic_tolerance": check_real(cophenetic_tolerance, "cophenetic_tolerance"),
+        "cnmf_tolerance": check_real(cnmf_tolerance, "cnmf_tolerance"),
+        "density_threshold": check_real(density_threshold, "density_threshold"),
+        "parallel_fits": check_int(parallel_fits, "parallel_fits"),
+    }
+
+
 def select_k(
     X: Any,
     ks: KSpec = "auto",
@@ -141,25 +175,15 @@ def select_k(
     ValueError
         Bad options, a k above min(n_samples, n_features), a mask of another shape.
     """
-    if method not in _METHODS:
-        raise ValueError(f"method must be one of {', '.join(_METHODS)}, got {method!r}")
     X = as_matrix(X, "X", allow_nan=missing == "nan")
     if mask is not None:
         mask = as_matrix(mask, "mask")
-    select = {
-        "method": method,
-        "holdout": check_real(holdout, "holdout"),
-        "replicates": check_int(replicates, "replicates"),
-        "cv_tolerance": check_real(cv_tolerance, "cv_tolerance"),
-        "perturbations": check_int(perturbations, "perturbations"),
-        "noise": check_real(noise, "noise"),
-        "threshold": check_real(threshold, "threshold"),
-        "restarts": check_int(restarts, "restarts"),
-        "cophenetic_tolerance": check_real(cophenetic_tolerance, "cophenetic_tolerance"),
-        "cnmf_tolerance": check_real(cnmf_tolerance, "cnmf_tolerance"),
-        "density_threshold": check_real(density_threshold, "density_threshold"),
-        "parallel_fits": check_int(parallel_fits, "parallel_fits"),
-    }
+    select = _select_options(method=method, holdout=holdout, replicates=replicates,
+                             cv_tolerance=cv_tolerance, perturbations=perturbations,
+                             noise=noise, threshold=threshold, restarts=restarts,
+                             cophenetic_tolerance=cophenetic_tolerance,
+                             cnmf_tolerance=cnmf_tolerance,
+                             density_threshold=density_threshold, parallel_fits=parallel_fits)
     nmf = nmf_options(solver=solver, beta_loss=beta_loss, init=init, tol=tol, max_iter=max_iter,
                       random_state=random_state, n_threads=n_threads)
     with ProgressBar(enabled=bool(verbose)) as bar:

@@ -11,9 +11,10 @@ import numpy as np
 
 from . import _nmfkit
 from ._compat import BaseEstimator, check_is_fitted
-from ._inputs import nmf_options
+from ._inputs import k_spec, nmf_options
 from ._progress import ProgressBar
 from ._validation import check_int, check_real, check_seed
+from .selection import _selection
 
 __all__ = ["TopicModel"]
 
@@ -46,8 +47,14 @@ class TopicModel(BaseEstimator):
 
     Parameters
     ----------
-    n_components : int, default=10
-        The number of topics (``--k``).
+    n_components : int or 'auto', default=10
+        The number of topics (``--k``); 'auto' chooses it by :func:`nmfkit.select_k` on the
+        matrix that is factorised (``--k auto``).
+    k_range : str, int or sequence of int, default='auto'
+        n_components='auto': the candidates, as ``select_k``'s ``ks``.
+    select_method : str, optional
+        n_components='auto': ``select_k``'s method; None: 'cv', or 'stability' for the
+        semantic model (SeNMFk's rule), as ``nmfkit topics`` chooses.
     weighting : {'tfidf', 'count'}, default='tfidf'
         Entries of the document-term matrix.
     stop_words : 'english', list of str or None, default='english'
@@ -126,12 +133,16 @@ class TopicModel(BaseEstimator):
     random_state_ : int
         The seed the NMF used.
     n_components_ : int
+    selection_ : SelectKResult or None
+        n_components='auto': the scores per k and the choice.
     """
 
     def __init__(
         self,
-        n_components: int = 10,
+        n_components: Union[int, str] = 10,
         *,
+        k_range: Any = "auto",
+        select_method: Optional[str] = None,
         weighting: str = "tfidf",
         stop_words: Union[str, Sequence[str], None] = "english",
         lowercase: bool = True,
@@ -166,6 +177,8 @@ class TopicModel(BaseEstimator):
         verbose: Union[bool, int] = False,
     ) -> None:
         self.n_components = n_components
+        self.k_range = k_range
+        self.select_method = select_method
         self.weighting = weighting
         self.stop_words = stop_words
         self.lowercase = lowercase
@@ -235,8 +248,23 @@ class TopicModel(BaseEstimator):
                               random_state=self.random_state, n_threads=self.n_threads,
                               alpha_W=self.alpha_W, alpha_H=self.alpha_H,
                               l1_ratio=self.l1_ratio)
-        options["n_components"] = check_int(self.n_components, "n_components")
+        options["n_components"] = (None if self._chooses_k() else
+                                   check_int(self.n_components, "n_components"))
         return options
+
+    def _chooses_k(self) -> bool:
+        return isinstance(self.n_components, str) and self.n_components == "auto"
+
+    def _select_options(self) -> Optional[dict[str, Any]]:
+        """select_k's options when n_components is 'auto' (None otherwise)."""
+        from .selection import _select_options
+
+        if not self._chooses_k():
+            return None
+        method = self.select_method
+        if method is None:
+            method = "stability" if self.model == "semantic" else "cv"
+        return _select_options(method=method)
 
     def _topic_options(self) -> dict[str, Any]:
         coherence = [self.coherence] if isinstance(self.coherence, str) else self.coherence
@@ -297,6 +325,7 @@ class TopicModel(BaseEstimator):
         vectorizer = self._vectorizer_options()
         nmf = self._nmf_options()
         options = self._topic_options()
+        select = self._select_options()
         documents, labels, names = self._corpus(X, labels)
         codes: list[int] = []
         if labels is not None:
@@ -305,7 +334,7 @@ class TopicModel(BaseEstimator):
             self.label_names_ = []
         with ProgressBar(enabled=bool(self.verbose)) as bar:
             r = _nmfkit.fit_topic_model(documents, codes, vectorizer, nmf, options,
-                                        progress=bar)
+                                        select=select, k=k_spec(self.k_range), progress=bar)
         self._set_result(r)
         self.document_names_ = names
         return self
@@ -338,6 +367,7 @@ class TopicModel(BaseEstimator):
         self.n_iter_ = int(r["n_iter"])
         self.converged_ = bool(r["converged"])
         self.random_state_ = int(r["random_state"])
+        self.selection_ = None if r["selection"] is None else _selection(r["selection"])
 
     def fit_transform(self, X: Documents, y: Any = None, labels: Any = None) -> np.ndarray:
         """Fit the model and return ``doc_topic_`` (n_documents × n_components)."""

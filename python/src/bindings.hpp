@@ -21,6 +21,10 @@ struct NmfOptions;
 namespace nmfkit::text {
 struct VectorizerOptions;
 }
+namespace nmfkit::select {
+struct SelectOptions;
+struct Selection;
+}
 
 namespace nmfkit::python {
 
@@ -41,6 +45,11 @@ void bind_topic_model(py::module_& m);
 // The NMF options as the Python layer passes them: a dict with scikit-learn's parameter
 // names, values already in C++ terms (beta_loss a number, alpha_H None for 'same').
 NmfOptions options_from(const py::dict& d);
+// select_k's options from Python's select dict (nmfkit.selection) and its NMF options;
+// its result as a dict. The k candidates as a k spec ("auto", "2:20", ...).
+select::SelectOptions select_options_from(const std::string& k, const py::dict& select,
+                                          const py::dict& nmf);
+py::dict selection_to_python(const select::Selection& selection);
 
 // The vectoriser options as nmfkit.text's vectorisers pass them: a dict with scikit-learn's
 // names (weighting, lowercase, stop_words, min_df, max_df, max_features, binary, norm,

@@ -15,28 +15,6 @@ namespace nmfkit::python {
 
 namespace {
 
-select::SelectOptions select_options_from(const std::string& k, const py::dict& d,
-                                          const py::dict& nmf) {
-  select::SelectOptions o;
-  o.k = select::parse_k_spec(k);
-  o.method = select::parse_method(d["method"].cast<std::string>());
-  o.cv.holdout_fraction = d["holdout"].cast<double>();
-  o.cv.replicates = d["replicates"].cast<int>();
-  o.cv.tolerance = d["cv_tolerance"].cast<double>();
-  o.stability.perturbations = d["perturbations"].cast<int>();
-  o.stability.noise = d["noise"].cast<double>();
-  o.stability.threshold = d["threshold"].cast<double>();
-  o.consensus.restarts = d["restarts"].cast<int>();
-  o.consensus.tolerance = d["cophenetic_tolerance"].cast<double>();
-  o.consensus.silhouette_tolerance = d["cnmf_tolerance"].cast<double>();
-  o.consensus.density_threshold = d["density_threshold"].cast<double>();
-  o.parallel_fits = d["parallel_fits"].cast<int>();
-  o.nmf = options_from(nmf);
-  o.nmf.n_components.reset();
-  o.seed = o.nmf.random_state.value_or(0);
-  return o;
-}
-
 py::object optional_k(const std::optional<Index>& k) {
   return k ? py::object(py::int_(*k)) : py::object(py::none());
 }
@@ -73,29 +51,6 @@ py::dict scores_to_python(const std::vector<select::KScore>& scores) {
   out["cnmf_silhouette"] = cnmf_silhouette;
   out["cnmf_error"] = cnmf_error;
   out["seconds"] = seconds;
-  return out;
-}
-
-py::dict selection_to_python(const select::Selection& s) {
-  py::dict out;
-  out["scores"] = scores_to_python(s.scores);
-  py::dict chosen, rules;
-  const std::pair<const char*, std::pair<const std::optional<Index>*, const std::string*>>
-      methods[] = {{"cv", {&s.cv_k, &s.cv_rule}},
-                   {"stability", {&s.stability_k, &s.stability_rule}},
-                   {"consensus", {&s.consensus_k, &s.consensus_rule}},
-                   {"cnmf", {&s.cnmf_k, &s.cnmf_rule}}};
-  for (const auto& [name, choice] : methods) {
-    if (!*choice.first) continue;
-    chosen[name] = optional_k(*choice.first);
-    rules[name] = *choice.second;
-  }
-  out["chosen_k"] = s.chosen_k;
-  out["by_method"] = chosen;
-  out["rules"] = rules;
-  out["rule"] = s.rule;
-  out["agreement"] = s.agreement;
-  out["seconds"] = s.seconds;
   return out;
 }
 
@@ -172,6 +127,52 @@ py::dict consensus_typed(const py::object& X, const select::CnmfOptions& options
 }
 
 }  // namespace
+
+select::SelectOptions select_options_from(const std::string& k, const py::dict& d,
+                                          const py::dict& nmf) {
+  select::SelectOptions o;
+  o.k = select::parse_k_spec(k);
+  o.method = select::parse_method(d["method"].cast<std::string>());
+  o.cv.holdout_fraction = d["holdout"].cast<double>();
+  o.cv.replicates = d["replicates"].cast<int>();
+  o.cv.tolerance = d["cv_tolerance"].cast<double>();
+  o.stability.perturbations = d["perturbations"].cast<int>();
+  o.stability.noise = d["noise"].cast<double>();
+  o.stability.threshold = d["threshold"].cast<double>();
+  o.consensus.restarts = d["restarts"].cast<int>();
+  o.consensus.tolerance = d["cophenetic_tolerance"].cast<double>();
+  o.consensus.silhouette_tolerance = d["cnmf_tolerance"].cast<double>();
+  o.consensus.density_threshold = d["density_threshold"].cast<double>();
+  o.parallel_fits = d["parallel_fits"].cast<int>();
+  o.nmf = options_from(nmf);
+  o.nmf.n_components.reset();
+  o.seed = o.nmf.random_state.value_or(0);
+  return o;
+}
+
+py::dict selection_to_python(const select::Selection& s) {
+  py::dict out;
+  out["scores"] = scores_to_python(s.scores);
+  py::dict chosen, rules;
+  const std::pair<const char*, std::pair<const std::optional<Index>*, const std::string*>>
+      methods[] = {{"cv", {&s.cv_k, &s.cv_rule}},
+                   {"stability", {&s.stability_k, &s.stability_rule}},
+                   {"consensus", {&s.consensus_k, &s.consensus_rule}},
+                   {"cnmf", {&s.cnmf_k, &s.cnmf_rule}}};
+  for (const auto& [name, choice] : methods) {
+    if (!*choice.first) continue;
+    chosen[name] = optional_k(*choice.first);
+    rules[name] = *choice.second;
+  }
+  out["chosen_k"] = s.chosen_k;
+  out["by_method"] = chosen;
+  out["rules"] = rules;
+  out["rule"] = s.rule;
+  out["agreement"] = s.agreement;
+  out["seconds"] = s.seconds;
+  return out;
+}
+
 
 void bind_select(py::module_& m) {
   m.def(

@@ -6,6 +6,7 @@
 #include "nmfkit/text/corpus.hpp"
 #include "nmfkit/text/topics.hpp"
 #include "nmfkit/text/vectorizer.hpp"
+#include "nmfkit/text/vectorizer_file.hpp"
 
 namespace nmfkit::python {
 
@@ -140,7 +141,20 @@ void bind_text(py::module_& m) {
           py::arg("documents"))
       .def_property_readonly("vocabulary", &Vectorizer::vocabulary)
       .def_property_readonly("idf", [](const Vectorizer& self) { return Vector<double>(self.idf()); })
-      .def_property_readonly("dropped_terms", &Vectorizer::dropped_terms);
+      .def_property_readonly("dropped_terms", &Vectorizer::dropped_terms)
+      // Pickled as a topic model saves it (text/vectorizer_file.hpp): what transform needs.
+      .def(py::pickle(
+          [](const Vectorizer& self) {
+            return py::make_tuple(text::vectorizer_json(self), self.vocabulary());
+          },
+          [](const py::tuple& state) {
+            if (state.size() != 2) {
+              throw InvalidArgument("a pickled Vectorizer holds (json, vocabulary)");
+            }
+            return text::vectorizer_from_json(state[0].cast<std::string>(),
+                                              state[1].cast<std::vector<std::string>>(),
+                                              "a pickled Vectorizer");
+          }));
 
   m.def("tokenize", &text::tokenize, py::arg("text"), py::arg("lowercase") = true,
         "scikit-learn's default analyzer without stop words: the matches of (?u)\\b\\w\\w+\\b.");

@@ -2,9 +2,12 @@
 // in, the whole result out as a dict; the options as dicts.
 
 #include <cstdint>
+#include <optional>
+#include <utility>
 
 #include "bindings.hpp"
 #include "nmfkit/nmf/options.hpp"
+#include "nmfkit/select/select_k.hpp"
 #include "nmfkit/text/topic_model.hpp"
 
 namespace nmfkit::python {
@@ -120,9 +123,14 @@ void bind_topic_model(py::module_& m) {
       "fit_topic_model",
       [](const std::vector<std::string>& documents, const std::vector<int>& labels,
          const py::dict& vectorizer, const py::dict& nmf, const py::dict& options,
-         const py::object& log, const py::object& progress) {
-        const text::TopicModel model(topic_model_options(vectorizer, nmf, options));
-        if (!model.options().nmf.n_components) throw InvalidArgument("n_components is required");
+         const py::object& select, const std::string& k, const py::object& log,
+         const py::object& progress) {
+        text::TopicModelOptions o = topic_model_options(vectorizer, nmf, options);
+        if (!o.nmf.n_components) {  // the number of topics chosen by select-k
+          if (select.is_none()) throw InvalidArgument("n_components is required");
+          o.select = select_options_from(k, select.cast<py::dict>(), nmf).for_automatic_k();
+        }
+        const text::TopicModel model(std::move(o));
         if (!labels.empty() && labels.size() != documents.size()) {
           throw InvalidArgument(std::to_string(labels.size()) + " labels for " +
                                 std::to_string(documents.size()) + " documents");
@@ -132,14 +140,20 @@ void bind_topic_model(py::module_& m) {
         corpus.labels = labels;
         text::TopicModelCallbacks callbacks;
         callbacks.progress = make_progress(log, progress);
+        std::optional<select::Selection> selection;
+        callbacks.on_selected = [&](const select::Selection& s) { selection = s; };
         text::TopicModelResult r =
             without_gil([&] { return model.fit(corpus, "documents", callbacks); });
-        return result_to_python(std::move(r));
+        py::dict out = result_to_python(std::move(r));
+        out["selection"] = selection ? py::object(selection_to_python(*selection)) : py::none();
+        return out;
       },
       py::arg("documents"), py::arg("labels"), py::arg("vectorizer"), py::arg("nmf"),
-      py::arg("options"), py::arg("log") = py::none(), py::arg("progress") = py::none(),
+      py::arg("options"), py::arg("select") = py::none(), py::arg("k") = "auto",
+      py::arg("log") = py::none(), py::arg("progress") = py::none(),
       "A topic model of the documents (text/topic_model.hpp); labels (one int per document, "
-      "or empty) give the label scores. Returns a dict of the result.");
+      "or empty) give the label scores. Without n_components in nmf, select (select_k's "
+      "options) and k (the candidates) choose it. Returns a dict of the result.");
 }
 
 }  // namespace nmfkit::python

@@ -64,6 +64,34 @@ def test_planted_topics_are_recovered():
     assert np.argmax(codes[0]) == space
 
 
+def test_a_pickled_model_transforms_as_the_original():
+    import pickle
+
+    model, _, _ = fit(weighting="tfidf", sublinear_tf=True)
+    copy = pickle.loads(pickle.dumps(model))
+    new = ["rocket orbit moon launch launch", "guitar song melody drums prayer"]
+    np.testing.assert_array_equal(copy.transform(new), model.transform(new))
+    np.testing.assert_array_equal(copy.components_, model.components_)
+    assert copy.top_terms_ == model.top_terms_
+    # The vectorisers pickle too, fitted (vocabulary, idf) or not.
+    vectorizer = nmfkit.text.TfidfVectorizer().fit(new)
+    again = pickle.loads(pickle.dumps(vectorizer))
+    assert (again.transform(new) != vectorizer.transform(new)).nnz == 0
+
+
+def test_the_number_of_topics_can_be_chosen():
+    documents, labels = planted_corpus(documents_per_topic=12)
+    model = nmfkit.TopicModel("auto", k_range="2:5", random_state=0, n_top_words=5)
+    model.fit(documents, labels=labels)
+    assert model.selection_ is not None
+    assert list(model.selection_.scores.index) == [2, 3, 4, 5]
+    assert model.n_components_ == model.selection_.k == 3
+    assert model.components_.shape[0] == 3 and len(model.top_terms_) == 3
+    assert fit()[0].selection_ is None  # a given number of topics selects nothing
+    with pytest.raises(ValueError, match="method"):
+        nmfkit.TopicModel("auto", select_method="best").fit(documents)
+
+
 def test_same_seed_same_model_and_params_follow_scikit_learn():
     first, _, _ = fit()
     second, _, _ = fit()
