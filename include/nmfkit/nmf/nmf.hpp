@@ -64,9 +64,9 @@ NmfResult<T> fit(const SparseMatrix<T>& X, const NmfOptions& options,
 
 // The weighted problem (mask.hpp): only the entries with weight > 0 count, values under
 // the mask are never read (they may be NaN), and reconstruction_error is
-// sqrt(2·Σ w·d_β) over those entries. Solvers hals, anls, anls-bpp and mu; others throw
-// InvalidArgument naming these. Rows or columns with no observed entry get zeros in W or
-// H and a warning. Trivial weights (all 1) run the unweighted fit.
+// sqrt(2·Σ w·d_β) over those entries. Solvers hals, anls, anls-bpp, scd and mu, also over
+// the processes of options.comm; others throw InvalidArgument naming these. Rows or
+// columns with no observed entry get zeros in W or H and a warning. Trivial weights (all 1) run the unweighted fit.
 template <class T>
 NmfResult<T> fit(const DenseMatrix<T>& X, const std::type_identity_t<EntryWeights<T>>& weights,
                  const NmfOptions& options,
