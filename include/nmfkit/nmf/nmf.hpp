@@ -66,7 +66,8 @@ NmfResult<T> fit(const SparseMatrix<T>& X, const NmfOptions& options,
 // the mask are never read (they may be NaN), and reconstruction_error is
 // sqrt(2·Σ w·d_β) over those entries. Solvers hals, anls, anls-bpp, scd and mu, also over
 // the processes of options.comm; others throw InvalidArgument naming these. Rows or
-// columns with no observed entry get zeros in W or H and a warning. Trivial weights (all 1) run the unweighted fit.
+// columns with no observed entry get zeros in W or H and a warning. Trivial weights (all
+// 1) run the unweighted fit.
 template <class T>
 NmfResult<T> fit(const DenseMatrix<T>& X, const std::type_identity_t<EntryWeights<T>>& weights,
                  const NmfOptions& options,
