@@ -37,16 +37,9 @@ Index resolve_components(const NmfOptions& options, Index n_features, const Fact
   return n_features;
 }
 
-// The layout of a fit spread over processes; the count losses solve whole rows of X, which
-// only the 1-D layout keeps on every process.
-dist::Grid resolved_grid(const NmfOptions& options, const std::string& solver, Index m, Index n) {
-  const int processes = options.comm ? options.comm->size() : 1;
-  const dist::Grid grid = dist::resolve_grid(options.grid, processes, m, n);
-  if (!grid.is_one_d() && processes > 1 && solver == "scd") {
-    throw InvalidArgument("solver 'scd' runs on the 1-D layout only (whole rows of X per "
-                          "process): drop --grid " + dist::to_string(options.grid));
-  }
-  return grid;
+// The layout of a fit spread over processes.
+dist::Grid resolved_grid(const NmfOptions& options, Index m, Index n) {
+  return dist::resolve_grid(options.grid, options.comm ? options.comm->size() : 1, m, n);
 }
 
 // An unset random_state becomes a seed drawn now, so that the run can be repeated.
@@ -180,7 +173,7 @@ NmfResult<T> fit_impl(const Matrix& X_given, const EntryWeights<T>* weights,
                           "' runs in one process only; on several, use hals, anls, anls-bpp, "
                           "scd or mu (or auto)");
   }
-  const dist::Grid grid = resolved_grid(options, solver, m, n);
+  const dist::Grid grid = resolved_grid(options, m, n);
 
   NmfResult<T> result;
   result.random_state = *options.random_state;
@@ -256,7 +249,7 @@ NmfResult<T> fit_slice_impl(dist::RowSlice<Matrix> slice, const NmfOptions& give
   }
   NmfOptions layout = options;
   layout.grid = slice.plan.grid;
-  const dist::Grid grid = resolved_grid(layout, solver, m, n);
+  const dist::Grid grid = resolved_grid(layout, m, n);
   const T mean = dist::slice_mean(slice, comm);
   const dist::DistributedOperator<T, Matrix> X(std::move(slice), comm);
 

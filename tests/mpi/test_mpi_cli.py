@@ -120,7 +120,7 @@ def test_a_masked_fit_spreads_and_writes_the_model_of_one_process(inputs, proces
                                                           rel=1e-10)
 
 
-def test_a_grid_of_the_wrong_size_or_with_scd_refuses(inputs):
+def test_a_grid_of_the_wrong_size_refuses(inputs):
     run = subprocess.run([NMFKIT, "fit", inputs / "sparse.mtx", "--k", "3", "--grid", "2x1",
                           "--out", inputs / "grid-out"], capture_output=True, text=True)
     assert run.returncode != 0
@@ -129,11 +129,17 @@ def test_a_grid_of_the_wrong_size_or_with_scd_refuses(inputs):
                  inputs / "grid-out", timeout=60)
     assert run.returncode != 0
     assert "--grid 2x2 needs 4 processes, but 3 were started" in run.stderr
-    run = mpirun(2, "fit", inputs / "sparse.mtx", "--k", "3", "--grid", "2x1", "--beta-loss",
-                 "kullback-leibler", "--out", inputs / "grid-out", timeout=60)
-    assert run.returncode != 0
-    assert "runs on the 1-D layout only" in run.stderr
     assert not (inputs / "grid-out").exists()
+
+
+@pytest.mark.parametrize("grid", ["2x2", "1x4"])
+def test_kullback_leibler_on_a_grid_writes_the_model_of_one_process(inputs, grid):
+    alone, spread = fit_both(inputs, "sparse.mtx", 4, "--k", "4", "--seed", "5", "--beta-loss",
+                             "kullback-leibler", spread_flags=("--grid", grid))
+    for factor in ("W.npy", "H.npy"):
+        a, s = np.load(alone / factor), np.load(spread / factor)
+        assert np.linalg.norm(a - s) <= 1e-10 * np.linalg.norm(a)
+    assert json.loads((spread / "model.json").read_text())["grid"] == grid
 
 
 def test_processes_agree_on_a_drawn_seed(inputs):

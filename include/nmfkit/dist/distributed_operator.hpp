@@ -16,8 +16,8 @@
 //
 // What the solvers then do with W and Hᵀ (extrapolation, the Gram of a factor, the
 // stopping rule) is the same arithmetic on the same values on every process, so the
-// processes stay in step without talking. The count losses (scd) solve whole rows of A,
-// so they need b = 1 (the 1-D layout). Memory per process: 2·nnz/P of X in 1-D, nnz/P on a
+// processes stay in step without talking. The count losses (scd) solve whole rows of A:
+// on a grid each process first gathers the whole rows it solves from its team. Memory per process: 2·nnz/P of X in 1-D, nnz/P on a
 // grid, and the factors whole.
 //
 // The blocks are built from the slice of X's rows each process read (row_slice.hpp): in
@@ -110,9 +110,6 @@ class DistributedOperator {
   Index rows() const { return rows_; }
   Index cols() const { return cols_; }
   Index nonzeros() const { return nonzeros_; }
-  // Whether every process holds whole rows of `side`'s matrix (the count losses need them).
-  bool whole_rows(Side side) const { return layout_of(side).team->size() == 1; }
-
   void gram(const DenseMatrix<T>& F, DenseMatrix<T>& out) const { linalg::gram(F, out); }
 
   void rhs(Side side, const DenseMatrix<T>& O, DenseMatrix<T>& out) const {
@@ -156,21 +153,22 @@ class DistributedOperator {
     l.across->gather_rows(rows, l.blocks, row_length);
   }
 
+  // The count losses (scd) solve whole rows of A: in 1-D a process's block holds them; on
+  // a grid each process gathers the whole rows it solves from its team's blocks (once).
   double solve_count_rows(Side side, const DenseMatrix<T>& O, DenseMatrix<T>& F,
                           const linalg::CountRowSolve<T>& solve) const {
     const Layout& l = layout_of(side);
-    if (!whole_rows(side)) {
-      throw InvalidArgument("the count losses (scd) need whole rows of X on each process: "
-                            "use the 1-D layout (no --grid)");
-    }
-    const Index first = l.first_row();
-    DenseMatrix<T> F_mine = F.middleRows(first, l.row_count());
-    const double mine = l.op->solve_count_rows(
-        l.op_side, O, F_mine, [&](linalg::CountRow<T> row, const DenseMatrix<T>& fixed, T* f) {
+    const bool whole = l.team->size() == 1;  // then the solved rows are the block's rows
+    const Local& rows = whole ? *l.op : gathered_rows(side);
+    const Index first = l.first_solved();
+    DenseMatrix<T> F_mine = F.middleRows(first, l.solved_count());
+    const double mine = rows.solve_count_rows(
+        whole ? l.op_side : Side::Rows, O, F_mine,
+        [&](linalg::CountRow<T> row, const DenseMatrix<T>& fixed, T* f) {
           row.row += first;  // the solver knows rows by their index in the whole factor
           return solve(row, fixed, f);
         });
-    F.middleRows(first, l.row_count()) = F_mine;  // whole rows: the solved rows are the block's
+    F.middleRows(first, l.solved_count()) = F_mine;
     gather_solved(side, F.data(), F.cols());
     return comm_.sum(mine);
   }
@@ -300,6 +298,35 @@ class DistributedOperator {
     }
     out.noalias() = ratio * O;
   }
+  // On a grid: the whole rows of `side`'s matrix A that this process solves. Each team
+  // member holds a block of A's block row (a range of its columns); in Aᵀ's terms the team's
+  // blocks are consecutive rows, so exchanging their columns by solved-row range hands
+  // each member its rows whole (transposed back here). Costs nnz/P more memory.
+  const Local& gathered_rows(Side side) const {
+    const int s = side == Side::Rows ? 0 : 1;
+    if (!gathered_[s]) {
+      const Layout& l = layout_of(side);
+      std::vector<Index> offsets = l.solved;
+      for (auto& offset : offsets) offset -= l.first_row();
+      gathered_blocks_[s] = transposed_block(exchange_columns(block_transposed(side), offsets,
+                                                              *l.team));
+      if constexpr (kSparse) {
+        gathered_[s].emplace(gathered_blocks_[s], false);
+      } else {
+        gathered_[s].emplace(gathered_blocks_[s]);
+      }
+    }
+    return *gathered_[s];
+  }
+  // On a grid: the transpose of `side`'s block (X_ijᵀ for W's side, X_ij for Hᵀ's).
+  Matrix block_transposed(Side side) const {
+    if (side == Side::Columns) return blocks_[0];
+    if constexpr (kSparse) {
+      return local_[0]->side_matrix(Side::Columns);
+    } else {
+      return blocks_[0].transpose();
+    }
+  }
   void make_local(int which, bool with_transpose) {
     if constexpr (kSparse) {
       local_[which].emplace(blocks_[which], with_transpose);
@@ -315,6 +342,8 @@ class DistributedOperator {
   std::unique_ptr<Comm> column_team_;  // and of its block column
   Matrix blocks_[2];                   // 1-D: rows of X, rows of Xᵀ; grid: X_ij only
   std::optional<Local> local_[2];      // operators over the blocks
+  mutable Matrix gathered_blocks_[2];  // grid, count losses: whole rows solved here
+  mutable std::optional<Local> gathered_[2];
   Layout layouts_[2];                  // [0]: W's side (X), [1]: Hᵀ's side (Xᵀ)
 };
 
