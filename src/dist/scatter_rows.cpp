@@ -177,8 +177,8 @@ Comm::Bytes plan_and_pack(Matrix& X, std::size_t type, const std::string& path, 
   // Comm::exchange counts words of 8 bytes in MPI's ints.
   if (total / 8 > static_cast<std::size_t>(INT_MAX)) {
     throw InvalidArgument("'" + path + "' is too large for process 0 to send its rows in one "
-                          "message (16 GiB); convert it (nmfkit convert to .npy, or a CSR "
-                          ".h5ad) so that each process reads its own rows");
+                          "message (16 GiB); convert it (a dense X to .npy, a sparse one to a "
+                          "CSR .h5ad) so that each process reads its own rows");
   }
   Packer out;
   out.reserve(total);

@@ -7,7 +7,7 @@
 // offsets' non-zeros; dense rows weigh the same), and sends each process its rows in one
 // collective. The other processes never hold X whole; process 0 releases it once its rows
 // are packed, before the fit. Process 0 still needs memory for X and the packed rows
-// together, so big inputs are better converted (`nmfkit convert X.mtx X.npy`, or a CSR
+// together, so big inputs are better converted (a dense X to .npy, a sparse one to a CSR
 // .h5ad), which each process reads by its own rows (read_slice.hpp).
 
 #include <optional>
