@@ -1,10 +1,11 @@
 """Peak memory per process of `mpirun -np P nmfkit fit` when each process reads only its rows
-(.npy, CSR .h5ad) and when every process reads the whole file (.mtx), on one matrix.
+(.npy, CSR .h5ad), when process 0 parses the file and sends the rows (.mtx) and when every
+process reads the whole file (an int32 .npy), on one matrix.
 
     /usr/bin/python3 bench/mpi_memory.py --nmfkit build/nmfkit [--rows 200000 --cols 4000]
 
-Writes one sparse matrix (density --density) as .h5ad (read by rows) and .mtx (read whole
-by every process), and one dense matrix (--dense-rows × --cols, float64) as .npy (read by
+Writes one sparse matrix (density --density) as .h5ad (read by rows) and .mtx (parsed by
+process 0, which sends each process its rows), and one dense matrix (--dense-rows × --cols, float64) as .npy (read by
 rows) and as an int32 .npy (a dtype the row reader does not take: read whole and converted),
 then fits each with P = 1, 2, 4 for --iterations iterations and prints every process's
 peak resident memory (GNU time's %M), min / max over the processes. X itself is printed
@@ -71,7 +72,7 @@ def main():
         print(f"k = {args.k}, {args.iterations} iterations, one thread per process\n")
         print("| input | read | P | peak RSS per process, MiB (min – max) |")
         print("|---|---|---|---|")
-        cases = [("X.h5ad", "its rows"), ("X.mtx", "whole"), ("D.npy", "its rows"),
+        cases = [("X.h5ad", "its rows"), ("X.mtx", "sent by process 0"), ("D.npy", "its rows"),
                  ("D_int32.npy", "whole")]
         for name, how in cases:
             for processes in (1, 2, 4):

@@ -112,8 +112,9 @@ io::NmfModel fit_slice_model(dist::RowSlice<Matrix> slice, const FitArgs& args,
   return model_of(std::move(result), std::move(options), args.input, seconds);
 }
 
-// Whether each process can read only its rows: a fit of the standard model that needs X
-// for nothing but the fit itself (--k auto, --graph and masks read X whole).
+// Whether each process can hold only its rows (read them, or get them from process 0 for
+// the text formats): a fit of the standard model that needs X for nothing but the fit
+// itself (--k auto, --graph and masks read X whole).
 bool reads_slices(const FitArgs& args, const NmfOptions& options, const dist::Comm& world) {
   return world.size() > 1 && options.model == "standard" && args.family.graph.empty() &&
          !args.missing.any() && !args.nmf.k_auto() && args.checkpoint.dir.empty();
@@ -296,6 +297,9 @@ void run(const FitArgs& args, const CLI::App& command) {
         args.input, args.dtype == "auto" ? std::nullopt : std::optional(parse_dtype(args.dtype)),
         options.grid, world);
   }
+  const std::string how_read = slice && dist::parsed_by_first_process(args.input)
+                                   ? "process 0 read it and sent each process its rows"
+                                   : "each process reading its rows";
   double x_norm = 0;
   std::string description;
   io::NmfModel model;
@@ -307,8 +311,8 @@ void run(const FitArgs& args, const CLI::App& command) {
           constexpr bool sparse = std::is_same_v<Matrix, SparseMatrix<T>>;
           x_norm = std::sqrt(world.sum(static_cast<double>(mine.rows.squaredNorm())));
           description = shape_text(mine.total_rows(), mine.cols) + ", " +
-                        (sparse ? "sparse " : "dense ") + to_string(dtype_of<T>()) +
-                        ", each process reading its rows";
+                        (sparse ? "sparse " : "dense ") + to_string(dtype_of<T>()) + ", " +
+                        how_read;
           return fit_slice_model<T>(std::move(mine), args, options);
         },
         *slice);

@@ -1,6 +1,7 @@
 #include "nmfkit/dist/read_slice.hpp"
 
 #include "nmfkit/core/error.hpp"
+#include "nmfkit/dist/scatter_rows.hpp"
 #include "nmfkit/io/h5ad_rows.hpp"
 #include "nmfkit/io/matrix_file.hpp"
 #include "nmfkit/io/npy_rows.hpp"
@@ -41,7 +42,16 @@ AnyRowSlice read_h5ad(const std::string& path, Grid grid, const Comm& comm) {
   return read_with<SparseMatrix<T>>(file, std::move(plan), comm.rank());
 }
 
+bool parsed_whole(io::MatrixFormat format) {
+  return format == io::MatrixFormat::MatrixMarket || format == io::MatrixFormat::Csv ||
+         format == io::MatrixFormat::Tsv;
+}
+
 }  // namespace
+
+bool parsed_by_first_process(const std::string& path) {
+  return parsed_whole(io::format_from_path(path));
+}
 
 std::optional<AnyRowSlice> read_row_slice(const std::string& path, std::optional<DType> dtype,
                                           Grid grid, const Comm& comm) {
@@ -67,6 +77,8 @@ std::optional<AnyRowSlice> read_row_slice(const std::string& path, std::optional
     if (target == DType::Float32) return read_h5ad<float>(path, grid, comm);
     return read_h5ad<double>(path, grid, comm);
   }
+  // One process holds X whole anyway: it reads the file as a single-process run does.
+  if (parsed_whole(format) && comm.size() > 1) return scatter_row_slice(path, dtype, grid, comm);
   return std::nullopt;
 }
 

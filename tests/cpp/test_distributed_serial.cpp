@@ -20,6 +20,23 @@ void expect_cover(const std::vector<Index>& offsets, Index rows, int parts) {
   for (int p = 0; p < parts; ++p) EXPECT_LE(offsets[p], offsets[p + 1]);
 }
 
+// A slice moved (into a variant, a fit, the operator) hands its rows over: Eigen 3.4's
+// SparseMatrix has no move constructor, so a default move would copy them each time.
+TEST(RowSlice, MovingHandsTheRowsOverWithoutACopy) {
+  const SparseMatrix<double> X = testing::random_sparse<double>(20, 6, 0.4, 3);
+  dist::RowSlice<SparseMatrix<double>> slice =
+      dist::slice_of(X, 0, dist::plan_slices(20, 6, dist::Grid::one_d(), 1));
+  const double* values = slice.rows.valuePtr();
+  dist::RowSlice<SparseMatrix<double>> moved(std::move(slice));
+  EXPECT_EQ(moved.rows.valuePtr(), values);
+  EXPECT_EQ(moved.rows.nonZeros(), X.nonZeros());
+  EXPECT_EQ(moved.total_rows(), 20);
+  dist::RowSlice<SparseMatrix<double>> assigned;
+  assigned = std::move(moved);
+  EXPECT_EQ(assigned.rows.valuePtr(), values);
+  EXPECT_EQ(assigned.cols, 6);
+}
+
 TEST(Partition, BlocksAreDisjointAndCoverEveryRowForAnyCount) {
   for (const Index rows : {0, 1, 3, 7, 203}) {
     for (const int parts : {1, 2, 3, 4, 9}) {

@@ -7,11 +7,13 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <unistd.h>
 #include <vector>
@@ -20,6 +22,7 @@
 #include "nmfkit/core/error.hpp"
 #include "nmfkit/dist/comm.hpp"
 #include "nmfkit/dist/read_slice.hpp"
+#include "nmfkit/dist/scatter_rows.hpp"
 #include "nmfkit/io/matrix_file.hpp"
 #include "nmfkit/nmf/fit_slices.hpp"
 #include "nmfkit/nmf/mask.hpp"
@@ -407,12 +410,230 @@ TEST(DistributedSlices, NpySlicesAreTheRowsOfTheWholeFile) {
                   X.middleRows(first, mine.rows.rows()).cast<float>());
     }
   }
-  EXPECT_FALSE(dist::read_row_slice(shared_name("x.mtx"), std::nullopt, {}, world()));
   world().all(true);  // read before the files go
   if (world().rank() == 0) {
     std::filesystem::remove(c_order);
     std::filesystem::remove(fortran);
   }
+}
+
+// The text formats: one process reads them whole as before (no slice); several get their
+// rows from process 0, which fails for every process alike on a missing file.
+TEST(DistributedSlices, TextFilesAreReadWholeByOneProcessAndSentByProcessZero) {
+  const std::string missing = shared_name("missing.mtx");
+  if (world().size() == 1) {
+    EXPECT_FALSE(dist::read_row_slice(missing, std::nullopt, {}, world()));
+    return;
+  }
+  EXPECT_THROW(dist::read_row_slice(missing, std::nullopt, {}, world()), IoError);
+  EXPECT_TRUE(dist::parsed_by_first_process("X.mtx.gz"));
+  EXPECT_TRUE(dist::parsed_by_first_process("X.csv"));
+  EXPECT_TRUE(dist::parsed_by_first_process("X.tsv"));
+  EXPECT_FALSE(dist::parsed_by_first_process("X.npy"));
+  EXPECT_FALSE(dist::parsed_by_first_process("X.h5ad"));
+}
+
+// Text files written by process 0 for the scatter tests: a dense X as .csv, .tsv and an
+// array .mtx, a sparse one (with empty rows) as a coordinate .mtx; removed at the end.
+struct TextFiles {
+  std::string csv = shared_name("dense.csv"), tsv = shared_name("dense.tsv"),
+              dense_mtx = shared_name("dense.mtx"), sparse_mtx = shared_name("sparse.mtx");
+  TextFiles() {
+    const DenseMatrix<double> dense = testing::planted(37, 11, 3, 5) +
+                                      0.01 * testing::random_nonnegative(37, 11, 6);
+    SparseMatrix<double> sparse = testing::random_sparse<double>(43, 17, 0.25, 9);
+    sparse.prune([](Index row, Index, double) { return row % 7 != 3; });  // empty rows
+    if (world().rank() == 0) {
+      io::write_matrix(csv, dense);
+      io::write_matrix(tsv, dense);
+      io::write_matrix(dense_mtx, dense);
+      io::write_matrix(sparse_mtx, sparse);
+    }
+    world().all(true);  // written before anyone reads
+  }
+  ~TextFiles() {
+    world().all(true);  // read before the files go
+    if (world().rank() == 0) {
+      for (const std::string& path : {csv, tsv, dense_mtx, sparse_mtx}) {
+        std::filesystem::remove(path);
+      }
+    }
+  }
+};
+
+// Cut as slice_of cuts X when every process reads the file whole: the same plan (balanced
+// by the CSR row offsets for sparse X) and the same stored rows.
+template <class Matrix>
+dist::RowSlice<Matrix> slice_of_whole(Matrix X, dist::Grid grid) {
+  std::vector<Index> prefix;
+  if constexpr (std::is_same_v<Matrix, SparseMatrix<typename Matrix::Scalar>>) {
+    X.makeCompressed();
+    prefix.assign(X.outerIndexPtr(), X.outerIndexPtr() + X.rows() + 1);
+  }
+  return dist::slice_of(X, world().rank(),
+                        dist::plan_slices(X.rows(), X.cols(), grid, world().size(), prefix));
+}
+
+template <class T>
+bool same_rows(const DenseMatrix<T>& a, const DenseMatrix<T>& b) {
+  return a.rows() == b.rows() && a.cols() == b.cols() && a == b;
+}
+
+template <class T>
+bool same_rows(const SparseMatrix<T>& a, const SparseMatrix<T>& b) {
+  if (a.rows() != b.rows() || a.cols() != b.cols() || a.nonZeros() != b.nonZeros() ||
+      !a.isCompressed()) {
+    return false;
+  }
+  const Index n = a.nonZeros();
+  return std::equal(a.outerIndexPtr(), a.outerIndexPtr() + a.rows() + 1, b.outerIndexPtr()) &&
+         std::equal(a.innerIndexPtr(), a.innerIndexPtr() + n, b.innerIndexPtr()) &&
+         std::equal(a.valuePtr(), a.valuePtr() + n, b.valuePtr());
+}
+
+// Each process's slice from process 0 is the slice of the file read whole, for every grid
+// and dtype.
+TEST(DistributedScatter, EachProcessGetsTheRowsOfTheWholeFile) {
+  const TextFiles files;
+  const int P = world().size();
+  std::vector<dist::Grid> grids = {dist::Grid::one_d(), dist::Grid::automatic(),
+                                   dist::Grid{P, 1}, dist::Grid{1, P}};
+  if (P == 4) grids.push_back({2, 2});
+  for (const std::string& path : {files.csv, files.tsv, files.dense_mtx, files.sparse_mtx}) {
+    for (const std::optional<DType> dtype :
+         {std::optional<DType>(), std::optional(DType::Float32), std::optional(DType::Float64)}) {
+      for (const dist::Grid grid : grids) {
+        SCOPED_TRACE(path + ", grid " + dist::to_string(grid) + ", dtype " +
+                     (dtype ? to_string(*dtype) : "auto"));
+        const dist::AnyRowSlice scattered = dist::scatter_row_slice(path, dtype, grid, world());
+        AnyMatrix whole = io::read_matrix(path, dtype);
+        ASSERT_EQ(scattered.index(), whole.storage().index());
+        whole.visit([&](const auto& X) {
+          using Matrix = std::decay_t<decltype(X)>;
+          const auto expected = slice_of_whole(X, grid);
+          const auto& mine = std::get<dist::RowSlice<Matrix>>(scattered);
+          EXPECT_EQ(mine.plan.grid, expected.plan.grid);
+          EXPECT_EQ(mine.plan.block_rows, expected.plan.block_rows);
+          EXPECT_EQ(mine.plan.slices, expected.plan.slices);
+          EXPECT_EQ(mine.cols, X.cols());
+          EXPECT_TRUE(same_rows(mine.rows, expected.rows));
+        });
+        // read_row_slice takes this way for the text formats under several processes.
+        const auto read = dist::read_row_slice(path, dtype, grid, world());
+        ASSERT_EQ(read.has_value(), P > 1);
+        if (read) {
+          std::visit(
+              [&](const auto& mine) {
+                using Slice = std::decay_t<decltype(mine)>;
+                ASSERT_TRUE(std::holds_alternative<Slice>(scattered));
+                EXPECT_TRUE(same_rows(mine.rows, std::get<Slice>(scattered).rows));
+                EXPECT_EQ(mine.plan.slices, std::get<Slice>(scattered).plan.slices);
+              },
+              *read);
+        }
+      }
+    }
+  }
+}
+
+// The fit from the rows process 0 sent is bitwise the fit from the slices of the file read
+// whole by every process (the same slices, so the same blocks). From a random start (whose
+// scale, the mean, is bitwise the single-process one either way) it also equals the fit of
+// X whole spread over the processes, the way these files were fitted before: bitwise for
+// sparse 1-D in double, else within docs/distributed.md's tolerances.
+template <class Matrix>
+void expect_scattered_fit_as_whole(const std::string& path, std::optional<DType> dtype,
+                                   dist::Grid grid, Init init) {
+  using T = typename Matrix::Scalar;
+  constexpr bool sparse = std::is_same_v<Matrix, SparseMatrix<T>>;
+  constexpr bool single = std::is_same_v<T, float>;
+  SCOPED_TRACE(path + ", grid " + dist::to_string(grid) + (single ? ", float" : ", double") +
+               ", init " + to_string(init));
+  NmfOptions options;
+  options.n_components = 3;
+  options.solver = "hals";
+  options.init = init;
+  options.random_state = 4;
+  options.max_iter = single ? 1 : 30;
+  options.comm = &world();
+  options.grid = grid;
+  const AnyMatrix whole = io::read_matrix(path, dtype);
+  const Matrix& X = std::get<Matrix>(whole.storage());
+  const auto from_slices = fit(slice_of_whole(X, grid), options);
+  auto scattered = dist::scatter_row_slice(path, dtype, grid, world());
+  const auto spread = fit(std::get<dist::RowSlice<Matrix>>(std::move(scattered)), options);
+  EXPECT_TRUE(spread.W == from_slices.W);
+  EXPECT_TRUE(spread.H == from_slices.H);
+  EXPECT_EQ(spread.objective_history, from_slices.objective_history);
+  EXPECT_EQ(spread.n_iter, from_slices.n_iter);
+  EXPECT_EQ(spread.reconstruction_error, from_slices.reconstruction_error);
+  if (init != Init::Random) return;
+  const auto whole_fit = fit(X, options);
+  if (sparse && !single && grid.is_one_d()) {
+    EXPECT_TRUE(spread.W == whole_fit.W);
+    EXPECT_TRUE(spread.H == whole_fit.H);
+  } else {
+    const double tolerance = single ? 1e-5 : 1e-10;
+    EXPECT_LT(relative<T>(spread.W, whole_fit.W), tolerance);
+    EXPECT_LT(relative<T>(spread.H, whole_fit.H), tolerance);
+  }
+  EXPECT_EQ(spread.n_iter, whole_fit.n_iter);
+}
+
+TEST(DistributedScatter, FitsFromTheRowsSentEqualFitsOfTheWholeFile) {
+  const TextFiles files;
+  const int P = world().size();
+  for (const Init init : {Init::Random, Init::Nndsvda}) {
+    for (const dist::Grid grid : {dist::Grid::one_d(), dist::Grid{1, P}}) {
+      expect_scattered_fit_as_whole<DenseMatrix<double>>(files.csv, std::nullopt, grid, init);
+      expect_scattered_fit_as_whole<DenseMatrix<float>>(files.csv, DType::Float32, grid, init);
+      expect_scattered_fit_as_whole<SparseMatrix<double>>(files.sparse_mtx, std::nullopt, grid,
+                                                          init);
+      expect_scattered_fit_as_whole<SparseMatrix<float>>(files.sparse_mtx, DType::Float32, grid,
+                                                         init);
+    }
+  }
+}
+
+// What fails on process 0 (a malformed or missing file, a grid of the wrong size) is thrown
+// on every process: the type and the message of one process reading the file.
+template <class Error>
+void expect_thrown_everywhere(const std::string& path, dist::Grid grid, const std::string& alone) {
+  SCOPED_TRACE(path);
+  try {
+    dist::scatter_row_slice(path, std::nullopt, grid, world());
+    ADD_FAILURE() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(std::string(e.what()), alone);
+  }
+}
+
+TEST(DistributedScatter, FailuresOnProcessZeroAreThrownOnEveryProcess) {
+  const TextFiles files;
+  const std::string bad = shared_name("bad.mtx"), missing = shared_name("absent.csv");
+  if (world().rank() == 0) {
+    std::ofstream(bad) << "%%MatrixMarket matrix coordinate real general\n3 3 2\n1 1 0.5\n9 9 1\n";
+  }
+  world().all(true);  // written before anyone reads
+  const auto message_alone = [](const std::string& path) {
+    try {
+      io::read_matrix(path);
+    } catch (const std::exception& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  const std::string malformed = message_alone(bad), absent = message_alone(missing);
+  EXPECT_NE(malformed.find("bad.mtx"), std::string::npos) << malformed;
+  expect_thrown_everywhere<FormatError>(bad, dist::Grid::one_d(), malformed);
+  expect_thrown_everywhere<IoError>(missing, dist::Grid::one_d(), absent);
+  const int P = world().size();
+  expect_thrown_everywhere<InvalidArgument>(
+      files.sparse_mtx, dist::Grid{P + 1, 1},
+      "--grid " + std::to_string(P + 1) + "x1 needs " + std::to_string(P + 1) +
+          " processes, but " + std::to_string(P) + (P == 1 ? " was" : " were") + " started");
+  world().all(true);
+  if (world().rank() == 0) std::filesystem::remove(bad);
 }
 
 // Process `failing` throws from the progress check of its third iteration; the others are

@@ -35,6 +35,7 @@ def inputs(tmp_path_factory):
     dense = rng.random((70, 45)) @ np.diag(rng.random(45))
     write_mtx(folder / "sparse.mtx", sparse)
     np.save(folder / "dense.npy", dense)
+    np.savetxt(folder / "dense.csv", dense, delimiter=",", fmt="%.17g")  # the same values
     # The same sparse matrix as CSR in an .h5ad, which each process reads by its rows.
     import anndata
     import scipy.sparse
@@ -170,8 +171,9 @@ def test_sliceable_inputs_are_read_by_rows_and_checked_everywhere(inputs):
     run = mpirun(3, "fit", inputs / "sparse.h5ad", "--k", "3", "--out", inputs / "rows-out")
     assert run.returncode == 0, run.stderr
     assert "each process reading its rows" in run.stdout
-    run = mpirun(3, "fit", inputs / "sparse.mtx", "--k", "3", "--out", inputs / "whole-out")
+    run = mpirun(3, "fit", inputs / "sparse.mtx", "--k", "3", "--out", inputs / "sent-out")
     assert run.returncode == 0, run.stderr
+    assert "process 0 read it and sent each process its rows" in run.stdout
     assert "each process reading its rows" not in run.stdout
     # A negative value in the last process's rows: the single-process message, once.
     X = np.load(inputs / "dense.npy")
@@ -194,6 +196,52 @@ def test_sliceable_inputs_are_read_by_rows_and_checked_everywhere(inputs):
     assert run.returncode != 0 and time.monotonic() - start < 60
     assert "short.npy" in run.stderr
     assert not (inputs / "short-out").exists()
+
+
+# A text file is parsed by process 0, which sends each process its rows: the slices and
+# blocks of the same matrix read by rows from a .npy or CSR .h5ad, so the same model, bitwise.
+@pytest.mark.parametrize("processes,grid", [(2, "1d"), (3, "1d"), (4, "1d"), (4, "2x2")])
+@pytest.mark.parametrize("text,sliceable", [("sparse.mtx", "sparse.h5ad"),
+                                            ("dense.csv", "dense.npy")])
+@pytest.mark.parametrize("dtype", ["auto", "float32"])
+def test_text_inputs_sent_by_process_0_fit_as_inputs_read_by_rows(inputs, processes, grid, text,
+                                                                   sliceable, dtype):
+    flags = ("--k", "4", "--seed", "3", "--dtype", dtype, "--grid", grid)
+    runs = {}
+    for name in (text, sliceable):
+        out = inputs / f"rows{processes}-{grid}-{dtype}-{name}"
+        run = mpirun(processes, "fit", inputs / name, "--out", out, *flags)
+        assert run.returncode == 0, run.stderr
+        runs[name] = run.stdout, out
+    assert "process 0 read it and sent each process its rows" in runs[text][0]
+    assert "each process reading its rows" in runs[sliceable][0]
+    for factor in ("W.npy", "H.npy"):
+        a, s = np.load(runs[sliceable][1] / factor), np.load(runs[text][1] / factor)
+        assert a.dtype == s.dtype == (np.float32 if dtype == "float32" else np.float64)
+        assert np.array_equal(a, s)
+    model = json.loads((runs[text][1] / "model.json").read_text())
+    assert model["processes"] == processes and model["grid"] == grid
+
+
+# Process 0 fails to parse the file; the other waits for its rows: both end, quickly, with
+# one line naming the file (the single-process message).
+@pytest.mark.parametrize("content", [None, "%%MatrixMarket matrix coordinate real general\n"
+                                           "3 3 2\n1 1 0.5\n9 9 1\n"])
+def test_a_text_file_process_0_cannot_parse_ends_both_processes_with_one_line(inputs, content):
+    bad = inputs / ("absent.mtx" if content is None else "malformed.mtx")
+    if content is not None:
+        bad.write_text(content)
+    alone = subprocess.run([NMFKIT, "fit", bad, "--k", "2", "--out", inputs / "alone-bad"],
+                           capture_output=True, text=True)
+    assert alone.returncode != 0
+    message = alone.stderr.strip().split("error: ", 1)[1]
+    start = time.monotonic()
+    run = mpirun(2, "fit", bad, "--k", "2", "--out", inputs / "bad-out", timeout=60)
+    assert run.returncode != 0 and time.monotonic() - start < 60
+    lines = [line for line in run.stderr.splitlines() if "nmfkit: error" in line]
+    assert len(lines) == 1, run.stderr
+    assert bad.name in lines[0] and lines[0].endswith(message)
+    assert not (inputs / "bad-out").exists()
 
 
 def test_scikit_learn_solvers_refuse_several_processes(inputs):

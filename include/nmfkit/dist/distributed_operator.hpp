@@ -87,8 +87,10 @@ class DistributedOperator {
         balanced_offsets(cols_, one_d ? comm.size() : grid.cols, slice_column_work(slice, comm));
     if (one_d) {
       // This process's rows are its row block; its columns come from every process.
-      blocks_[1] = transposed_block(exchange_columns(slice.rows, column_offsets, comm));
-      blocks_[0] = std::move(slice.rows);
+      // Swapped in, not assigned: assigning an Eigen 3.4 SparseMatrix copies it.
+      Matrix columns = transposed_block(exchange_columns(slice.rows, column_offsets, comm));
+      blocks_[1].swap(columns);
+      blocks_[0].swap(slice.rows);
       make_local(0, false);
       make_local(1, false);
       layouts_[0] = layout(row_offsets, {0, cols_}, i, 0, *local_[0], Side::Rows, *row_team_,
@@ -97,8 +99,9 @@ class DistributedOperator {
                            *row_team_, *column_team_);
     } else {
       // The C processes of block row i read its rows between them; each gets its columns.
-      blocks_[0] = exchange_columns(slice.rows, column_offsets, *row_team_);
-      slice.rows = Matrix();
+      Matrix block = exchange_columns(slice.rows, column_offsets, *row_team_);
+      blocks_[0].swap(block);
+      Matrix().swap(slice.rows);  // released (assigning an empty one keeps the storage)
       make_local(0, true);
       layouts_[0] = layout(row_offsets, column_offsets, i, j, *local_[0], Side::Rows,
                            *row_team_, *column_team_);
@@ -308,8 +311,8 @@ class DistributedOperator {
       const Layout& l = layout_of(side);
       std::vector<Index> offsets = l.solved;
       for (auto& offset : offsets) offset -= l.first_row();
-      gathered_blocks_[s] = transposed_block(exchange_columns(block_transposed(side), offsets,
-                                                              *l.team));
+      Matrix rows = transposed_block(exchange_columns(block_transposed(side), offsets, *l.team));
+      gathered_blocks_[s].swap(rows);  // swapped in: assigning a SparseMatrix copies it
       if constexpr (kSparse) {
         gathered_[s].emplace(gathered_blocks_[s], false);
       } else {

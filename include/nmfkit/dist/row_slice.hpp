@@ -34,6 +34,21 @@ struct RowSlice {
   Index cols = 0;
   SlicePlan plan;
 
+  RowSlice() = default;
+  RowSlice(const RowSlice&) = default;
+  RowSlice& operator=(const RowSlice&) = default;
+  // Eigen 3.4's SparseMatrix has no move constructor or assignment: moving a slice (into a
+  // variant, a fit, the operator) would copy its rows each time. Swapping hands them over.
+  RowSlice(RowSlice&& other) noexcept : cols(other.cols), plan(std::move(other.plan)) {
+    rows.swap(other.rows);
+  }
+  RowSlice& operator=(RowSlice&& other) noexcept {
+    rows.swap(other.rows);
+    cols = other.cols;
+    plan = std::move(other.plan);
+    return *this;
+  }
+
   Index total_rows() const { return plan.slices.back(); }
   Index first(int rank) const { return plan.slices[static_cast<std::size_t>(rank)]; }
 };
