@@ -5,11 +5,16 @@
 #include <cstddef>
 #include <cstring>
 #include <stdexcept>
+#include <type_traits>
 #include <utility>
 
+#include "nmfkit/core/matrix.hpp"
 #include "nmfkit/dist/comm.hpp"
 
 namespace nmfkit::dist::detail {
+
+template <class Matrix>
+constexpr bool kSparse = std::is_same_v<Matrix, SparseMatrix<typename Matrix::Scalar>>;
 
 class Packer {
  public:

@@ -15,11 +15,10 @@ namespace nmfkit::dist {
 
 namespace {
 
+using detail::kSparse;
+using detail::Packer;
 using detail::Packer;
 using detail::Unpacker;
-
-template <class Matrix>
-constexpr bool kSparse = std::is_same_v<Matrix, SparseMatrix<typename Matrix::Scalar>>;
 
 // The smallest of the processes' row-major positions, or none.
 std::optional<EntryLocation> first_of(const std::optional<EntryLocation>& mine, Index first_row,

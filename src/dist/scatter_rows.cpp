@@ -21,11 +21,10 @@ namespace nmfkit::dist {
 
 namespace {
 
+using detail::kSparse;
+using detail::Packer;
 using detail::Packer;
 using detail::Unpacker;
-
-template <class Matrix>
-constexpr bool kSparse = std::is_same_v<Matrix, SparseMatrix<typename Matrix::Scalar>>;
 
 // AnyRowSlice's alternatives are AnyMatrix's, in the same order: the index process 0 sends
 // names the type of every process's slice.
