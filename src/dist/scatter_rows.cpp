@@ -23,7 +23,6 @@ namespace {
 
 using detail::kSparse;
 using detail::Packer;
-using detail::Packer;
 using detail::Unpacker;
 
 // AnyRowSlice's alternatives are AnyMatrix's, in the same order: the index process 0 sends
