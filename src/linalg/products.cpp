@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "nmfkit/core/error.hpp"
 #include "nmfkit/linalg/kernels.hpp"
 
 namespace nmfkit::linalg {
@@ -62,6 +63,34 @@ void fast_multiply(const SparseMatrix<T>& X, const DenseMatrix<T>& A, DenseMatri
 }
 
 template <class T>
+void fast_dense_multiply(const DenseMatrix<T>& X, bool transposed, const DenseMatrix<T>& A,
+                         DenseMatrix<T>& out) {
+  const Index rows = transposed ? X.cols() : X.rows();
+  const Index terms = transposed ? X.rows() : X.cols();
+  const Index k = A.cols();
+  if (A.rows() != terms) throw InvalidArgument("fast_dense_multiply: shapes do not match");
+  out.resize(rows, k);
+  const Index row_stride = transposed ? 1 : X.cols();
+  const Index term_stride = transposed ? X.cols() : 1;
+  const Kernels& kernels = active_kernels();
+  if (kernels.isa == Isa::Portable) {
+    // Without vector instructions Eigen's blocked product is the faster one.
+    transposed ? multiply(X.transpose(), A, out) : multiply(X, A, out);
+    return;
+  }
+  const auto& kernel = kernels.get<T>();
+  constexpr Index kRows = 64;
+  const Index blocks = (rows + kRows - 1) / kRows;
+  const double work = static_cast<double>(rows) * static_cast<double>(terms) * static_cast<double>(k);
+#pragma omp parallel for schedule(dynamic) if (work > 100000)
+  for (Index block = 0; block < blocks; ++block) {
+    const Index first = block * kRows;
+    kernel.dense_times_dense(X.data(), row_stride, term_stride, terms, A.data(), k, out.data(),
+                             first, std::min(first + kRows, rows));
+  }
+}
+
+template <class T>
 SparseMatrix<T> transposed(const SparseMatrix<T>& X) {
   SparseMatrix<T> t = X.transpose();
   return t;
@@ -72,6 +101,10 @@ template void gram(const DenseMatrix<double>&, DenseMatrix<double>&);
 template void multiply(const SparseMatrix<float>&, const DenseMatrix<float>&, DenseMatrix<float>&);
 template void multiply(const SparseMatrix<double>&, const DenseMatrix<double>&,
                        DenseMatrix<double>&);
+template void fast_dense_multiply(const DenseMatrix<float>&, bool, const DenseMatrix<float>&,
+                                  DenseMatrix<float>&);
+template void fast_dense_multiply(const DenseMatrix<double>&, bool, const DenseMatrix<double>&,
+                                  DenseMatrix<double>&);
 template void fast_multiply(const SparseMatrix<float>&, const DenseMatrix<float>&,
                             DenseMatrix<float>&);
 template void fast_multiply(const SparseMatrix<double>&, const DenseMatrix<double>&,

@@ -200,8 +200,17 @@ template <class T>
 Svd<T> randomized_svd(const DenseMatrix<T>& X, Index k, RandomState& rng,
                       const RandomizedSvdOptions& options) {
   check_rank(k, X.rows(), X.cols(), options.n_oversamples, sizeof(T));
-  const auto by_X = [&](const DenseMatrix<T>& Q) { return multiply(X, Q); };
-  const auto by_Xt = [&](const DenseMatrix<T>& Q) { return multiply(X.transpose(), Q); };
+  const bool fast = options.arithmetic == SvdArithmetic::Fast;
+  const auto by_X = [&](const DenseMatrix<T>& Q) {
+    DenseMatrix<T> out;
+    fast ? fast_multiply(X, Q, out) : multiply(X, Q, out);
+    return out;
+  };
+  const auto by_Xt = [&](const DenseMatrix<T>& Q) {
+    DenseMatrix<T> out;
+    fast ? fast_multiply(X.transpose(), Q, out) : multiply(X.transpose(), Q, out);
+    return out;
+  };
   if (use_transpose(options, X.rows(), X.cols())) {
     return randomized_svd_of<T>(X.cols(), X.rows(), true, k, rng, options, by_Xt, by_X);
   }

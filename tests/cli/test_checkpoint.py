@@ -152,7 +152,7 @@ def write_counts(nmfkit, samples=600, k=5, seed=1):
 @pytest.mark.parametrize("model", [
     ["--model", "mtm", "--iterations", 60],
     ["--model", "mtm", "--svi", "--batches", 300, "--batch-size", 50],
-    ["--model", "joint-nmf", "--solver", "hals", "--tol", 0, "--max-iter", 400],
+    ["--model", "joint-nmf", "--solver", "hals", "--tol", 0, "--max-iter", 2000],
 ], ids=["mtm", "mtm-svi", "joint-nmf"])
 def test_multimodal_fit_killed_at_random_points_resumes_to_the_same_files(nmfkit, model):
     write_counts(nmfkit)

@@ -111,6 +111,44 @@ TYPED_TEST(KernelAgreement, CsrTimesDenseWritesOnlyItsRows) {
   }
 }
 
+// Dense X·A and Xᵀ·A (the same kernel with the strides swapped): every ISA gives the
+// portable loop's sums to rounding, for row counts that leave the row blocks a remainder
+// and widths that leave the vectors a tail; only the rows asked for are written.
+TYPED_TEST(KernelAgreement, DenseTimesDenseEqualsPortableForEveryIsa) {
+  using T = TypeParam;
+  const auto& portable = linalg::kernels_for(Isa::Portable).get<T>();
+  for (const bool transposed : {false, true}) {
+    for (const Index k : kWidths) {
+      const DenseMatrix<T> X = testing::random_nonnegative<T>(29, 37, static_cast<std::uint32_t>(k));
+      const Index rows = transposed ? 37 : 29, terms = transposed ? 29 : 37;
+      const Index row_stride = transposed ? 1 : 37, term_stride = transposed ? 37 : 1;
+      const DenseMatrix<T> A = testing::random_nonnegative<T>(terms, k, 9);
+      const DenseMatrix<T> product =
+          transposed ? DenseMatrix<T>(X.transpose() * A) : DenseMatrix<T>(X * A);
+      DenseMatrix<T> expected = DenseMatrix<T>::Constant(rows, k, T(-1));
+      portable.dense_times_dense(X.data(), row_stride, term_stride, terms, A.data(), k,
+                                 expected.data(), 0, rows);
+      EXPECT_TRUE(expected.isApprox(product, static_cast<T>(tolerance<T>()))) << "k " << k;
+      for (const Isa isa : supported_isas()) {
+        const auto& kernel = linalg::kernels_for(isa).get<T>();
+        DenseMatrix<T> out = DenseMatrix<T>::Constant(rows, k, T(-1));
+        kernel.dense_times_dense(X.data(), row_stride, term_stride, terms, A.data(), k,
+                                 out.data(), 2, rows - 1);
+        for (Index i = 0; i < rows; ++i) {
+          for (Index c = 0; c < k; ++c) {
+            if (i < 2 || i == rows - 1) {
+              EXPECT_EQ(out(i, c), T(-1)) << linalg::isa_name(isa) << " row " << i;
+            } else {
+              EXPECT_LE(std::abs(out(i, c) - expected(i, c)), tolerance<T>() * expected(i, c))
+                  << linalg::isa_name(isa) << " k " << k << " at (" << i << ", " << c << ")";
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
 // G = AᵀA + a little on the diagonal, and b with both signs so that some coordinates end
 // at zero.
 template <class T>
@@ -198,6 +236,31 @@ TYPED_TEST(KernelAgreement, NnlsRowSatisfiesKkt) {
       }
     }
   }
+}
+
+// Dense data: X·A and Xᵀ·A by the kernel, the same bits on any thread count, and a row
+// block's product equal to the whole product's rows (so spread fits of dense X are bitwise).
+TEST(KernelDispatch, DenseFastMultiplyMatchesEigenAndIgnoresThreadsAndBlocks) {
+  const DenseMatrix<double> X = testing::random_nonnegative(300, 70, 13);
+  const DenseMatrix<double> A = testing::random_nonnegative(70, 20, 14);
+  const DenseMatrix<double> B = testing::random_nonnegative(300, 20, 15);
+  DenseMatrix<double> one, two, t_one, t_two, block;
+  {
+    const ScopedThreadCount threads(1);
+    linalg::fast_multiply(X, A, one);
+    linalg::fast_multiply(X.transpose(), B, t_one);
+  }
+  {
+    const ScopedThreadCount threads(2);
+    linalg::fast_multiply(X, A, two);
+    linalg::fast_multiply(X.transpose(), B, t_two);
+  }
+  EXPECT_TRUE((one.array() == two.array()).all());
+  EXPECT_TRUE((t_one.array() == t_two.array()).all());
+  EXPECT_TRUE(one.isApprox(DenseMatrix<double>(X * A), 1e-12));
+  EXPECT_TRUE(t_one.isApprox(DenseMatrix<double>(X.transpose() * B), 1e-12));
+  linalg::fast_multiply(DenseMatrix<double>(X.middleRows(100, 57)), A, block);
+  EXPECT_TRUE((block.array() == one.middleRows(100, 57).array()).all());
 }
 
 TEST(KernelDispatch, FastMultiplyMatchesMultiplyAndIgnoresThreadCount) {

@@ -22,9 +22,9 @@ class DenseOperator : public PlainOperator<T, DenseMatrix<T>> {
   Index nonzeros() const { return X_.size(); }
   void rhs(Side side, const DenseMatrix<T>& O, DenseMatrix<T>& out) const {
     if (side == Side::Rows) {
-      multiply(X_, O, out);
+      fast_multiply(X_, O, out);
     } else {
-      multiply(X_.transpose(), O, out);
+      fast_multiply(X_.transpose(), O, out);
     }
   }
   // Each row's non-zeros are gathered into the thread's buffers first.

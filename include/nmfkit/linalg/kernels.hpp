@@ -57,6 +57,14 @@ struct KernelTable {
   void (*csr_times_dense)(const std::int64_t* outer, const std::int64_t* inner, const T* values,
                           const T* A, KernelIndex k, T* out, KernelIndex begin, KernelIndex end);
 
+  // out(r,:) = Σ_t C[r·row_stride + t·term_stride]·A(t,:) over t < terms, for rows
+  // [begin, end): X·A with C = X (row-major, row_stride = X's columns, term_stride = 1) or
+  // Xᵀ·A with C = X (row_stride = 1, term_stride = X's columns). A is row-major with k
+  // columns, out row-major with k columns. Each element sums its terms in order of t.
+  void (*dense_times_dense)(const T* C, KernelIndex row_stride, KernelIndex term_stride,
+                            KernelIndex terms, const T* A, KernelIndex k, T* out,
+                            KernelIndex begin, KernelIndex end);
+
   // One NNLS problem min ½xᵀGx − bᵀx, x ≥ 0 (G symmetric row-major k×k) by coordinate
   // descent in residual form, warm-started from x. `gradient` is scratch space of
   // nnls_scratch_size(k) elements. Returns the sweeps run.

@@ -12,6 +12,7 @@
 // whatever the number of threads: results are bitwise the same for any thread count.
 
 #include <algorithm>
+#include <type_traits>
 
 #include "nmfkit/core/matrix.hpp"
 
@@ -58,11 +59,25 @@ void multiply(const Eigen::MatrixBase<Derived>& X, const DenseMatrix<T>& A, Dens
   }
 }
 
-// Dense data has no kernel of its own: Eigen's product, as multiply() runs it.
+// out = X·A (or Xᵀ·A when `transposed`) for a dense X on the vector kernels, as
+// fast_multiply for sparse X: each output element one ordered sum, whatever the threads and
+// however X's rows are blocked. On a processor without AVX2 (or NMFKIT_ISA=portable),
+// multiply(): Eigen's blocked product beats plain loops there.
+template <class T>
+void fast_dense_multiply(const DenseMatrix<T>& X, bool transposed, const DenseMatrix<T>& A,
+                         DenseMatrix<T>& out);
+
+// Dense X and Xᵀ go to the vector kernels; other expressions to Eigen's product.
 template <class Derived, class T>
 void fast_multiply(const Eigen::MatrixBase<Derived>& X, const DenseMatrix<T>& A,
                    DenseMatrix<T>& out) {
-  multiply(X, A, out);
+  if constexpr (std::is_same_v<Derived, DenseMatrix<T>>) {
+    fast_dense_multiply(X.derived(), false, A, out);
+  } else if constexpr (std::is_same_v<Derived, Eigen::Transpose<const DenseMatrix<T>>>) {
+    fast_dense_multiply(X.derived().nestedExpression(), true, A, out);
+  } else {
+    multiply(X, A, out);
+  }
 }
 
 // The same products, returning a new matrix.

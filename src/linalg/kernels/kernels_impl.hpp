@@ -165,6 +165,83 @@ void csr_times_dense(const std::int64_t* outer, const std::int64_t* inner, const
 }
 
 // ---------------------------------------------------------------------------------------
+// Dense × dense.
+
+#if NMFKIT_KERNEL_SIMD
+// Columns [c0, c0 + (N−1)·lanes + tail) of R output rows r0, …, held in R·N registers while
+// the terms stream past: each term's row of A is loaded once for the R rows.
+template <class T, int R, int N>
+inline void dense_rows_block(const T* C, Idx row_stride, Idx term_stride, Idx terms,
+                             const T* A, Idx k, Idx c0, Idx tail, T* out, Idx r0) {
+  using V = Vec<T>;
+  typename V::type acc[R][N];
+  for (int r = 0; r < R; ++r) {
+    for (int j = 0; j < N; ++j) acc[r][j] = V::zero();
+  }
+  const T* coefficient = C + r0 * row_stride;
+  for (Idx t = 0; t < terms; ++t) {
+    const T* a = A + t * k + c0;
+    typename V::type b[N];
+    for (int j = 0; j + 1 < N; ++j) b[j] = V::load(a + j * V::lanes);
+    b[N - 1] = V::load(a + (N - 1) * V::lanes, tail);
+    const T* c = coefficient + t * term_stride;
+    for (int r = 0; r < R; ++r) {
+      const auto x = V::broadcast(c[r * row_stride]);
+      for (int j = 0; j < N; ++j) acc[r][j] = V::fmadd(x, b[j], acc[r][j]);
+    }
+  }
+  for (int r = 0; r < R; ++r) {
+    T* row = out + (r0 + r) * k + c0;
+    for (int j = 0; j + 1 < N; ++j) V::store(row + j * V::lanes, acc[r][j]);
+    V::store(row + (N - 1) * V::lanes, acc[r][N - 1], tail);
+  }
+}
+
+// Up to three registers of columns per pass (R·3 accumulators and 3 loads fit the
+// registers for the R of dense_times_dense); wider rows take more passes.
+template <class T, int R>
+inline void dense_rows(const T* C, Idx row_stride, Idx term_stride, Idx terms, const T* A,
+                       Idx k, T* out, Idx r0) {
+  constexpr Idx lanes = Vec<T>::lanes;
+  constexpr Idx block = 3 * lanes;
+  for (Idx c0 = 0; c0 < k; c0 += block) {
+    const Idx width = k - c0 < block ? k - c0 : block;
+    const Idx vectors = (width + lanes - 1) / lanes;
+    const Idx tail = width - (vectors - 1) * lanes;
+    switch (vectors) {
+      case 1: dense_rows_block<T, R, 1>(C, row_stride, term_stride, terms, A, k, c0, tail, out, r0); break;
+      case 2: dense_rows_block<T, R, 2>(C, row_stride, term_stride, terms, A, k, c0, tail, out, r0); break;
+      default: dense_rows_block<T, R, 3>(C, row_stride, term_stride, terms, A, k, c0, tail, out, r0); break;
+    }
+  }
+}
+#endif
+
+template <class T>
+void dense_times_dense(const T* C, Idx row_stride, Idx term_stride, Idx terms, const T* A, Idx k,
+                       T* out, Idx begin, Idx end) {
+#if NMFKIT_KERNEL_SIMD
+  // R output rows at a time: with AVX-512's 32 registers 8 (8·3 accumulators), which for
+  // Xᵀ·A also uses whole cache lines of X's doubles; with AVX2's 16 registers 4 (4·3).
+  constexpr int R = sizeof(typename Vec<T>::type) == 64 ? 8 : 4;
+  Idx r = begin;
+  for (; r + R <= end; r += R) dense_rows<T, R>(C, row_stride, term_stride, terms, A, k, out, r);
+  for (; r < end; ++r) dense_rows<T, 1>(C, row_stride, term_stride, terms, A, k, out, r);
+#else
+  // No fused multiply-add, terms in order.
+  for (Idx r = begin; r < end; ++r) {
+    T* row = out + r * k;
+    for (Idx c = 0; c < k; ++c) row[c] = T(0);
+    for (Idx t = 0; t < terms; ++t) {
+      const T x = C[r * row_stride + t * term_stride];
+      const T* a = A + t * k;
+      for (Idx c = 0; c < k; ++c) row[c] += x * a[c];
+    }
+  }
+#endif
+}
+
+// ---------------------------------------------------------------------------------------
 // NNLS by coordinate descent, one row.
 
 // y += alpha·x over n elements. y has room for n rounded up to whole vectors (see
@@ -246,6 +323,7 @@ template <class T>
 KernelTable<T> make_table() {
   KernelTable<T> table{};
   table.csr_times_dense = &csr_times_dense<T>;
+  table.dense_times_dense = &dense_times_dense<T>;
   table.nnls_cd_row = &nnls_cd_row<T>;
   return table;
 }
