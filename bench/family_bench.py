@@ -3,6 +3,12 @@ seed 004's gradient NMF against nmfkit's other solvers on the notebook's data.
 
     /usr/bin/python3 bench/family_bench.py --nmfkit build/nmfkit [--only semi,symmetric,gnmf,gradient]
 
+NumPy takes Debian's default BLAS (the reference one unless the alternative is changed); to
+time it on OpenBLAS, as most NumPy users run it (bench/install-bench-deps.sh installs it):
+
+    LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-pthread OPENBLAS_NUM_THREADS=1 \
+        /usr/bin/python3 bench/family_bench.py --nmfkit build/nmfkit
+
 Part 1, per model, the same data, start and number of iterations (tol 0) in nmfkit
 (`nmfkit fit`, the fit's own time from model.json) and in NumPy (the published update
 written out, the same start): semi-NMF (Ding, Li & Jordan 2010), symmetric NMF (the ANLS
