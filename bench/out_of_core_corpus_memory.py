@@ -11,15 +11,13 @@ is written by a child process so that this script stays small.
 """
 
 import argparse
-import os
 import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-import numpy as np
+from peak_memory import add_fit_arguments, assert_same_factors, fit_flags, print_table, run
 
 
 WRITER = """
@@ -56,29 +54,13 @@ if archive != "-":
 """
 
 
-def run(command):
-    """Runs a command; returns (seconds, peak resident memory in MiB)."""
-    start = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
-    seconds = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"{' '.join(command)} failed: {process.stderr.read().decode()}")
-    return seconds, usage.ru_maxrss / 1024
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--documents", type=int, default=100000)
     parser.add_argument("--words", type=int, default=120, help="mean words per document")
     parser.add_argument("--vocabulary", type=int, default=50000)
     parser.add_argument("--archive", action="store_true", help="fit a .tar.gz of the corpus")
-    parser.add_argument("--k", type=int, default=10)
-    parser.add_argument("--batch-size", type=int, default=1024)
-    parser.add_argument("--max-iter", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--nmfkit", default=str(Path(__file__).resolve().parent.parent /
-                                                "build" / "nmfkit"))
+    add_fit_arguments(parser)
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="nmfkit-ooc-corpus-"))
@@ -92,9 +74,7 @@ def main():
         text_mib = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 2**20
         print(f"corpus: {args.documents} documents, {text_mib:.0f} MiB of text"
               + (f", {archive.stat().st_size / 2**20:.0f} MiB as .tar.gz" if args.archive else ""))
-        fit = ["--k", str(args.k), "--solver", "minibatch", "--init", "random", "--seed", "0",
-               "--batch-size", str(args.batch_size), "--max-iter", str(args.max_iter),
-               "--threads", str(args.threads)]
+        fit = fit_flags(args)
         rows = [("vectorize (in memory)",
                  *run([args.nmfkit, "vectorize", str(corpus), "--out", str(work / "vec")]))]
         rows.append(("fit X.mtx (in memory)",
@@ -103,18 +83,12 @@ def main():
         rows.append(("fit CORPUS --out-of-core",
                      *run([args.nmfkit, "fit", str(corpus), *fit, "--out-of-core",
                            "--out", str(work / "streamed")])))
-        for name in ("W.npy", "H.npy"):
-            a = np.load(work / "loaded" / name)
-            b = np.load(work / "streamed" / name)
-            assert np.array_equal(a, b), f"{name} differs between the two ways"
+        assert_same_factors(work / "loaded", work / "streamed")
         assert ((work / "vec" / "vocabulary.txt").read_bytes() ==
                 (work / "streamed" / "vocabulary.txt").read_bytes()), "vocabularies differ"
         terms = len((work / "vec" / "vocabulary.txt").read_text().splitlines())
         print(f"X: {args.documents} x {terms}, X.mtx {(work / 'vec' / 'X.mtx').stat().st_size / 2**20:.0f} MiB")
-        print("| step | wall s | peak RSS MiB |")
-        print("|---|---:|---:|")
-        for name, seconds, peak in rows:
-            print(f"| {name} | {seconds:.1f} | {peak:.0f} |")
+        print_table("step", rows)
         print("W, H and the vocabulary are bitwise equal.")
     finally:
         shutil.rmtree(work, ignore_errors=True)

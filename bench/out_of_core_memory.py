@@ -9,15 +9,13 @@ keeps its own memory small: a child's peak includes the process it was forked fr
 """
 
 import argparse
-import os
 import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-import numpy as np
+from peak_memory import add_fit_arguments, assert_same_factors, fit_flags, print_table, run
 
 
 WRITER = """
@@ -39,27 +37,11 @@ def write_matrix(path, rows, cols):
     subprocess.run([sys.executable, "-c", WRITER, str(path), str(rows), str(cols)], check=True)
 
 
-def run(command):
-    """Runs a command; returns (seconds, peak resident memory in MiB)."""
-    start = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
-    seconds = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"{' '.join(command)} failed: {process.stderr.read().decode()}")
-    return seconds, usage.ru_maxrss / 1024
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=200000)
     parser.add_argument("--cols", type=int, default=1000)
-    parser.add_argument("--k", type=int, default=10)
-    parser.add_argument("--batch-size", type=int, default=1024)
-    parser.add_argument("--max-iter", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--nmfkit", default=str(Path(__file__).resolve().parent.parent /
-                                                "build" / "nmfkit"))
+    add_fit_arguments(parser)
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="nmfkit-ooc-"))
@@ -68,21 +50,13 @@ def main():
         write_matrix(matrix, args.rows, args.cols)
         size_mib = matrix.stat().st_size / 2**20
         print(f"X: {args.rows} x {args.cols} float64, {size_mib:.0f} MiB on disk")
-        common = [args.nmfkit, "fit", str(matrix), "--k", str(args.k), "--solver", "minibatch",
-                  "--init", "random", "--seed", "0", "--batch-size", str(args.batch_size),
-                  "--max-iter", str(args.max_iter), "--threads", str(args.threads)]
+        common = [args.nmfkit, "fit", str(matrix), *fit_flags(args)]
         rows = []
         for name, extra in (("in memory", []), ("out of core", ["--out-of-core"])):
             seconds, peak = run(common + extra + ["--out", str(work / name.replace(" ", "_"))])
             rows.append((name, seconds, peak))
-        for name in ("W.npy", "H.npy"):
-            a = np.load(work / "in_memory" / name)
-            b = np.load(work / "out_of_core" / name)
-            assert np.array_equal(a, b), f"{name} differs between the two fits"
-        print("| fit | wall s | peak RSS MiB |")
-        print("|---|---:|---:|")
-        for name, seconds, peak in rows:
-            print(f"| {name} | {seconds:.1f} | {peak:.0f} |")
+        assert_same_factors(work / "in_memory", work / "out_of_core")
+        print_table("fit", rows)
         print("W and H are bitwise equal.")
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -14,7 +14,7 @@ from ._compat import BaseEstimator, check_is_fitted
 from ._inputs import k_spec, nmf_options
 from ._progress import ProgressBar
 from ._validation import check_int, check_real, check_seed
-from .selection import _selection
+from .selection import _select_options, _selection
 
 __all__ = ["TopicModel"]
 
@@ -255,10 +255,8 @@ class TopicModel(BaseEstimator):
     def _chooses_k(self) -> bool:
         return isinstance(self.n_components, str) and self.n_components == "auto"
 
-    def _select_options(self) -> Optional[dict[str, Any]]:
+    def _selection_options(self) -> Optional[dict[str, Any]]:
         """select_k's options when n_components is 'auto' (None otherwise)."""
-        from .selection import _select_options
-
         if not self._chooses_k():
             return None
         method = self.select_method
@@ -325,7 +323,7 @@ class TopicModel(BaseEstimator):
         vectorizer = self._vectorizer_options()
         nmf = self._nmf_options()
         options = self._topic_options()
-        select = self._select_options()
+        select = self._selection_options()
         documents, labels, names = self._corpus(X, labels)
         codes: list[int] = []
         if labels is not None:

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 #include "nmfkit/core/error.hpp"
 #include "nmfkit/core/matrix.hpp"
@@ -20,6 +21,13 @@ void expect_invalid(Call call, const std::string& fragment) {
   } catch (const InvalidArgument& e) {
     EXPECT_NE(std::string(e.what()).find(fragment), std::string::npos) << e.what();
   }
+}
+
+// prefix0, prefix1, …: n names (samples, features) for the tests' data sets.
+inline std::vector<std::string> numbered(const std::string& prefix, Index n) {
+  std::vector<std::string> out;
+  for (Index i = 0; i < n; ++i) out.push_back(prefix + std::to_string(i));
+  return out;
 }
 
 // |N(0,1)| entries (+ offset).

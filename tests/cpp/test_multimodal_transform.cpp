@@ -13,13 +13,8 @@ namespace nmfkit::multimodal {
 namespace {
 
 using testing::expect_invalid;
+using testing::numbered;
 using testing::random_nonnegative;
-
-std::vector<std::string> names(const std::string& prefix, Index n) {
-  std::vector<std::string> out;
-  for (Index i = 0; i < n; ++i) out.push_back(prefix + std::to_string(i));
-  return out;
-}
 
 // Two modalities of `samples` samples drawn from the same planted topics (rna dense, atac
 // CSR with half its features empty), mixed by W (returned through `planted`).
@@ -32,10 +27,10 @@ MultiModalData planted(Index samples, std::uint32_t seed, DenseMatrix<double>* p
   for (Index t = 0; t < std::min(k, samples); ++t) W.row(t).setZero(), W(t, t) = 1.0;
   if (planted) *planted = W;
   MultiModalData data;
-  data.sample_names = names("cell", samples);
-  data.modalities.push_back({"rna", DenseMatrix<double>(W * H1), names("gene", 24)});
+  data.sample_names = numbered("cell", samples);
+  data.modalities.push_back({"rna", DenseMatrix<double>(W * H1), numbered("gene", 24)});
   const DenseMatrix<double> X2 = W * H2;
-  data.modalities.push_back({"atac", SparseMatrix<double>(X2.sparseView()), names("peak", 16)});
+  data.modalities.push_back({"atac", SparseMatrix<double>(X2.sparseView()), numbered("peak", 16)});
   return data;
 }
 
