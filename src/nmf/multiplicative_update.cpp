@@ -172,25 +172,28 @@ SolveReport MultiplicativeUpdate<T>::run_weighted(const Matrix& X_given,
   int n_iter = 1;
   for (; n_iter <= s.max_iter; ++n_iter) {
     s.progress.check_cancelled();
-    mine = W.middleRows(first_row, row_count);
-    WH.noalias() = mine * H;
+    // One process updates W and H in place; several update a copy of their block.
+    DenseMatrix<T>& W_mine = comm ? (mine = W.middleRows(first_row, row_count)) : W;
+    WH.noalias() = W_mine * H;
     weighted_terms(comm ? X_rows : X, comm ? M_rows : M, WH, s.beta, ratio, power);
     num.noalias() = ratio * H.transpose();
     den.noalias() = power * H.transpose();
-    apply_update(mine, num, den, s.penalties.l1_W, s.penalties.l2_W, gamma);
-    if (s.beta < 1) zero_below(mine, kFloat64Epsilon);
-    W.middleRows(first_row, row_count) = mine;
-    if (comm) comm->gather_rows(W.data(), row_blocks, W.cols());
+    apply_update(W_mine, num, den, s.penalties.l1_W, s.penalties.l2_W, gamma);
+    if (s.beta < 1) zero_below(W_mine, kFloat64Epsilon);
+    if (comm) {
+      W.middleRows(first_row, row_count) = mine;
+      comm->gather_rows(W.data(), row_blocks, W.cols());
+    }
     if (update_H) {
-      mine = H.middleCols(first_col, col_count);
-      WH.noalias() = W * mine;
+      DenseMatrix<T>& H_mine = comm ? (mine = H.middleCols(first_col, col_count)) : H;
+      WH.noalias() = W * H_mine;
       weighted_terms(comm ? X_cols : X, comm ? M_cols : M, WH, s.beta, ratio, power);
       num.noalias() = W.transpose() * ratio;
       den.noalias() = W.transpose() * power;
-      apply_update(mine, num, den, s.penalties.l1_H, s.penalties.l2_H, gamma);
-      if (s.beta <= 1) zero_below(mine, kFloat64Epsilon);
-      H.middleCols(first_col, col_count) = mine;
+      apply_update(H_mine, num, den, s.penalties.l1_H, s.penalties.l2_H, gamma);
+      if (s.beta <= 1) zero_below(H_mine, kFloat64Epsilon);
       if (comm) {
+        H.middleCols(first_col, col_count) = mine;
         DenseMatrix<T> Ht = H.transpose();
         comm->gather_rows(Ht.data(), column_blocks, Ht.cols());
         H = Ht.transpose();
