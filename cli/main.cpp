@@ -1,5 +1,6 @@
 #include <malloc.h>
 #include <omp.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <csignal>
@@ -71,12 +72,16 @@ int fail(int code, const std::string& message) {
 // naming itself. Bad input fails every process alike: the others give the first one a
 // moment to end the job, so that one message is printed, not one per process.
 int fail_everywhere(int code, const std::string& message) {
+  using std::chrono::milliseconds;
   const nmfkit::dist::Comm& world = nmfkit::dist::world();
   if (world.size() == 1) return fail(code, message);
-  if (world.rank() != 0) std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  if (world.rank() != 0) std::this_thread::sleep_for(milliseconds(500));
   nmfkit::cli::clear_progress();
-  std::cerr << "nmfkit: error (process " << world.rank() << " of " << world.size()
-            << "): " << message << std::endl;
+  const std::string line = "nmfkit: error (process " + std::to_string(world.rank()) + " of " +
+                           std::to_string(world.size()) + "): " + message + "\n";
+  std::cerr.flush();
+  // One write, so that no other process's output lands inside the line.
+  [[maybe_unused]] const ssize_t written = ::write(STDERR_FILENO, line.data(), line.size());
   world.abort(code);
   return code;  // not reached: abort ends the process
 }

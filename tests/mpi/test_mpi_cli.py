@@ -3,6 +3,7 @@ end every process quickly with a message (run by CTest in MPI builds)."""
 
 import json
 import os
+import re
 import subprocess
 import time
 
@@ -13,9 +14,17 @@ NMFKIT = os.environ["NMFKIT_BIN"]
 MPIRUN = os.environ["NMFKIT_MPIRUN"].split()
 
 
+# mpirun's own notices (a block between dashed lines, such as the one MPI_Abort prints) may
+# be printed inside a line a process is writing.
+MPIRUN_NOTICE = re.compile(r"-{20,}\n.*?-{20,}\n", re.S)
+
+
 def mpirun(processes, *args, timeout=120):
+    """Runs nmfkit on `processes` processes; its stderr without mpirun's notices."""
     command = MPIRUN + ["-np", str(processes), NMFKIT, *map(str, args)]
-    return subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+    run = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+    run.stderr = MPIRUN_NOTICE.sub("", run.stderr)
+    return run
 
 
 def write_mtx(path, X):
