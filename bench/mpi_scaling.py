@@ -12,14 +12,14 @@ process. Each fit runs a fixed number of iterations (--tol 0) from the same star
 time per iteration is the mean over the iterations of model.json's history (the start
 excluded).
 
-The model: an iteration's time is the row work shared by all cores (the sparse products
-and the NNLS rows), the work every process repeats on its own threads (the Gram matrices
-and the extrapolation of the whole factors), and the all-gathers of the right-hand sides and
+The model: an iteration's time is the row work shared by all cores (the sparse products,
+the NNLS rows and the Gram matrices), the work every process repeats on its own threads
+(the extrapolation and the objective's terms over the whole factors), and the all-gathers of the right-hand sides and
 of the solved rows (W's and Hᵀ's: 2·(m + n)·k doubles in four messages):
     t(P, T) = C / (P·T) + R / T + gathers(8·(m + n)·k bytes, P)
 with T threads per process. C and R (one core's seconds) are solved from the runs with
 P·T ≤ cores after their measured gathers are taken out, then scaled to the target matrix
-by its work (C by nnz·k + (m + n)·k², R by (m + n)·k²) and predicted for P processes of
+by its work (C by nnz·k + (m + n)·k², R by m + n) and predicted for P processes of
 one core each. The cluster's gathers use a ring all-gather, (P − 1)·(latency + bytes /
 (P·bandwidth)), with --latency and --bandwidth (defaults: 2 µs and 12.5 GB/s, an
 InfiniBand-class link; the ones measured here are shared memory and are printed beside).

@@ -8,21 +8,39 @@
 
 namespace nmfkit::linalg {
 
+constexpr Index kGramRows = 2048;
+
+Index gram_blocks(Index rows) { return std::max<Index>(1, (rows + kGramRows - 1) / kGramRows); }
+
+template <class T>
+void gram_partials(const DenseMatrix<T>& A, Index first, Index end, T* partials) {
+  const Index k = A.cols();
+  const double work = static_cast<double>(std::min(A.rows(), (end - first) * kGramRows)) *
+                      static_cast<double>(k) * static_cast<double>(k);
+#pragma omp parallel for schedule(dynamic) if (work >= kEigenParallelWork)
+  for (Index block = first; block < end; ++block) {
+    const Index top = block * kGramRows;
+    const auto rows = A.middleRows(top, std::min(kGramRows, A.rows() - top));
+    DenseMatrix<T> partial;
+    partial.noalias() = rows.transpose() * rows;
+    std::copy(partial.data(), partial.data() + k * k, partials + (block - first) * k * k);
+  }
+}
+
+template <class T>
+void add_gram_partials(const T* partials, Index blocks, Index k, DenseMatrix<T>& out) {
+  out = Eigen::Map<const DenseMatrix<T>>(partials, k, k);
+  for (Index block = 1; block < blocks; ++block) {
+    out += Eigen::Map<const DenseMatrix<T>>(partials + block * k * k, k, k);
+  }
+}
+
 template <class T>
 void gram(const DenseMatrix<T>& A, DenseMatrix<T>& out) {
-  constexpr Index kRows = 2048;
-  const Index blocks = std::max<Index>(1, (A.rows() + kRows - 1) / kRows);
-  std::vector<DenseMatrix<T>> partial(static_cast<std::size_t>(blocks));
-  const double work =
-      static_cast<double>(A.rows()) * static_cast<double>(A.cols()) * static_cast<double>(A.cols());
-#pragma omp parallel for schedule(dynamic) if (work >= kEigenParallelWork)
-  for (Index block = 0; block < blocks; ++block) {
-    const Index first = block * kRows;
-    const auto rows = A.middleRows(first, std::min(kRows, A.rows() - first));
-    partial[block].noalias() = rows.transpose() * rows;
-  }
-  out = partial[0];
-  for (Index block = 1; block < blocks; ++block) out += partial[block];
+  const Index blocks = gram_blocks(A.rows());
+  std::vector<T> partials(static_cast<std::size_t>(blocks * A.cols() * A.cols()));
+  gram_partials(A, 0, blocks, partials.data());
+  add_gram_partials(partials.data(), blocks, A.cols(), out);
 }
 
 template <class T>
@@ -98,6 +116,10 @@ SparseMatrix<T> transposed(const SparseMatrix<T>& X) {
 
 template void gram(const DenseMatrix<float>&, DenseMatrix<float>&);
 template void gram(const DenseMatrix<double>&, DenseMatrix<double>&);
+template void gram_partials(const DenseMatrix<float>&, Index, Index, float*);
+template void gram_partials(const DenseMatrix<double>&, Index, Index, double*);
+template void add_gram_partials(const float*, Index, Index, DenseMatrix<float>&);
+template void add_gram_partials(const double*, Index, Index, DenseMatrix<double>&);
 template void multiply(const SparseMatrix<float>&, const DenseMatrix<float>&, DenseMatrix<float>&);
 template void multiply(const SparseMatrix<double>&, const DenseMatrix<double>&,
                        DenseMatrix<double>&);

@@ -55,7 +55,7 @@ SolveReport MultiplicativeUpdate<T>::run_spread(const Op& X, DenseMatrix<T>& W,
     s.progress.check_cancelled();
     if (s.beta == 2) {
       X.rhs(linalg::Side::Rows, Ht, num);
-      linalg::gram(Ht, gram);
+      X.gram(Ht, gram);
       den.noalias() = W * gram;
     } else {
       X.divided_rhs(linalg::Side::Rows, W, Ht, num);
@@ -68,7 +68,7 @@ SolveReport MultiplicativeUpdate<T>::run_spread(const Op& X, DenseMatrix<T>& W,
       if (s.beta == 2) {
         X.rhs(linalg::Side::Columns, W, product);
         num = product.transpose();
-        linalg::gram(W, gram);
+        X.gram(W, gram);
         den.noalias() = gram * H;
       } else {
         X.divided_rhs(linalg::Side::Columns, Ht, W, product);

@@ -31,7 +31,7 @@ class WeightedSpreadOperator {
   Index cols() const { return spread_.cols(); }
   Index nonzeros() const { return spread_.nonzeros(); }
 
-  void gram(const DenseMatrix<T>& F, DenseMatrix<T>& out) const { linalg::gram(F, out); }
+  void gram(const DenseMatrix<T>& F, DenseMatrix<T>& out) const { spread_.gram(F, out); }
   void rhs(Side side, const DenseMatrix<T>& O, DenseMatrix<T>& out) const {
     spread_.rhs(side, O, out);
   }

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <vector>
+
 #include "nmfkit/core/error.hpp"
 #include "nmfkit/core/thread_count.hpp"
 #include "nmfkit/io/matrix_file.hpp"
@@ -120,6 +122,24 @@ TEST(Products, TransposeMultiplyIsBitwiseTheProductWithTheTransposedCopy) {
       EXPECT_TRUE(out == expected) << "k " << k << ", threads " << threads;
     }
   }
+}
+
+// Processes that share a Gram matrix (dist::DistributedOperator::gram) each compute some
+// of its row blocks: any split of them adds up to gram()'s bits.
+TEST(Products, GramFromAnySplitOfItsBlocksIsBitwiseTheGram) {
+  const DenseMatrix<double> A = testing::random_nonnegative(5000, 7, 8);
+  const DenseMatrix<double> expected = linalg::gram(A);
+  const Index blocks = linalg::gram_blocks(A.rows());
+  ASSERT_EQ(blocks, 3);
+  for (const Index cut : {0, 1, 2, 3}) {
+    std::vector<double> partials(static_cast<std::size_t>(blocks * 49));
+    linalg::gram_partials(A, 0, cut, partials.data());
+    linalg::gram_partials(A, cut, blocks, partials.data() + cut * 49);
+    DenseMatrix<double> sum;
+    linalg::add_gram_partials(partials.data(), blocks, 7, sum);
+    EXPECT_TRUE(sum == expected) << "cut at block " << cut;
+  }
+  EXPECT_NEAR((expected - A.transpose() * A).norm(), 0.0, 1e-9 * expected.norm());
 }
 
 TEST(RandomizedSvd, PermutedLowerFactorSpansTheColumnsAndIsUnitLowerAfterPermuting) {

@@ -14,9 +14,10 @@
 // their products differently). A grid R × C holds one block X_ij: W's side is R × C over X,
 // Hᵀ's side C × R over Xᵀ; its sums round differently from the serial products.
 //
-// What the solvers then do with W and Hᵀ (extrapolation, the Gram of a factor, the
-// stopping rule) is the same arithmetic on the same values on every process, so the
-// processes stay in step without talking. The count losses (scd) solve whole rows of A:
+// The Gram matrix of a factor is shared out by gram()'s row blocks and added in their
+// order (its bits). What the solvers then do with W and Hᵀ (extrapolation, the stopping
+// rule) is the same arithmetic on the same values on every process, so the processes
+// stay in step without talking. The count losses (scd) solve whole rows of A:
 // on a grid each process first gathers the whole rows it solves from its team. Memory per process: 2·nnz/P of X in 1-D, nnz/P on a
 // grid, and the factors whole.
 //
@@ -41,6 +42,7 @@
 #include "nmfkit/linalg/beta_divergence.hpp"
 #include "nmfkit/linalg/dense_operator.hpp"
 #include "nmfkit/linalg/products.hpp"
+#include "nmfkit/linalg/row_batches.hpp"
 #include "nmfkit/linalg/sparse_operator.hpp"
 
 namespace nmfkit::dist {
@@ -113,7 +115,19 @@ class DistributedOperator {
   Index rows() const { return rows_; }
   Index cols() const { return cols_; }
   Index nonzeros() const { return nonzeros_; }
-  void gram(const DenseMatrix<T>& F, DenseMatrix<T>& out) const { linalg::gram(F, out); }
+  // Every process holds F whole: each computes its share of gram()'s row blocks, the
+  // partial sums are gathered and added in block order (gram()'s bits, 1/P of its work).
+  void gram(const DenseMatrix<T>& F, DenseMatrix<T>& out) const {
+    const Index blocks = linalg::gram_blocks(F.rows()), k = F.cols();
+    if (comm_.size() == 1 || blocks == 1) return linalg::gram(F, out);
+    const std::vector<Index> share = balanced_offsets(blocks, comm_.size());
+    const Index first = share[static_cast<std::size_t>(comm_.rank())];
+    const Index end = share[static_cast<std::size_t>(comm_.rank()) + 1];
+    std::vector<T> partials(static_cast<std::size_t>(blocks * k * k));
+    linalg::gram_partials(F, first, end, partials.data() + first * k * k);
+    comm_.gather_rows(partials.data(), share, k * k);
+    linalg::add_gram_partials(partials.data(), blocks, k, out);
+  }
 
   void rhs(Side side, const DenseMatrix<T>& O, DenseMatrix<T>& out) const {
     const Layout& l = layout_of(side);
@@ -130,14 +144,13 @@ class DistributedOperator {
   }
 
   void solve_gram_rows(Side side, const DenseMatrix<T>& G, const DenseMatrix<T>& B,
-                       const DenseMatrix<T>& O, double ridge, DenseMatrix<T>& F,
+                       const DenseMatrix<T>&, double, DenseMatrix<T>& F,
                        const linalg::GramRowSolve<T>& solve) const {
     const Layout& l = layout_of(side);
-    const Index first = l.first_solved(), count = l.solved_count();
-    const DenseMatrix<T> B_mine = B.middleRows(first, count);
-    DenseMatrix<T> F_mine = F.middleRows(first, count);
-    l.op->solve_gram_rows(Side::Rows, G, B_mine, O, ridge, F_mine, solve);
-    F.middleRows(first, count) = F_mine;
+    // The local operators solve rows that share G one by one (PlainOperator): solved here
+    // in place, on this process's rows, without copying them out and back.
+    static_assert(std::is_base_of_v<linalg::PlainOperator<T, Matrix>, Local>);
+    linalg::solve_shared_gram_rows(G, B, F, solve, l.first_solved(), l.solved_count());
     gather_solved(side, F.data(), F.cols());
   }
 

@@ -23,6 +23,15 @@ namespace nmfkit::linalg {
 template <class T>
 void gram(const DenseMatrix<T>& A, DenseMatrix<T>& out);
 
+// gram()'s pieces, for processes that share its work: the number of its row blocks, the
+// partial Gram matrices of blocks [first, end) (k·k values each, row-major) and their
+// sum in block order. Any split of the blocks gives gram()'s bits.
+Index gram_blocks(Index rows);
+template <class T>
+void gram_partials(const DenseMatrix<T>& A, Index first, Index end, T* partials);
+template <class T>
+void add_gram_partials(const T* partials, Index blocks, Index k, DenseMatrix<T>& out);
+
 // out = X·A for sparse X (m×n) and dense A (n×k). Each output row is an ordered sum over
 // the row's non-zeros (SciPy's order), rows in parallel: the result does not depend on
 // the number of threads.

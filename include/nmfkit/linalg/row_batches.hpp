@@ -9,14 +9,17 @@
 
 namespace nmfkit::linalg {
 
-// Every row shares G; row r's right-hand side is B.row(r).
+// Every row shares G; row r's right-hand side is B.row(r). Rows [first, first + count)
+// only, where given (a process's share of them).
 template <class T>
 void solve_shared_gram_rows(const DenseMatrix<T>& G, const DenseMatrix<T>& B, DenseMatrix<T>& F,
-                            const GramRowSolve<T>& solve) {
-  const Index rows = F.rows();
+                            const GramRowSolve<T>& solve, Index first = 0, Index count = -1) {
+  if (count < 0) count = F.rows() - first;
   const Index k = F.cols();
-#pragma omp parallel for schedule(dynamic, 16) if (rows * k * k > 20000)
-  for (Index r = 0; r < rows; ++r) solve(G, B.data() + r * B.cols(), F.data() + r * k);
+#pragma omp parallel for schedule(dynamic, 16) if (count * k * k > 20000)
+  for (Index r = first; r < first + count; ++r) {
+    solve(G, B.data() + r * B.cols(), F.data() + r * k);
+  }
 }
 
 // Runs solve_row(r, workspace) for every row and returns the sum of what it returns, in
