@@ -107,7 +107,8 @@ double beta_divergence(const DenseMatrix<T>& X, const DenseMatrix<T>& W, const D
         X.rows(), X.cols(), [&](Index first, Index count) { return X.middleRows(first, count); },
         W, H);
   }
-  const DenseMatrix<T> WH = W * H;
+  DenseMatrix<T> WH;
+  fast_multiply(W, H, WH);
   FilteredPairs<T> pairs;
   for (Index i = 0; i < X.size(); ++i) pairs.add(X.data()[i], WH.data()[i]);
   double total_wh_power = 0;

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <limits>
+#include <type_traits>
 
 #include "nmfkit/linalg/beta_divergence.hpp"
 #include "nmfkit/linalg/numpy_arithmetic.hpp"
@@ -33,6 +34,24 @@ T weighted_ratio(T x, T wh, double beta) {
     return inverse * x;
   }
   return linalg::numpy_power(wh, beta - 2) * x;
+}
+
+// out = X·A; dense products on the vector kernels (products.hpp). scikit-learn's come from
+// NumPy's BLAS, so they are matched to rounding, not bit for bit, whichever product runs.
+template <class Matrix, class T>
+void product(const Matrix& X, const DenseMatrix<T>& A, DenseMatrix<T>& out) {
+  if constexpr (std::is_base_of_v<Eigen::SparseMatrixBase<Matrix>, Matrix>) {
+    linalg::multiply(X, A, out);
+  } else {
+    linalg::fast_multiply(X, A, out);
+  }
+}
+// out = Aᵀ·B (k×n) for dense A (m×k) and B (m×n), as (Bᵀ·A)ᵀ.
+template <class T>
+void transposed_product(const DenseMatrix<T>& A, const DenseMatrix<T>& B, DenseMatrix<T>& out) {
+  DenseMatrix<T> Bt_A;
+  linalg::fast_dense_multiply(B, true, A, Bt_A);
+  out = Bt_A.transpose();
 }
 
 // (wh)^(β−1), with wh = 0 replaced by ε where the exponent is negative.
@@ -107,11 +126,11 @@ class Updater {
     if (fresh) Ht_ = H.transpose();
     if (s_.beta == 2) {
       if (fresh) {
-        linalg::multiply(X, Ht_, XHt_);
+        product(X, Ht_, XHt_);
         linalg::gram(Ht_, HHt_);
       }
       num_W_ = XHt_;
-      den_W_.noalias() = W * HHt_;
+      product(W, HHt_, den_W_);
     } else {
       numerator_W(X, W, H);
       if (s_.beta == 1) {
@@ -139,10 +158,10 @@ class Updater {
   void H_terms(const Matrix& X, const TransposedMatrix& Xt, const DenseMatrix<T>& W,
                const DenseMatrix<T>& H) {
     if (s_.beta == 2) {
-      linalg::multiply(Xt, W, XtW_);
+      product(Xt, W, XtW_);
       num_H_ = XtW_.transpose();
       linalg::gram(W, WtW_);
-      den_H_.noalias() = WtW_ * H;
+      product(WtW_, H, den_H_);
     } else {
       numerator_H(X, Xt, W, H);
       if (s_.beta == 1) {
@@ -163,7 +182,7 @@ class Updater {
  private:
   // Dense X: WH, X ⊙ WH^(β−2) and WH^(β−1) as m×n matrices, as scikit-learn forms them.
   void dense_terms(const DenseMatrix<T>& X, const DenseMatrix<T>& W, const DenseMatrix<T>& H) {
-    WH_.noalias() = W * H;
+    product(W, H, WH_);
     ratio_.resize(WH_.rows(), WH_.cols());
     for (Index i = 0; i < WH_.size(); ++i) {
       ratio_.data()[i] = weighted_ratio(X.data()[i], WH_.data()[i], s_.beta);
@@ -175,19 +194,19 @@ class Updater {
 
   void numerator_W(const DenseMatrix<T>& X, const DenseMatrix<T>& W, const DenseMatrix<T>& H) {
     dense_terms(X, W, H);
-    num_W_.noalias() = ratio_ * Ht_;
+    product(ratio_, Ht_, num_W_);
   }
   void denominator_W(const DenseMatrix<T>&, const DenseMatrix<T>&, const DenseMatrix<T>&) {
-    den_W_.noalias() = WH_ * Ht_;  // WH_ holds WH^(β−1) after dense_terms
+    product(WH_, Ht_, den_W_);  // WH_ holds WH^(β−1) after dense_terms
   }
   template <class TransposedMatrix>
   void numerator_H(const DenseMatrix<T>& X, const TransposedMatrix&, const DenseMatrix<T>& W,
                    const DenseMatrix<T>& H) {
     dense_terms(X, W, H);
-    num_H_.noalias() = W.transpose() * ratio_;
+    transposed_product(W, ratio_, num_H_);
   }
   void denominator_H(const DenseMatrix<T>&, const DenseMatrix<T>& W, const DenseMatrix<T>&) {
-    den_H_.noalias() = W.transpose() * WH_;
+    transposed_product(W, WH_, den_H_);
   }
 
   // Sparse X: the ratio only at X's non-zeros, on a copy of X's pattern (made once).

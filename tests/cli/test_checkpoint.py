@@ -130,7 +130,7 @@ def test_select_k_killed_at_random_points_resumes_to_the_same_files(nmfkit):
 
 def test_consensus_killed_at_random_points_resumes_to_the_same_files(nmfkit):
     write_input(nmfkit, 150, 100)
-    run = ["consensus", "X.npy", "--k", 4, "--replicates", 8, "--seed", 3, "--threads", 1]
+    run = ["consensus", "X.npy", "--k", 4, "--replicates", 24, "--seed", 3, "--threads", 1]
     nmfkit.ok(*run, "--no-checkpoint", "--out", "whole")
     check_resumes(nmfkit, [*run, "--out", "run"], "*.ckpt",
                   nmfkit.workdir / "run.checkpoint", 2, 3)

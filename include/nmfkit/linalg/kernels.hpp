@@ -5,8 +5,9 @@
 // no fused multiply-add), AVX2 + FMA, and AVX-512. Each build fills a table of function
 // pointers; the first call of active_kernels() picks the best table the processor runs,
 // or a lower one named by the environment variable NMFKIT_ISA=portable|avx2|avx512.
-// Only the fast solvers use these kernels: the scikit-learn-exact solvers keep their own
-// products, so their arithmetic never depends on the processor.
+// The fast solvers use these kernels, and so do the dense products of the multiplicative
+// updates ('mu', MiniBatchNMF): scikit-learn takes those from NumPy's BLAS, so they match
+// it to rounding whichever product runs. 'cd' keeps scikit-learn's order of operations.
 //
 // Every kernel computes each output element in a fixed order, so its results do not
 // depend on how rows are shared between threads; tables of different ISAs agree to
