@@ -21,13 +21,12 @@ double half_squared_residual(Index m, Index n, ReadRows&& read_rows, const Dense
   constexpr Index kBlockEntries = Index{1} << 18;  // 2 MiB of doubles per block
   const Index block = std::max<Index>(1, kBlockEntries / std::max<Index>(n, 1));
   T sum = 0;
-  DenseMatrix<T> W_rows, residual;
+  DenseMatrix<T> W_rows, WH;
   for (Index r = 0; r < m; r += block) {
     const Index rows = std::min(block, m - r);
     W_rows = W.middleRows(r, rows);
-    fast_multiply(W_rows, H, residual);
-    residual = read_rows(r, rows) - residual;
-    sum += residual.squaredNorm();  // vectorised; the blocks depend on m and n alone
+    fast_multiply(W_rows, H, WH);
+    sum += (read_rows(r, rows) - WH).squaredNorm();  // vectorised, one pass
   }
   return static_cast<double>(sum) / 2.0;
 }
