@@ -21,6 +21,7 @@
 #include "nmfkit/select/select_k.hpp"
 #include "nmfkit/select/selection_plot.hpp"
 #include "progress_output.hpp"
+#include "report_flags.hpp"
 
 namespace nmfkit::cli {
 
@@ -39,6 +40,7 @@ struct ConsensusArgs {
   int top_features = 100;
   NmfFlags nmf;
   CheckpointFlags checkpoint;
+  bool no_report = false;
 };
 
 std::string cell(double value) {
@@ -143,7 +145,8 @@ void run(const ConsensusArgs& args, const CLI::App& command) {
                                           {"silhouette", s.cnmf_silhouette},
                                           {"refit_error", s.cnmf_error},
                                           {"cophenetic", s.cophenetic},
-                                          {"dispersion", s.dispersion}});
+                                          {"dispersion", s.dispersion},
+                                          {"reconstruction_error", s.reconstruction_error}});
   }
 
   io::ResultFolder staged(args.out, "consensus");
@@ -156,6 +159,7 @@ void run(const ConsensusArgs& args, const CLI::App& command) {
   io::write_text_file(staged.file("k_selection.svg").string(),
                       select::selection_plot_svg(selection));
   io::write_text_file(staged.file("consensus.json").string(), j.dump(2) + "\n");
+  write_staged_report(staged, args.no_report);
   staged.commit();
   if (checkpoint) {
     if (checkpoint->resumed()) {
@@ -177,8 +181,8 @@ void run(const ConsensusArgs& args, const CLI::App& command) {
                 static_cast<long long>(*selection.cnmf_k));
   }
   std::printf("wrote %s: usages.tsv, spectra.tsv, spectra_refit.tsv, top_features.tsv, "
-              "local_density.tsv, k_selection.tsv, k_selection.svg, consensus.json\n",
-              args.out.c_str());
+              "local_density.tsv, k_selection.tsv, k_selection.svg, consensus.json%s\n",
+              args.out.c_str(), args.no_report ? "" : ", report.html");
 }
 
 }  // namespace
@@ -217,6 +221,7 @@ void add_consensus_command(CLI::App& app) {
   args->nmf.add_to(*command, /*k_required=*/false, /*with_k=*/false);
   add_dtype_flag(*command, args->dtype);
   args->checkpoint.add_to(*command, /*by_default=*/true);
+  add_no_report_flag(*command, args->no_report);
   command->callback([args, command] { run(*args, *command); });
 }
 

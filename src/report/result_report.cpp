@@ -26,6 +26,8 @@ std::string kind_name(ResultKind kind) {
       return "multimodal fit";
     case ResultKind::Associate:
       return "associate";
+    case ResultKind::Consensus:
+      return "consensus";
   }
   return "unknown";
 }
@@ -37,6 +39,7 @@ namespace {
 std::optional<ResultKind> kind_from_files(const fs::path& dir) {
   if (fs::exists(dir / "associations.tsv")) return ResultKind::Associate;
   if (fs::exists(dir / "selection.json")) return ResultKind::SelectK;
+  if (fs::exists(dir / "consensus.json")) return ResultKind::Consensus;
   // A model folder may hold a clustering too (topics --cluster): its report shows both.
   if (fs::exists(dir / "model.json")) {
     const nlohmann::json model = detail::read_json(dir / "model.json");
@@ -62,6 +65,7 @@ std::optional<ResultKind> kind_from_manifest(const io::ResultManifest& manifest,
   if (kind == "cluster") return ResultKind::Cluster;
   if (kind == "multimodal fit") return ResultKind::Multimodal;
   if (kind == "associate") return ResultKind::Associate;
+  if (kind == "consensus") return ResultKind::Consensus;
   return std::nullopt;
 }
 
@@ -78,12 +82,12 @@ std::string result_report_html(const fs::path& dir, const ReportOptions& options
     if (const auto manifest = io::read_result_manifest(dir)) {
       throw InvalidArgument(dir.string() + " holds a result of '" + manifest->kind +
                             "', which has no report (reports cover fit, topics, select-k, "
-                            "cluster, multimodal fit and associate): nothing to report");
+                            "consensus, cluster, multimodal fit and associate): nothing to report");
     }
     throw InvalidArgument(dir.string() +
-                          " holds no result of fit, topics, select-k, cluster, multimodal fit or "
-                          "associate (none of model.json, selection.json, clusters.tsv, "
-                          "associations.tsv): nothing to report");
+                          " holds no result of fit, topics, select-k, consensus, cluster, multimodal "
+                          "fit or associate (none of model.json, selection.json, consensus.json, "
+                          "clusters.tsv, associations.tsv): nothing to report");
   }
   const std::string name = kind_name(*kind);
   fs::path folder = fs::absolute(dir).lexically_normal();
@@ -110,6 +114,9 @@ std::string result_report_html(const fs::path& dir, const ReportOptions& options
       break;
     case ResultKind::Associate:
       detail::add_associate_sections(page, dir, options);
+      break;
+    case ResultKind::Consensus:
+      detail::add_consensus_sections(page, dir, options);
       break;
   }
   return page.str();

@@ -1,4 +1,5 @@
-"""`nmfkit report` and the report.html that topics, select-k, cluster and multimodal fit write:
+"""`nmfkit report` and the report.html that topics, select-k, consensus, cluster and multimodal
+fit write:
 each kind of result folder made by the real commands on tiny data, its page rendered by a
 real browser (Debian's chromium, headless, one run per page): the screenshot is not blank and shows the
 charts' colours, the expected elements are in the DOM after the page's script ran, and no
@@ -181,6 +182,28 @@ def test_select_k_report_marks_the_chosen_k(nmfkit):
     assert "Chosen k: 3" in dom
     assert 'data-chosen-k="3"' in dom and "chosen by cv" in dom
     assert count(dom.split('id="scores"', 1)[1], r"<tr>") == 1 + 3  # header and k = 2, 3, 4
+
+
+@needs_browser
+def test_consensus_report_shows_k_selection_usages_programs_and_densities(nmfkit):
+    planted(nmfkit.workdir)
+    nmfkit.ok("consensus", "X.npy", "--k", 3, "--replicates", 4, "--seed", 1,
+              "--top-features", 5, "--out", "cn")
+    dom, pixels = browse(nmfkit.workdir / "cn" / "report.html", nmfkit.workdir)
+    check_page(dom, pixels, "consensus")
+    assert "chosen by cnmf" in dom  # the k-selection curves mark cNMF's choice
+    assert count(dom.split('id="k-scores"', 1)[1], r"<tr>") == 1 + 4  # k = 2 .. 5
+    structure = dom.split('class="structure-plot"', 1)[1].split("</svg>", 1)[0]
+    assert count(structure, r"<rect x=") >= 60  # a stacked bar per sample at least
+    assert count(dom, r'class="card topic"') == 3
+    assert count(dom, r'<g class="bar">') == 3 * 5 + 10  # top features and density bins
+    for program in ("program 1", "program 2", "program 3"):
+        assert f">{program}<" in dom
+    nmfkit.ok("consensus", "X.npy", "--k", 3, "--replicates", 4, "--seed", 1, "--no-report",
+              "--out", "plain")
+    assert not (nmfkit.workdir / "plain" / "report.html").exists()
+    nmfkit.ok("report", "plain")
+    assert (nmfkit.workdir / "plain" / "report.html").exists()
 
 
 @needs_browser

@@ -171,7 +171,8 @@ def test_consensus_writes_cnmf_outputs(nmfkit):
     out = nmfkit.workdir / "cons"
     assert sorted(p.name for p in out.iterdir()) == [
         "consensus.json", "k_selection.svg", "k_selection.tsv", "local_density.tsv",
-        "result.json", "spectra.tsv", "spectra_refit.tsv", "top_features.tsv", "usages.tsv"]
+        "report.html", "result.json", "spectra.tsv", "spectra_refit.tsv", "top_features.tsv",
+        "usages.tsv"]
     assert "k selection over 2:5: cnmf rule chooses k = 3" in result.stdout
     usages = np.loadtxt(out / "usages.tsv", skiprows=1)[:, 1:]
     assert usages.shape == (80, 3)

@@ -19,9 +19,10 @@ enum class ResultKind {
   Cluster,     // clusters.tsv, summary.json
   Multimodal,  // model.json of format nmfkit-multimodal, one folder per modality
   Associate,   // associations.tsv, associations.json
+  Consensus,   // consensus.json, usages.tsv, spectra.tsv (cNMF's consensus programs)
 };
 
-// "fit", "topics", "select-k", "cluster", "multimodal fit", "associate".
+// "fit", "topics", "select-k", "cluster", "multimodal fit", "associate", "consensus".
 std::string kind_name(ResultKind kind);
 
 // The kind of the folder's result: from its result.json (io/result_folder.hpp), or for a

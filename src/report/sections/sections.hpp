@@ -20,15 +20,18 @@ void add_select_k_sections(HtmlDocument& page, const std::filesystem::path& dir,
 void add_cluster_sections(HtmlDocument& page, const std::filesystem::path& dir, const ReportOptions& options);
 void add_multimodal_sections(HtmlDocument& page, const std::filesystem::path& dir, const ReportOptions& options);
 void add_associate_sections(HtmlDocument& page, const std::filesystem::path& dir, const ReportOptions& options);
+void add_consensus_sections(HtmlDocument& page, const std::filesystem::path& dir, const ReportOptions& options);
 
 // The objective per iteration from a model.json's history (log scale when positive), or
 // a note when the history is empty.
 std::string convergence_plot(const nlohmann::json& model);
 
 // One small bar chart per topic of its top terms, from a table with topic, rank, a term
-// column and weight (topics.tsv, top_features.tsv).
+// column and weight (topics.tsv, top_features.tsv); `part` names a topic in the titles,
+// numbered from `first_number`.
 std::string top_term_cards(const TsvTable& table, const std::string& term_column,
-                           const ReportOptions& options);
+                           const ReportOptions& options, const std::string& part = "topic",
+                           long long first_number = 0);
 
 // "topic t: w1 w2 w3" per topic, from the same kind of table (for legends).
 std::vector<std::string> topic_names(const TsvTable& table, const std::string& term_column,

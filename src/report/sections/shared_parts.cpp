@@ -58,14 +58,15 @@ std::map<long long, TopicTerms> terms_by_topic(const TsvTable& table, const std:
 }  // namespace
 
 std::string top_term_cards(const TsvTable& table, const std::string& term_column,
-                           const ReportOptions& options) {
+                           const ReportOptions& options, const std::string& part,
+                           long long first_number) {
   const auto topics = terms_by_topic(table, term_column, options.top_words);
   std::string html = "<div class=\"cards top-terms\">\n";
   std::size_t drawn = 0;
   for (const auto& [topic, terms] : topics) {
     if (drawn++ >= options.max_topics) break;
     BarChartOptions chart;
-    chart.title = "topic " + std::to_string(topic);
+    chart.title = part + " " + std::to_string(topic + first_number);
     chart.color = category_color(static_cast<std::size_t>(std::max(0LL, topic)));
     html += "<div class=\"card topic\" data-topic=\"" + std::to_string(topic) + "\">" +
             inline_svg(bar_chart_svg(terms.bars, chart)) + "</div>\n";
@@ -73,7 +74,7 @@ std::string top_term_cards(const TsvTable& table, const std::string& term_column
   html += "</div>\n";
   if (topics.size() > options.max_topics) {
     html += paragraph("The first " + std::to_string(options.max_topics) + " of " +
-                          std::to_string(topics.size()) + " topics are drawn; " +
+                          std::to_string(topics.size()) + " " + part + "s are drawn; " +
                           std::filesystem::path(table.path).filename().string() + " lists them all.",
                       "note capped");
   }
