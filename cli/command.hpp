@@ -25,6 +25,7 @@ void add_multimodal_command(CLI::App& app);
 void add_associate_command(CLI::App& app);
 void add_tensor_command(CLI::App& app);
 void add_report_command(CLI::App& app);
+void add_multimodal_transform_command(CLI::App& multimodal_group);
 void add_multimodal_select_k_command(CLI::App& multimodal_group);
 void add_multimodal_filter_command(CLI::App& multimodal_group);
 

@@ -23,6 +23,7 @@
 #include "nmfkit/io/anndata_writer.hpp"
 #include "nmfkit/io/atomic_file.hpp"
 #include "nmfkit/io/matrix_file.hpp"
+#include "nmfkit/io/multimodal_model.hpp"
 #include "nmfkit/io/result_folder.hpp"
 #include "nmfkit/io/text_file.hpp"
 #include "nmfkit/multimodal/topic_model.hpp"
@@ -51,6 +52,7 @@ struct MultimodalFitArgs {
 
 // What every model hands to the writer.
 struct TopicModel {
+  multimodal::MultimodalTopicOptions options;   // as fitted (model.json keeps them)
   DenseMatrix<double> sample_topics;            // samples × k
   std::vector<DenseMatrix<double>> components;  // per modality: k × features
   json details;                                 // model-specific facts for model.json
@@ -105,6 +107,7 @@ TopicModel fit(const MultimodalFitArgs& args, const multimodal::MultiModalData& 
   multimodal::MultimodalTopics fitted =
       multimodal::fit_topics(data, options, coordinates ? &*coordinates : nullptr, progress);
   TopicModel model;
+  model.options = options;
   model.sample_topics = std::move(fitted.sample_topics);
   model.components = std::move(fitted.components);
   if (options.model == multimodal::TopicModelKind::JointNmf) {
@@ -166,9 +169,10 @@ void check_folder_names(const multimodal::MultiModalData& data) {
                             "' cannot name an output folder (no '/', '.' or '..')");
 }
 
-// model.json's content.
+// model.json's content, with what transform reads back (io/multimodal_model.hpp).
 json model_info(const MultimodalFitArgs& args, const multimodal::MultiModalData& data,
-                const TopicModel& model, double seconds) {
+                const TopicModel& model, const multimodal::FittedPreprocessing& preprocessing,
+                double seconds) {
   json modalities = json::array();
   for (const auto& modality : data.modalities)
     modalities.push_back({{"name", modality.name}, {"features", modality.counts.cols()}});
@@ -180,11 +184,13 @@ json model_info(const MultimodalFitArgs& args, const multimodal::MultiModalData&
                {"modalities", modalities},
                {"seconds", seconds}};
   info.update(model.details);
+  info.update(json::parse(io::multimodal_transform_fields(model.options, preprocessing)));
   return info;
 }
 
 void write_model(const MultimodalFitArgs& args, const multimodal::MultiModalData& data,
-                 const TopicModel& model, const json& info) {
+                 const TopicModel& model, const multimodal::FittedPreprocessing& preprocessing,
+                 const json& info) {
   io::ResultFolder staged(args.out, "multimodal fit");
   io::write_matrix(staged.file("sample_topics.npy").string(), model.sample_topics);
   io::write_lines(staged.file("samples.txt").string(), data.sample_names);
@@ -199,6 +205,13 @@ void write_model(const MultimodalFitArgs& args, const multimodal::MultiModalData
     if (m < model.extra_per_modality.size())
       for (const auto& [file, matrix] : model.extra_per_modality[m])
         io::write_matrix(staged.file(dir + file).string(), matrix);
+  }
+  // The tf-idf weights learnt from these samples, for new ones (transform).
+  for (std::size_t t = 0; t < preprocessing.options.tfidf.size(); ++t) {
+    const std::vector<double>& idf = preprocessing.idf[t];
+    const DenseMatrix<double> row =
+        Eigen::Map<const DenseMatrix<double>>(idf.data(), 1, static_cast<Index>(idf.size()));
+    io::write_matrix(staged.file(preprocessing.options.tfidf[t] + "/idf.npy").string(), row);
   }
   io::write_text_file(staged.file("model.json").string(), info.dump(2) + "\n");
   write_staged_report(staged, args.no_report);
@@ -238,18 +251,18 @@ void run_fit(const MultimodalFitArgs& args, const CLI::App& command) {
   check_folder_names(data);
   for (const auto& m : data.modalities)
     progress.message("modality " + m.name + ": " + describe(m.counts));
-  args.preprocess.apply(data, progress);
+  const multimodal::FittedPreprocessing preprocessing = args.preprocess.apply(data, progress);
   if (args.top < 1) throw InvalidArgument("--top " + std::to_string(args.top) + ": expected >= 1");
   const TopicModel model =
       resumable(checkpoint.get(), [&] { return fit(args, data, progress, checkpoint.get()); });
   const double seconds = seconds_since(start);
-  const json info = model_info(args, data, model, seconds);
+  const json info = model_info(args, data, model, preprocessing, seconds);
   std::optional<io::AtomicFile> h5mu;
   if (!args.write_h5mu.empty()) {
     h5mu.emplace(args.write_h5mu);
     write_h5mu(args.input.h5mu, data, model, info, *h5mu);
   }
-  write_model(args, data, model, info);
+  write_model(args, data, model, preprocessing, info);
   if (h5mu) h5mu->commit();
   if (checkpoint) {
     if (checkpoint->resumed())
@@ -305,6 +318,7 @@ void add_multimodal_command(CLI::App& app) {
   args->checkpoint.add_to(*fit, /*by_default=*/false);
   add_no_report_flag(*fit, args->no_report);
   fit->callback([args, fit] { run_fit(*args, *fit); });
+  add_multimodal_transform_command(*group);
   add_multimodal_select_k_command(*group);
   add_multimodal_filter_command(*group);
 }

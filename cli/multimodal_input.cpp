@@ -137,12 +137,13 @@ void PreprocessFlags::add_to(CLI::App& command) {
                      "then scale every modality to this total per sample (mTopic: 10000); 0: off");
 }
 
-void PreprocessFlags::apply(multimodal::MultiModalData& data, const Progress& progress) const {
+multimodal::FittedPreprocessing PreprocessFlags::apply(multimodal::MultiModalData& data,
+                                                      const Progress& progress) const {
   multimodal::PreprocessOptions options;
   options.tfidf = tfidf;
   options.clr = clr;
   options.scale_counts = scale_counts;
-  multimodal::preprocess(data, options, progress);
+  return multimodal::preprocess(data, options, progress);
 }
 
 void MtmFlags::add_to(CLI::App& command) {

@@ -13,6 +13,7 @@
 #include "nmfkit/core/progress.hpp"
 #include "nmfkit/multimodal/data.hpp"
 #include "nmfkit/multimodal/mtm.hpp"
+#include "nmfkit/multimodal/topic_model.hpp"
 
 namespace nmfkit::cli {
 
@@ -38,7 +39,9 @@ struct PreprocessFlags {
 
   void add_to(CLI::App& command);
   // Throws InvalidArgument for unknown modalities, one named twice, or a bad total.
-  void apply(multimodal::MultiModalData& data, const Progress& progress) const;
+  // Returns what the preprocessing learnt, for transform.
+  multimodal::FittedPreprocessing apply(multimodal::MultiModalData& data,
+                                        const Progress& progress) const;
 };
 
 // mTopic's MTM and sMTM: priors, E-step limits, SVI schedule, spatial neighbourhoods.

@@ -10,13 +10,13 @@
 #include "nmfkit/io/npy.hpp"
 #include "nmfkit/io/result_folder.hpp"
 #include "nmfkit/version.hpp"
+#include "nmf_options_json.hpp"
 
 namespace nmfkit::io {
 
-namespace {
-
 using nlohmann::json;
-constexpr const char* kFormatName = "nmfkit-nmf-model";
+
+namespace detail {
 
 json options_to_json(const NmfOptions& o) {
   json j;
@@ -87,9 +87,13 @@ NmfOptions options_from_json(const json& j) {
   return o;
 }
 
-}  // namespace
+}  // namespace detail
 
 namespace {
+
+using detail::options_from_json;
+using detail::options_to_json;
+constexpr const char* kFormatName = "nmfkit-nmf-model";
 
 // model.json's content.
 json model_description(const NmfModel& model, const std::string& W_file) {

@@ -199,6 +199,83 @@ def test_mtm_recovers_planted_topics(nmfkit, extra):
     assert info["inference"] == ("svi" if extra else "vi")
 
 
+def transform_inputs(nmfkit, name, rna, atac):
+    np.save(nmfkit.workdir / f"{name}_rna.npy", rna)
+    np.save(nmfkit.workdir / f"{name}_atac.npy", atac)
+    return ["--modality", f"rna={name}_rna.npy", "--modality", f"atac={name}_atac.npy"]
+
+
+def test_transform_gives_new_samples_the_fitted_topics_with_the_fitted_preprocessing(nmfkit):
+    rna, atac = counts_pair(samples=120, seed=5)
+    train = transform_inputs(nmfkit, "train", rna[:80], atac[:80])
+    fresh = transform_inputs(nmfkit, "fresh", rna[80:], atac[80:])
+    pre = ["--tfidf", "atac", "--scale-counts", 1000]
+    nmfkit.ok("multimodal", "fit", *train, *pre, "--k", 3, "--solver", "hals", "--tol", 1e-10,
+              "--max-iter", 3000, "--seed", 0, "--no-report", "--out", "joint")
+    nmfkit.ok("multimodal", "fit", *train, *pre, "--model", "mtm", "--k", 3, "--iterations", 40,
+              "--no-report", "--out", "mtm")
+    info = json.loads((nmfkit.workdir / "joint" / "model.json").read_text())
+    assert info["preprocessing"]["tfidf"] == ["atac"] and len(info["preprocessing"]["scale"]) == 2
+    assert info["nmf_options"]["solver"] == "hals"
+    assert np.load(nmfkit.workdir / "joint" / "atac" / "idf.npy").shape == (1, 45)
+
+    # The training samples get back the fitted W (to the fit's tolerance: transform solves
+    # the W-problem afresh) and MTM's θ (the same E-step against the final λ).
+    result = nmfkit.ok("multimodal", "transform", "joint", *train, "--out", "again.npy")
+    assert "80 samples with the 3 topics of joint (joint-nmf)" in result.stdout
+    W = np.load(nmfkit.workdir / "joint" / "sample_topics.npy")
+    again = np.load(nmfkit.workdir / "again.npy")
+    assert np.linalg.norm(again - W) / np.linalg.norm(W) < 1e-4
+    nmfkit.ok("multimodal", "transform", "mtm", *train, "--out", "theta_again.npy")
+    theta = np.load(nmfkit.workdir / "mtm" / "sample_topics.npy")
+    assert np.abs(np.load(nmfkit.workdir / "theta_again.npy") - theta).max() < 0.05
+
+    # New samples: the tf-idf weights and scale factors are the training data's, so a
+    # sample's topics do not depend on the batch it comes in (MTM's E-step is per sample).
+    nmfkit.ok("multimodal", "transform", "mtm", *fresh, "--out", "theta.npy")
+    one = transform_inputs(nmfkit, "one", rna[80:81], atac[80:81])
+    nmfkit.ok("multimodal", "transform", "mtm", *one, "--out", "theta_one.npy")
+    batch = np.load(nmfkit.workdir / "theta.npy")
+    assert batch.shape == (40, 3) and np.allclose(batch.sum(axis=1), 1)
+    np.testing.assert_allclose(np.load(nmfkit.workdir / "theta_one.npy")[0], batch[0], rtol=1e-12)
+    # ... and a new sample's dominant topic is the fitted topic of its dominant planted one
+    # (each planted topic has its own block of 10 genes).
+    nmfkit.ok("multimodal", "transform", "joint", *fresh, "--out", "W_fresh.npy")
+    planted = rna[80:].reshape(40, 3, 10).sum(axis=2).argmax(axis=1)
+    for model, file in [("mtm", "theta.npy"), ("joint", "W_fresh.npy")]:
+        components = np.load(nmfkit.workdir / model / "rna" / "components.npy")
+        block_of_topic = components.reshape(3, 3, 10).sum(axis=2).argmax(axis=1)
+        # Each topic's share of a sample's genes (θ already is one; W is scaled by H's sums).
+        dominant = (np.load(nmfkit.workdir / file) * components.sum(axis=1)).argmax(axis=1)
+        assert (block_of_topic[dominant] == planted).mean() > 0.85, model
+
+
+def test_transform_errors(nmfkit):
+    rna, atac = counts_pair(samples=30)
+    train = transform_inputs(nmfkit, "train", rna, atac)
+    nmfkit.ok("multimodal", "fit", *train, "--tfidf", "atac", "--k", 2, "--no-report",
+              "--out", "joint")
+    np.save(nmfkit.workdir / "short_atac.npy", atac[:, :40])
+    np.save(nmfkit.workdir / "X.npy", rna)
+    nmfkit.ok("fit", "X.npy", "--k", 2, "--out", "plain")
+    before = nmfkit.files()
+    nmfkit.fails("multimodal", "transform", "joint", "--modality", "rna=train_rna.npy",
+                 "--out", "t.npy", mentions=["atac"])
+    nmfkit.fails("multimodal", "transform", "joint", "--modality", "rna=train_rna.npy",
+                 "--modality", "atac=short_atac.npy", "--out", "t.npy", mentions=["atac", "45"])
+    nmfkit.fails("multimodal", "transform", "plain", *train, "--out", "t.npy",
+                 mentions=["nmfkit-multimodal"])
+    nmfkit.fails("multimodal", "transform", "missing", *train, "--out", "t.npy",
+                 mentions=["missing", "does not exist"])
+    model = nmfkit.workdir / "joint" / "model.json"
+    info = json.loads(model.read_text())
+    del info["preprocessing"]
+    model.write_text(json.dumps(info))
+    nmfkit.fails("multimodal", "transform", "joint", *train, "--out", "t.npy",
+                 mentions=["preprocessing", "fit it again"])
+    assert nmfkit.files() == before
+
+
 def test_smtm_needs_coordinates_of_every_sample(nmfkit):
     rna, atac = counts_pair(samples=40)
     write_pair(nmfkit, rna, atac)
