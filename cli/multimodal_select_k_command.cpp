@@ -15,7 +15,7 @@
 #include "nmfkit/io/result_folder.hpp"
 #include "nmfkit/io/text_file.hpp"
 #include "nmfkit/multimodal/topic_number.hpp"
-#include "nmfkit/report/line_plot.hpp"
+#include "report_flags.hpp"
 
 namespace nmfkit::cli {
 
@@ -34,6 +34,7 @@ struct MultimodalSelectArgs {
   double plateau_threshold = 0.05;
   bool progress = false;
   std::string out;
+  bool no_report = false;
 };
 
 std::string scores_table(const multimodal::TopicNumberResult& result) {
@@ -51,25 +52,6 @@ std::string scores_table(const multimodal::TopicNumberResult& result) {
     out += '\t' + cell(s.total) + '\n';
   }
   return out;
-}
-
-std::string plot(const multimodal::TopicNumberResult& result) {
-  report::PlotSeries mean{"mean held-out log-likelihood", {}, {}, true, ""};
-  for (std::size_t i = 0; i < result.ks.size(); ++i) {
-    mean.x.push_back(result.ks[i]);
-    mean.y.push_back(result.mean_total[i]);
-  }
-  const auto [low, high] = std::minmax_element(mean.y.begin(), mean.y.end());
-  report::PlotSeries chosen{"chosen k = " + std::to_string(result.best_k),
-                            {double(result.best_k), double(result.best_k)},
-                            {*low, *high},
-                            false,
-                            "#d62728"};
-  report::LinePlotOptions options;
-  options.title = "Held-out log-likelihood by number of topics";
-  options.x_label = "topics";
-  options.y_label = "log-likelihood";
-  return report::line_plot_svg({mean, chosen}, options);
 }
 
 void run(const MultimodalSelectArgs& args) {
@@ -98,7 +80,9 @@ void run(const MultimodalSelectArgs& args) {
 
   io::ResultFolder staged(args.out, "multimodal select-k");
   io::write_text_file(staged.file("scores.tsv").string(), scores_table(result));
-  io::write_text_file(staged.file("select_k.svg").string(), plot(result));
+  io::write_text_file(staged.file("select_k.svg").string(),
+                      multimodal::held_out_likelihood_plot_svg(result.ks, result.mean_total,
+                                                               result.best_k));
   json summary = {
       {"best_k", result.best_k},
       {"ks", result.ks},
@@ -115,13 +99,14 @@ void run(const MultimodalSelectArgs& args) {
   for (std::size_t i = 0; i < result.fold_of_sample.size(); ++i)
     folds.push_back(data.sample_names[i] + "\t" + std::to_string(result.fold_of_sample[i]));
   io::write_lines(staged.file("folds.tsv").string(), folds);
+  write_staged_report(staged, args.no_report);
   staged.commit();
 
   std::printf("k\tmean held-out log-likelihood\n");
   for (std::size_t i = 0; i < result.ks.size(); ++i)
     std::printf("%d\t%.6g\n", result.ks[i], result.mean_total[i]);
-  std::printf("chosen k = %d (curve r² = %.3f) in %.1f s; wrote %s\n", result.best_k, result.fit.r2,
-              seconds, args.out.c_str());
+  std::printf("chosen k = %d (curve r² = %.3f) in %.1f s; wrote %s%s\n", result.best_k,
+              result.fit.r2, seconds, args.out.c_str(), args.no_report ? "" : " with report.html");
 }
 
 }  // namespace
@@ -149,6 +134,7 @@ void add_multimodal_select_k_command(CLI::App& group) {
   command->add_flag("--progress", args->progress,
                     "print each fit on stderr (default on a terminal)");
   command->add_option("--out", args->out, "output folder")->required();
+  add_no_report_flag(*command, args->no_report);
   command->callback([args] { run(*args); });
 }
 

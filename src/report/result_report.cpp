@@ -28,6 +28,8 @@ std::string kind_name(ResultKind kind) {
       return "associate";
     case ResultKind::Consensus:
       return "consensus";
+    case ResultKind::MultimodalSelectK:
+      return "multimodal select-k";
   }
   return "unknown";
 }
@@ -40,6 +42,9 @@ std::optional<ResultKind> kind_from_files(const fs::path& dir) {
   if (fs::exists(dir / "associations.tsv")) return ResultKind::Associate;
   if (fs::exists(dir / "selection.json")) return ResultKind::SelectK;
   if (fs::exists(dir / "consensus.json")) return ResultKind::Consensus;
+  if (fs::exists(dir / "folds.tsv") && fs::exists(dir / "scores.tsv")) {
+    return ResultKind::MultimodalSelectK;
+  }
   // A model folder may hold a clustering too (topics --cluster): its report shows both.
   if (fs::exists(dir / "model.json")) {
     const nlohmann::json model = detail::read_json(dir / "model.json");
@@ -66,6 +71,7 @@ std::optional<ResultKind> kind_from_manifest(const io::ResultManifest& manifest,
   if (kind == "multimodal fit") return ResultKind::Multimodal;
   if (kind == "associate") return ResultKind::Associate;
   if (kind == "consensus") return ResultKind::Consensus;
+  if (kind == "multimodal select-k") return ResultKind::MultimodalSelectK;
   return std::nullopt;
 }
 
@@ -82,12 +88,14 @@ std::string result_report_html(const fs::path& dir, const ReportOptions& options
     if (const auto manifest = io::read_result_manifest(dir)) {
       throw InvalidArgument(dir.string() + " holds a result of '" + manifest->kind +
                             "', which has no report (reports cover fit, topics, select-k, "
-                            "consensus, cluster, multimodal fit and associate): nothing to report");
+                            "consensus, cluster, multimodal fit, multimodal select-k and "
+                            "associate): nothing to report");
     }
     throw InvalidArgument(dir.string() +
                           " holds no result of fit, topics, select-k, consensus, cluster, multimodal "
-                          "fit or associate (none of model.json, selection.json, consensus.json, "
-                          "clusters.tsv, associations.tsv): nothing to report");
+                          "fit or select-k, or associate (none of model.json, selection.json, "
+                          "consensus.json, folds.tsv, clusters.tsv, associations.tsv): nothing "
+                          "to report");
   }
   const std::string name = kind_name(*kind);
   fs::path folder = fs::absolute(dir).lexically_normal();
@@ -117,6 +125,9 @@ std::string result_report_html(const fs::path& dir, const ReportOptions& options
       break;
     case ResultKind::Consensus:
       detail::add_consensus_sections(page, dir, options);
+      break;
+    case ResultKind::MultimodalSelectK:
+      detail::add_multimodal_select_k_sections(page, dir, options);
       break;
   }
   return page.str();

@@ -237,6 +237,20 @@ def test_multimodal_report_shows_shared_topics_and_each_modality(nmfkit):
 
 
 @needs_browser
+def test_multimodal_select_k_report_shows_the_held_out_curve(nmfkit):
+    planted(nmfkit.workdir)
+    nmfkit.ok("multimodal", "select-k", "--modality", "rna=rna.npy", "--modality", "atac=atac.npy",
+              "--k", "1,2,3,4,5,6", "--folds", 3, "--iterations", 10, "--out", "msk")
+    summary = json.loads((nmfkit.workdir / "msk" / "summary.json").read_text())
+    dom, pixels = browse(nmfkit.workdir / "msk" / "report.html", nmfkit.workdir)
+    check_page(dom, pixels, "multimodal select-k", charts=False)
+    assert f"Chosen number of topics: {summary['best_k']}" in dom
+    assert f'data-chosen-k="{summary["best_k"]}"' in dom and "<polyline" in dom
+    assert count(dom.split('id="means"', 1)[1].split("</table>", 1)[0], r"<tr>") == 1 + 6
+    assert count(dom.split('id="scores"', 1)[1].split("</table>", 1)[0], r"<tr>") == 1 + 3 * 6
+
+
+@needs_browser
 def test_associate_report_has_a_working_search(nmfkit):
     planted(nmfkit.workdir)
     nmfkit.ok("multimodal", "fit", "--modality", "rna=rna.npy", "--modality", "atac=atac.npy",

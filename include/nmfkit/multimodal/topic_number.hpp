@@ -79,4 +79,9 @@ TopicNumberResult select_n_topics(const MultiModalData& data, const TopicNumberO
 PlateauFit fit_plateau(const std::vector<int>& ks, const std::vector<double>& mean_ll,
                        double threshold = 0.05);
 
+// The mean held-out log-likelihood per K with the chosen K marked, as an SVG document
+// (select_k.svg of `nmfkit multimodal select-k`, and its report).
+std::string held_out_likelihood_plot_svg(const std::vector<int>& ks,
+                                         const std::vector<double>& mean_ll, int best_k);
+
 }  // namespace nmfkit::multimodal

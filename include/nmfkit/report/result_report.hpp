@@ -20,9 +20,11 @@ enum class ResultKind {
   Multimodal,  // model.json of format nmfkit-multimodal, one folder per modality
   Associate,   // associations.tsv, associations.json
   Consensus,   // consensus.json, usages.tsv, spectra.tsv (cNMF's consensus programs)
+  MultimodalSelectK,  // summary.json, scores.tsv, folds.tsv (mTopic's held-out likelihood)
 };
 
-// "fit", "topics", "select-k", "cluster", "multimodal fit", "associate", "consensus".
+// "fit", "topics", "select-k", "cluster", "multimodal fit", "associate", "consensus",
+// "multimodal select-k".
 std::string kind_name(ResultKind kind);
 
 // The kind of the folder's result: from its result.json (io/result_folder.hpp), or for a

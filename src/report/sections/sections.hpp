@@ -21,6 +21,8 @@ void add_cluster_sections(HtmlDocument& page, const std::filesystem::path& dir, 
 void add_multimodal_sections(HtmlDocument& page, const std::filesystem::path& dir, const ReportOptions& options);
 void add_associate_sections(HtmlDocument& page, const std::filesystem::path& dir, const ReportOptions& options);
 void add_consensus_sections(HtmlDocument& page, const std::filesystem::path& dir, const ReportOptions& options);
+void add_multimodal_select_k_sections(HtmlDocument& page, const std::filesystem::path& dir,
+                                      const ReportOptions& options);
 
 // The objective per iteration from a model.json's history (log scale when positive), or
 // a note when the history is empty.
