@@ -28,19 +28,11 @@ void add_associate_sections(HtmlDocument& page, const std::filesystem::path& dir
   page.add_section("summary", "Associations", facts_table(facts));
 
   const TsvTable associations = read_tsv(dir / "associations.tsv", options.max_table_rows);
-  HtmlTable table;
-  table.id = "associations";
-  table.header = associations.header;
-  table.rows = associations.rows;
-  table.total_rows = associations.total_rows;
-  table.source = "associations.tsv";
-  table.searchable = true;
-  table.max_rows = options.max_table_rows;
   page.add_section("table", "Association table",
                    paragraph("Each target feature's source features with their weights (the share of "
                              "the target's topic profile each source explains). Type in the box to "
                              "filter the rows.", "note") +
-                       html_table(table));
+                       html_table(tsv_table(associations, "associations", options, true)));
 }
 
 }  // namespace nmfkit::report::detail

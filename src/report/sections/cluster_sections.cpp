@@ -140,17 +140,8 @@ void add_cluster_sections(HtmlDocument& page, const std::filesystem::path& dir, 
                          "<div class=\"chart tuning\"><img alt=\"tuning curves\" src=\"data:image/svg+xml;base64," +
                          base64(file_text(dir / "loss.svg")) + "\"></div>\n");
   }
-  HtmlTable table;
-  table.id = "assignments";
-  table.header = assignments.header;
-  table.rows = std::vector<std::vector<std::string>>(
-      assignments.rows.begin(),
-      assignments.rows.begin() + static_cast<std::ptrdiff_t>(std::min(assignments.rows.size(), options.max_table_rows)));
-  table.total_rows = assignments.total_rows;
-  table.source = "clusters.tsv";
-  table.searchable = true;
-  table.max_rows = options.max_table_rows;
-  page.add_section("cluster-assignments", "Samples and their clusters", html_table(table));
+  page.add_section("cluster-assignments", "Samples and their clusters",
+                   html_table(tsv_table(assignments, "assignments", options, true)));
 }
 
 }  // namespace nmfkit::report::detail

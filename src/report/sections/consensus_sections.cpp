@@ -118,17 +118,6 @@ select::Selection selection_of(const nlohmann::json& k_selection) {
   return selection;
 }
 
-HtmlTable table_of(const TsvTable& tsv, const std::string& id, const ReportOptions& options) {
-  HtmlTable table;
-  table.id = id;
-  table.header = tsv.header;
-  table.rows = tsv.rows;
-  table.total_rows = tsv.total_rows;
-  table.source = std::filesystem::path(tsv.path).filename().string();
-  table.max_rows = options.max_table_rows;
-  return table;
-}
-
 }  // namespace
 
 void add_consensus_sections(HtmlDocument& page, const std::filesystem::path& dir,
@@ -144,8 +133,8 @@ void add_consensus_sections(HtmlDocument& page, const std::filesystem::path& dir
     body += "<div class=\"chart selection\">" +
             inline_svg(select::selection_plot_svg(selection_of(k_selection))) + "</div>\n";
     if (fs::exists(dir / "k_selection.tsv")) {
-      body += html_table(table_of(read_tsv(dir / "k_selection.tsv", options.max_table_rows),
-                                  "k-scores", options));
+      body += html_table(tsv_table(read_tsv(dir / "k_selection.tsv", options.max_table_rows),
+                                   "k-scores", options));
     }
     page.add_section("k-selection", "Choosing k: stability and error", body);
   }

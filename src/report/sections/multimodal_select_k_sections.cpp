@@ -45,14 +45,8 @@ void add_multimodal_select_k_sections(HtmlDocument& page, const std::filesystem:
                        "</div>\n" + html_table(mean_table));
 
   const TsvTable scores = read_tsv(dir / "scores.tsv", options.max_table_rows);
-  HtmlTable table;
-  table.id = "scores";
-  table.header = scores.header;
-  table.rows = scores.rows;
-  table.total_rows = scores.total_rows;
-  table.source = "scores.tsv";
-  table.max_rows = options.max_table_rows;
-  page.add_section("scores", "Scores per fold, K and modality", html_table(table));
+  page.add_section("scores", "Scores per fold, K and modality",
+                   html_table(tsv_table(scores, "scores", options)));
 }
 
 }  // namespace nmfkit::report::detail

@@ -10,6 +10,7 @@
 #include "../result_files.hpp"
 #include "nmfkit/core/matrix.hpp"
 #include "nmfkit/report/html_document.hpp"
+#include "nmfkit/report/html_table.hpp"
 #include "nmfkit/report/result_report.hpp"
 
 namespace nmfkit::report::detail {
@@ -38,6 +39,11 @@ std::string top_term_cards(const TsvTable& table, const std::string& term_column
 // "topic t: w1 w2 w3" per topic, from the same kind of table (for legends).
 std::vector<std::string> topic_names(const TsvTable& table, const std::string& term_column,
                                      std::size_t topics);
+
+// A TSV file's first options.max_table_rows rows as an HTML table (its note names the file
+// for the rest), with a search box when `searchable`.
+HtmlTable tsv_table(const TsvTable& tsv, const std::string& id, const ReportOptions& options,
+                    bool searchable = false);
 
 // A structure plot with a note on how many documents it shows. `what` names a row
 // ("document", "sample"), `part` a column ("topic", "component"); names: the legend (empty:

@@ -78,14 +78,7 @@ void add_select_k_sections(HtmlDocument& page, const std::filesystem::path& dir,
 
   if (std::filesystem::exists(dir / "selection.tsv")) {
     const TsvTable scores = read_tsv(dir / "selection.tsv", options.max_table_rows);
-    HtmlTable table;
-    table.id = "scores";
-    table.header = scores.header;
-    table.rows = scores.rows;
-    table.total_rows = scores.total_rows;
-    table.source = "selection.tsv";
-    table.max_rows = options.max_table_rows;
-    page.add_section("scores", "Scores per k", html_table(table));
+    page.add_section("scores", "Scores per k", html_table(tsv_table(scores, "scores", options)));
   }
 }
 

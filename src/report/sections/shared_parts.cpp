@@ -97,6 +97,20 @@ std::vector<std::string> topic_names(const TsvTable& table, const std::string& t
   return names;
 }
 
+HtmlTable tsv_table(const TsvTable& tsv, const std::string& id, const ReportOptions& options,
+                    bool searchable) {
+  HtmlTable table;
+  table.id = id;
+  table.header = tsv.header;
+  const std::size_t shown = std::min(tsv.rows.size(), options.max_table_rows);
+  table.rows.assign(tsv.rows.begin(), tsv.rows.begin() + static_cast<std::ptrdiff_t>(shown));
+  table.total_rows = tsv.total_rows;
+  table.source = std::filesystem::path(tsv.path).filename().string();
+  table.searchable = searchable;
+  table.max_rows = options.max_table_rows;
+  return table;
+}
+
 std::string structure_section(const DenseMatrix<double>& proportions,
                               const std::vector<std::string>& groups, std::vector<std::string> names,
                               const std::string& what, const std::string& part,
