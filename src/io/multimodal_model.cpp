@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "json_integer.hpp"
 #include "nmf_options_json.hpp"
 #include "nmfkit/core/error.hpp"
 #include "nmfkit/io/npy.hpp"
@@ -71,7 +72,9 @@ MultimodalModel load_multimodal_model(const std::string& directory) {
   if (!j.is_object() || j.value("format", std::string()) != kFormatName) {
     throw fail("expected \"format\": \"" + std::string(kFormatName) + "\"");
   }
-  if (j.value("version", 0) != 1) throw fail("version " + j.value("version", json()).dump() + " is not supported (this nmfkit reads 1)");
+  if (!j.contains("version") || j["version"] != 1) {
+    throw fail("version " + j.value("version", json()).dump() + " is not supported (this nmfkit reads 1)");
+  }
   if (!j.contains("preprocessing")) {
     throw fail("no \"preprocessing\": the folder was written by an nmfkit that could not "
                "transform; fit it again");
@@ -80,11 +83,11 @@ MultimodalModel load_multimodal_model(const std::string& directory) {
   Index k = 0;
   std::vector<Index> features;
   try {
-    k = j.at("k").get<Index>();
+    k = detail::integer_field<Index>(j, "k");
     model.options.model = multimodal::parse_topic_model_kind(j.at("model").get<std::string>());
     for (const json& m : j.at("modalities")) {
       model.topics.modality_names.push_back(m.at("name").get<std::string>());
-      features.push_back(m.at("features").get<Index>());
+      features.push_back(detail::integer_field<Index>(m, "features"));
     }
     const json& p = j.at("preprocessing");
     auto& fitted = model.preprocessing;
@@ -101,9 +104,9 @@ MultimodalModel load_multimodal_model(const std::string& directory) {
       mtm.n_topics = static_cast<int>(k);
       mtm.alpha = j.at("alpha").get<double>();
       mtm.eta = j.at("eta").get<double>();
-      mtm.max_iter_d = j.at("max_iter_d").get<int>();
+      mtm.max_iter_d = detail::integer_field<int>(j, "max_iter_d");
       mtm.gamma_tol = j.at("gamma_tol").get<double>();
-      mtm.seed = j.at("seed").get<std::uint64_t>();
+      mtm.seed = detail::integer_field<std::uint64_t>(j, "seed");
     }
   } catch (const json::exception& e) {
     throw fail(std::string("missing or invalid field: ") + e.what());

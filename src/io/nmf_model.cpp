@@ -10,6 +10,7 @@
 #include "nmfkit/io/npy.hpp"
 #include "nmfkit/io/result_folder.hpp"
 #include "nmfkit/version.hpp"
+#include "json_integer.hpp"
 #include "nmf_options_json.hpp"
 
 namespace nmfkit::io {
@@ -52,33 +53,36 @@ json options_to_json(const NmfOptions& o) {
 
 NmfOptions options_from_json(const json& j) {
   NmfOptions o;
-  if (j.at("n_components").is_number()) o.n_components = j.at("n_components").get<Index>();
+  if (j.at("n_components").is_number()) o.n_components = integer_field<Index>(j, "n_components");
   o.init = parse_init(j.at("init").get<std::string>());
   o.solver = j.at("solver").get<std::string>();
   o.beta_loss = j.at("beta_loss").get<double>();
   o.tol = j.at("tol").get<double>();
-  o.max_iter = j.at("max_iter").get<int>();
-  o.patience = j.value("patience", o.patience);
-  if (!j.at("random_state").is_null()) o.random_state = j.at("random_state").get<std::uint32_t>();
+  o.max_iter = integer_field<int>(j, "max_iter");
+  o.patience = integer_field_or(j, "patience", o.patience);
+  if (!j.at("random_state").is_null()) o.random_state = integer_field<std::uint32_t>(j, "random_state");
   o.alpha_W = j.at("alpha_W").get<double>();
   if (j.at("alpha_H").is_number()) o.alpha_H = j.at("alpha_H").get<double>();
   o.l1_ratio = j.at("l1_ratio").get<double>();
   o.shuffle = j.at("shuffle").get<bool>();
-  o.verbose = j.at("verbose").get<int>();
+  o.verbose = integer_field<int>(j, "verbose");
   if (j.contains("minibatch")) {
     const json& b = j.at("minibatch");
-    o.minibatch.batch_size = b.at("batch_size").get<Index>();
+    o.minibatch.batch_size = integer_field<Index>(b, "batch_size");
     o.minibatch.forget_factor = b.at("forget_factor").get<double>();
     if (b.at("max_no_improvement").is_null()) {
       o.minibatch.max_no_improvement.reset();
     } else {
-      o.minibatch.max_no_improvement = b.at("max_no_improvement").get<int>();
+      o.minibatch.max_no_improvement = integer_field<int>(b, "max_no_improvement");
     }
     o.minibatch.fresh_restarts = b.at("fresh_restarts").get<bool>();
   }
   // Models written before the NMF family hold none of these.
   o.model = j.value("model", o.model);
-  o.layer_ranks = j.value("layer_ranks", o.layer_ranks);
+  if (j.contains("layer_ranks")) {
+    o.layer_ranks.clear();
+    for (const json& rank : j.at("layer_ranks")) o.layer_ranks.push_back(integer_value<Index>(rank, "layer_ranks"));
+  }
   o.graph_weight = j.value("graph_weight", o.graph_weight);
   if (j.contains("learning_rate") && j.at("learning_rate").is_number()) {
     o.learning_rate = j.at("learning_rate").get<double>();
@@ -91,6 +95,8 @@ NmfOptions options_from_json(const json& j) {
 
 namespace {
 
+using detail::integer_field;
+using detail::integer_field_or;
 using detail::options_from_json;
 using detail::options_to_json;
 constexpr const char* kFormatName = "nmfkit-nmf-model";
@@ -200,11 +206,9 @@ NmfModel load_nmf_model(const std::string& directory) {
   if (!is("format", json::value_t::string) || j.at("format") != kFormatName) {
     throw fail("expected \"format\": \"" + std::string(kFormatName) + "\"");
   }
-  const int version = is("format_version", json::value_t::number_unsigned)
-                          ? j.at("format_version").get<int>()
-                          : 0;
-  if (version < 1 || version > kModelFormatVersion) {
-    throw fail("format_version " + std::to_string(version) +
+  const json version = j.value("format_version", json());
+  if (!version.is_number_unsigned() || version < 1 || version > kModelFormatVersion) {
+    throw fail("format_version " + version.dump() +
                " is not supported (this nmfkit reads 1 to " + std::to_string(kModelFormatVersion) +
                ")");
   }
@@ -220,7 +224,7 @@ NmfModel load_nmf_model(const std::string& directory) {
       model.graph = j.at("options").at("graph").get<std::string>();
     }
     model.init_used = parse_init(j.at("init_used").get<std::string>());
-    model.n_iter = j.at("n_iter").get<int>();
+    model.n_iter = integer_field<int>(j, "n_iter");
     model.converged = j.at("converged").get<bool>();
     model.reconstruction_error = j.at("reconstruction_error").get<double>();
     model.warnings = j.at("warnings").get<std::vector<std::string>>();
@@ -228,7 +232,7 @@ NmfModel load_nmf_model(const std::string& directory) {
     model.seconds = j.at("seconds").get<double>();
     model.solver_used = j.value("solver_used", model.options.solver);
     model.init_seconds = j.value("init_seconds", 0.0);
-    model.processes = j.value("processes", 1);
+    model.processes = integer_field_or(j, "processes", 1);
     model.grid = j.value("grid", std::string("1d"));
     if (j.contains("history")) {
       const json& history = j.at("history");
@@ -244,8 +248,8 @@ NmfModel load_nmf_model(const std::string& directory) {
       }
     }
     H_file = j.at("files").at("H").get<std::string>();
-    components = j.at("n_components").get<Index>();
-    features = j.at("n_features").get<Index>();
+    components = integer_field<Index>(j, "n_components");
+    features = integer_field<Index>(j, "n_features");
   } catch (const json::exception& e) {
     throw fail(std::string("missing or invalid field: ") + e.what());
   } catch (const InvalidArgument& e) {

@@ -6,6 +6,7 @@
 
 #include "nmfkit/core/error.hpp"
 #include "nmfkit/version.hpp"
+#include "json_integer.hpp"
 
 namespace nmfkit::io {
 
@@ -72,7 +73,7 @@ std::optional<ResultManifest> read_result_manifest(const fs::path& dir) {
   }
   ResultManifest manifest;
   try {
-    manifest.format_version = j.at("format_version").get<int>();
+    manifest.format_version = detail::integer_field<int>(j, "format_version");
     if (manifest.format_version < 1 || manifest.format_version > kResultFormatVersion) {
       throw fail("format_version " + std::to_string(manifest.format_version) +
                  " is not supported (this nmfkit reads 1 to " +
@@ -83,6 +84,8 @@ std::optional<ResultManifest> read_result_manifest(const fs::path& dir) {
     manifest.files = j.at("files").get<std::vector<std::string>>();
   } catch (const json::exception& e) {
     throw fail(std::string("a field is missing or of the wrong type: ") + e.what());
+  } catch (const InvalidArgument& e) {
+    throw fail(e.what());
   }
   return manifest;
 }

@@ -39,7 +39,7 @@ Vectorizer vectorizer_from_json(const std::string& json_text, std::vector<std::s
                                 const std::string& source) {
   try {
     const json j = json::parse(json_text);
-    if (j.at("format_version").get<int>() != kFormatVersion) {
+    if (j.at("format_version") != kFormatVersion) {  // compared as JSON: no cast of 1e99
       throw FormatError::from_message(source + ": " + "format_version " + j.at("format_version").dump() +
                                     " is not one this nmfkit reads (" +
                                     std::to_string(kFormatVersion) + ")");
@@ -61,7 +61,7 @@ Vectorizer vectorizer_from_json(const std::string& json_text, std::vector<std::s
     const auto idf_values = j.at("idf").get<std::vector<double>>();
     Vector<double> idf(static_cast<Index>(idf_values.size()));
     for (std::size_t i = 0; i < idf_values.size(); ++i) idf[static_cast<Index>(i)] = idf_values[i];
-    if (j.at("terms").get<std::size_t>() != vocabulary.size()) {
+    if (j.at("terms") != vocabulary.size()) {
       throw FormatError::from_message(source + ": " + "says " + j.at("terms").dump() + " terms, but the vocabulary has " +
                                     std::to_string(vocabulary.size()));
     }

@@ -3,6 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <utility>
+#include <vector>
+
 #include <nlohmann/json.hpp>
 
 #include "io_test_support.hpp"
@@ -82,6 +86,42 @@ TEST(IoResultFolder, AModelJsonWithAnOverflowingNumberIsAFormatError) {
   TempDir dir;
   write_file(dir.file("model.json"), "{\"n_components\": 88e888}");
   expect_error<FormatError>([&] { load_nmf_model(dir.path()); }, {"model.json", "invalid JSON"});
+}
+
+// fuzz_model's finding: "n_iter": 4.4e98 was cast to int (undefined behaviour). Integer
+// fields out of their type's range, or given as non-integers, are FormatErrors naming them.
+TEST(IoResultFolder, AModelJsonWithAnIntegerOutOfRangeIsAFormatError) {
+  TempDir dir;
+  NmfModel model;
+  model.options.n_components = 2;
+  model.W = AnyMatrix(DenseMatrix<double>(DenseMatrix<double>::Ones(3, 2)));
+  model.H = AnyMatrix(DenseMatrix<double>(DenseMatrix<double>::Ones(2, 4)));
+  const std::string folder = dir.file("model");
+  save_nmf_model(folder, model);
+  const std::string path = folder + "/model.json";
+  std::ifstream in(path);
+  const nlohmann::json saved = nlohmann::json::parse(in);
+  in.close();
+  const auto with = [&](const nlohmann::json::json_pointer& where, const nlohmann::json& value) {
+    nlohmann::json j = saved;
+    j[where] = value;
+    write_file(path, j.dump());
+  };
+  using pointer = nlohmann::json::json_pointer;
+  for (const auto& [where, value] :
+       std::vector<std::pair<pointer, nlohmann::json>>{{pointer("/n_iter"), 4.4e98},
+                                                       {pointer("/n_iter"), 1LL << 40},
+                                                       {pointer("/options/max_iter"), -1e300},
+                                                       {pointer("/options/random_state"), -1},
+                                                       {pointer("/n_features"), 2.5}}) {
+    with(where, value);
+    expect_error<FormatError>([&] { load_nmf_model(folder); },
+                              {"model.json", where.back(), "not an integer in range"});
+  }
+  with(pointer("/format_version"), 1e99);
+  expect_error<FormatError>([&] { load_nmf_model(folder); }, {"model.json", "format_version"});
+  with(pointer("/n_iter"), 7);
+  EXPECT_EQ(load_nmf_model(folder).n_iter, 7);
 }
 
 TEST(IoResultFolder, NotAFolderIsAnIoError) {
