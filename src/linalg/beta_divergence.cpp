@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "nmfkit/linalg/kernels.hpp"
 #include "nmfkit/linalg/numpy_arithmetic.hpp"
 #include "nmfkit/linalg/products.hpp"
 #include "half_squared_residual.hpp"
@@ -24,6 +25,10 @@ struct FilteredPairs {
   std::vector<T> x;
   std::vector<T> wh;
 
+  void reserve(std::size_t n) {
+    x.reserve(n);
+    wh.reserve(n);
+  }
   void add(T x_value, T wh_value) {
     if (!(x_value > static_cast<T>(kEpsilon))) return;
     x.push_back(x_value);
@@ -48,17 +53,15 @@ double divergence_from_pairs(const FilteredPairs<T>& pairs, double beta, double 
                              T total_wh, double entry_count) {
   const auto n = pairs.x.size();
   std::vector<T> work(n);
-  if (beta == 1) {
-    for (std::size_t i = 0; i < n; ++i) work[i] = std::log(pairs.x[i] / pairs.wh[i]);
-    T result = sequential_dot(pairs.x.data(), work.data(), static_cast<Index>(n));
-    result += total_wh - pairs.sum_of(pairs.x);
-    return static_cast<double>(result);
-  }
-  if (beta == 0) {
+  if (beta == 1 || beta == 0) {
     std::vector<T> ratio(n);
-    for (std::size_t i = 0; i < n; ++i) {
-      ratio[i] = pairs.x[i] / pairs.wh[i];
-      work[i] = std::log(ratio[i]);
+    for (std::size_t i = 0; i < n; ++i) ratio[i] = pairs.x[i] / pairs.wh[i];
+    // The vector kernels' logarithm (kernels.hpp): within 2 ulp of std::log.
+    active_kernels().get<T>().log_array(ratio.data(), work.data(), static_cast<Index>(n));
+    if (beta == 1) {
+      T result = sequential_dot(pairs.x.data(), work.data(), static_cast<Index>(n));
+      result += total_wh - pairs.sum_of(pairs.x);
+      return static_cast<double>(result);
     }
     return static_cast<double>(pairs.sum_of(ratio)) - entry_count -
            static_cast<double>(pairs.sum_of(work));
@@ -110,6 +113,7 @@ double beta_divergence(const DenseMatrix<T>& X, const DenseMatrix<T>& W, const D
   DenseMatrix<T> WH;
   fast_multiply(W, H, WH);
   FilteredPairs<T> pairs;
+  pairs.reserve(static_cast<std::size_t>(X.size()));
   for (Index i = 0; i < X.size(); ++i) pairs.add(X.data()[i], WH.data()[i]);
   double total_wh_power = 0;
   if (beta != 1 && beta != 0) {
@@ -140,6 +144,7 @@ double beta_divergence(const SparseMatrix<T>& X, const DenseMatrix<T>& W, const 
   std::vector<T> wh(static_cast<std::size_t>(nnz));
   product_at_nonzeros(X, W, H, wh.data());
   FilteredPairs<T> pairs;
+  pairs.reserve(static_cast<std::size_t>(nnz));
   for (Index p = 0; p < nnz; ++p) pairs.add(x[p], wh[p]);
   double total_wh_power = 0;
   if (beta != 1 && beta != 0) {

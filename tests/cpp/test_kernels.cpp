@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <limits>
 #include <sstream>
 #include <vector>
 
@@ -240,6 +241,46 @@ TYPED_TEST(KernelAgreement, NnlsRowSatisfiesKkt) {
 
 // Dense data: X·A and Xᵀ·A by the kernel, the same bits on any thread count, and a row
 // block's product equal to the whole product's rows (so spread fits of dense X are bitwise).
+// ulps between a and b (both finite, same sign), in T's spacing at b.
+template <class T>
+double ulps(T a, T b) {
+  const T spacing = std::nextafter(std::fabs(b), std::numeric_limits<T>::infinity()) - std::fabs(b);
+  return std::fabs(static_cast<double>(a) - static_cast<double>(b)) / static_cast<double>(spacing);
+}
+
+TYPED_TEST(KernelAgreement, LogArrayIsWithinTwoUlpsOfStdLogEverywhere) {
+  using T = TypeParam;
+  using limits = std::numeric_limits<T>;
+  // Values over the whole range (every binade, both sides of √½ and 1), and the edges.
+  std::vector<T> x;
+  for (int e = limits::min_exponent - 1; e < limits::max_exponent; e += 3) {
+    for (const double m : {0.5, 0.7071067811865475, 0.7071067811865476, 0.75, 0.999999, 1.0,
+                           1.000001, 1.25, 1.4142135623730951, 1.9999999}) {
+      const T value = static_cast<T>(std::ldexp(m, e));
+      if (std::isfinite(value) && value > 0) x.push_back(value);
+    }
+  }
+  for (const T edge : {T(1), T(2), T(0.5), std::nextafter(T(1), T(2)), std::nextafter(T(1), T(0)),
+                       limits::min(), limits::max(), limits::denorm_min(), T(0), T(-1),
+                       limits::infinity(), limits::quiet_NaN()}) {
+    x.push_back(edge);
+  }
+  for (const Isa isa : supported_isas()) {
+    std::vector<T> out(x.size(), T(-7));
+    linalg::kernels_for(isa).get<T>().log_array(x.data(), out.data(), static_cast<Index>(x.size()));
+    for (std::size_t i = 0; i < x.size(); ++i) {
+      const T expected = std::log(x[i]);
+      if (!std::isfinite(expected)) {
+        EXPECT_TRUE(out[i] == expected || (std::isnan(out[i]) && std::isnan(expected)))
+            << linalg::isa_name(isa) << " log(" << x[i] << ") = " << out[i];
+      } else {
+        EXPECT_LE(ulps(out[i], expected), 2.0)
+            << linalg::isa_name(isa) << " log(" << x[i] << ") = " << out[i] << ", not " << expected;
+      }
+    }
+  }
+}
+
 TEST(KernelDispatch, DenseFastMultiplyMatchesEigenAndIgnoresThreadsAndBlocks) {
   const DenseMatrix<double> X = testing::random_nonnegative(300, 70, 13);
   const DenseMatrix<double> A = testing::random_nonnegative(70, 20, 14);

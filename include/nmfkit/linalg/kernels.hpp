@@ -71,6 +71,11 @@ struct KernelTable {
   // nnls_scratch_size(k) elements. Returns the sweeps run.
   int (*nnls_cd_row)(const T* G, KernelIndex k, const T* b, T* x, T* gradient,
                      const NnlsSweepRules& rules);
+
+  // out[i] = ln(in[i]) for i < n (in and out must not overlap): within 2 ulp of std::log
+  // on the vector ISAs for positive normal values, std::log for every other value (and
+  // everywhere in the portable table).
+  void (*log_array)(const T* in, T* out, KernelIndex n);
 };
 
 struct Kernels {

@@ -8,8 +8,10 @@
 // the linker keeps for the whole program, and then fault on a processor without AVX.
 #pragma once
 
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 
 // The portable file asks for plain loops whatever its flags; the others for intrinsics.
 #if defined(NMFKIT_KERNELS_PORTABLE)
@@ -319,12 +321,67 @@ int nnls_cd_row(const T* G, Idx k, const T* b, T* x, T* g, const NnlsSweepRules&
   return sweep;
 }
 
+// ---------------------------------------------------------------------------------------
+// Natural logarithm.
+
+#if NMFKIT_KERNEL_SIMD
+// ln x for positive normal x in straight-line code the compiler vectorises: x = 2^k·m with
+// m in [√½, √2) read from the bits, s = (m − 1)/(m + 1) (|s| < 0.172), and
+// ln m = 2·atanh(s) = 2s·(1 + s²/3 + s⁴/5 + …), summed to s²⁴ (the rest is below 1e-19 of
+// it); k·ln 2 in two parts so that its rounding stays below the polynomial's.
+inline double log_of_normal(double x) {
+  constexpr std::uint64_t sqrt_half = 0x3fe6a09e667f3bcdULL;  // √½'s bits
+  constexpr double ln2_hi = 6.93147180369123816490e-01;      // ln 2's first 32 bits
+  constexpr double ln2_lo = 1.90821492927058770002e-10;      // and the rest
+  std::uint64_t bits;
+  std::memcpy(&bits, &x, sizeof bits);
+  const std::uint64_t shifted = bits + (0x3ff0000000000000ULL - sqrt_half);
+  const std::uint64_t m_bits = (shifted & 0x000fffffffffffffULL) + sqrt_half;
+  const std::uint64_t k_bits = (shifted >> 52) | 0x4330000000000000ULL;  // 2^52 + k + 1023
+  double m, k_plus;
+  std::memcpy(&m, &m_bits, sizeof m);
+  std::memcpy(&k_plus, &k_bits, sizeof k_plus);
+  const double k = k_plus - (4503599627370496.0 + 1023.0);
+  const double f = m - 1.0;
+  const double s = f / (2.0 + f);
+  const double z = s * s;
+  double p = 1.0 / 25;
+  p = p * z + 1.0 / 23;
+  p = p * z + 1.0 / 21;
+  p = p * z + 1.0 / 19;
+  p = p * z + 1.0 / 17;
+  p = p * z + 1.0 / 15;
+  p = p * z + 1.0 / 13;
+  p = p * z + 1.0 / 11;
+  p = p * z + 1.0 / 9;
+  p = p * z + 1.0 / 7;
+  p = p * z + 1.0 / 5;
+  p = p * z + 1.0 / 3;
+  return k * ln2_hi + ((2.0 * s + 2.0 * s * (z * p)) + k * ln2_lo);
+}
+#endif
+
+template <class T>
+void log_array(const T* in, T* out, Idx n) {
+#if NMFKIT_KERNEL_SIMD
+  for (Idx i = 0; i < n; ++i) out[i] = static_cast<T>(log_of_normal(static_cast<double>(in[i])));
+  // Zero, subnormals, infinities, NaN and negative values: std::log's answers.
+  for (Idx i = 0; i < n; ++i) {
+    const double x = static_cast<double>(in[i]);
+    if (!(x >= 2.2250738585072014e-308 && x <= 1.7976931348623157e308)) out[i] = std::log(in[i]);
+  }
+#else
+  for (Idx i = 0; i < n; ++i) out[i] = std::log(in[i]);
+#endif
+}
+
 template <class T>
 KernelTable<T> make_table() {
   KernelTable<T> table{};
   table.csr_times_dense = &csr_times_dense<T>;
   table.dense_times_dense = &dense_times_dense<T>;
   table.nnls_cd_row = &nnls_cd_row<T>;
+  table.log_array = &log_array<T>;
   return table;
 }
 
