@@ -497,6 +497,12 @@ AnyMatrix read_values(NpyInput& in, const std::string& path, const OpenedNpy& op
                       std::int64_t rows, std::int64_t cols, bool fortran) {
   const ElementType& type = opened.type;
   const std::string what = checked_data(in, path, opened, rows, cols);
+  // An empty array has its shape and nothing else: no pass over a dimension the header
+  // may make huge (fuzz_npy: shape (344444444444444, 0) in Fortran order).
+  if (rows == 0 || cols == 0) {
+    if (type.kind == Kind::Float && type.size == 4) return DenseMatrix<float>(rows, cols);
+    return DenseMatrix<double>(rows, cols);
+  }
   if (type.kind == Kind::Float && type.size == 4) {
     return read_native<float>(in, type, rows, cols, fortran, what);
   }

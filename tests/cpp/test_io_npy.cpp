@@ -185,6 +185,25 @@ TEST(IoNpy, FortranOrderIsTransposedIntoPlace) {
   EXPECT_TRUE(read_as_double(dir.file("be.npy")) == expected);
 }
 
+// fuzz_npy's finding: an empty array with a huge other dimension in Fortran order was
+// rearranged one empty row at a time (hours). Every element type and order: at once.
+TEST(IoNpy, EmptyArraysWithAHugeDimensionReadAtOnce) {
+  TempDir dir;
+  for (const char* descr : {"<f4", "<f8", "<i2"}) {
+    for (const char* order : {"True", "False"}) {
+      for (const char* shape : {"(344444444444444, 0)", "(0, 344444444444444)"}) {
+        write_file(dir.file("e.npy"), npy_file(std::string("{'descr': '") + descr +
+                                                   "', 'fortran_order': " + order +
+                                                   ", 'shape': " + shape + ", }",
+                                               ""));
+        const AnyMatrix m = read_npy(dir.file("e.npy"));
+        EXPECT_EQ(m.rows() * m.cols(), 0) << descr << " " << order << " " << shape;
+        EXPECT_EQ(m.rows() + m.cols(), 344444444444444) << descr << " " << order << " " << shape;
+      }
+    }
+  }
+}
+
 TEST(IoNpy, HeaderVariantsParse) {
   TempDir dir;
   const std::string data = raw<double>({1, 2, 3, 4, 5, 6});
