@@ -2,11 +2,10 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 
 #include <nlohmann/json.hpp>
 
-#include "json_integer.hpp"
+#include "json_file.hpp"
 #include "nmf_options_json.hpp"
 #include "nmfkit/core/error.hpp"
 #include "nmfkit/io/npy.hpp"
@@ -32,19 +31,6 @@ DenseMatrix<double> read_matrix_of(const fs::path& file, Index rows, Index cols)
   return *dense;
 }
 
-json read_model_json(const fs::path& dir) {
-  const std::string path = (dir / "model.json").string();
-  std::ifstream in(path);
-  if (!in) throw IoError("cannot read " + path + " (is '" + dir.string() + "' a multimodal fit?)");
-  try {
-    return json::parse(in);
-  } catch (const json::parse_error& e) {
-    throw FormatError::at_byte(path, static_cast<std::int64_t>(e.byte), "invalid JSON");
-  } catch (const json::exception& e) {
-    throw FormatError(path, "model", std::string("invalid JSON: ") + e.what());
-  }
-}
-
 }  // namespace
 
 std::string multimodal_transform_fields(const multimodal::MultimodalTopicOptions& options,
@@ -66,8 +52,8 @@ MultimodalModel load_multimodal_model(const std::string& directory) {
   const fs::path dir(directory);
   if (!fs::is_directory(dir)) throw IoError("model directory '" + directory + "' does not exist");
   read_result_manifest(dir);  // refuses a damaged manifest or a newer folder format
-  const json j = read_model_json(dir);
   const std::string path = (dir / "model.json").string();
+  const json j = detail::read_json_file(path, "model", "is '" + directory + "' a multimodal fit?");
   const auto fail = [&](const std::string& what) { return FormatError(path, "model", what); };
   if (!j.is_object() || j.value("format", std::string()) != kFormatName) {
     throw fail("expected \"format\": \"" + std::string(kFormatName) + "\"");

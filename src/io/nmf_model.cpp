@@ -10,7 +10,7 @@
 #include "nmfkit/io/npy.hpp"
 #include "nmfkit/io/result_folder.hpp"
 #include "nmfkit/version.hpp"
-#include "json_integer.hpp"
+#include "json_file.hpp"
 #include "nmf_options_json.hpp"
 
 namespace nmfkit::io {
@@ -189,16 +189,8 @@ NmfModel load_nmf_model(const std::string& directory) {
     throw IoError("model directory '" + directory + "' does not exist");
   }
   read_result_manifest(dir);  // refuses a damaged manifest or a newer folder format
-  std::ifstream in(json_path);
-  if (!in) throw IoError("cannot read " + json_path + " (is '" + directory + "' an nmfkit model?)");
-  json j;
-  try {
-    j = json::parse(in);
-  } catch (const json::parse_error& e) {
-    throw FormatError::at_byte(json_path, static_cast<std::int64_t>(e.byte), "invalid JSON");
-  } catch (const json::exception& e) {  // a number beyond a double's range, as 1e999
-    throw FormatError(json_path, "model", std::string("invalid JSON: ") + e.what());
-  }
+  const json j =
+      detail::read_json_file(json_path, "model", "is '" + directory + "' an nmfkit model?");
   const auto fail = [&](const std::string& what) { return FormatError(json_path, "model", what); };
   const auto is = [&](const char* key, json::value_t type) {
     return j.is_object() && j.contains(key) && j.at(key).type() == type;

@@ -6,7 +6,7 @@
 
 #include "nmfkit/core/error.hpp"
 #include "nmfkit/version.hpp"
-#include "json_integer.hpp"
+#include "json_file.hpp"
 
 namespace nmfkit::io {
 
@@ -55,16 +55,7 @@ std::optional<ResultManifest> read_result_manifest(const fs::path& dir) {
   }
   const fs::path path = dir / kResultManifestName;
   if (!fs::exists(path, error)) return std::nullopt;
-  std::ifstream in(path);
-  if (!in) throw IoError("cannot read " + path.string());
-  json j;
-  try {
-    j = json::parse(in);
-  } catch (const json::parse_error& e) {
-    throw FormatError::at_byte(path.string(), static_cast<std::int64_t>(e.byte), "invalid JSON");
-  } catch (const json::exception& e) {  // a number beyond a double's range, as 1e999
-    throw FormatError(path.string(), "manifest", std::string("invalid JSON: ") + e.what());
-  }
+  const json j = detail::read_json_file(path.string(), "manifest");
   const auto fail = [&](const std::string& what) {
     return FormatError(path.string(), "manifest", what);
   };

@@ -1,9 +1,11 @@
 #pragma once
-// Internal to io: an integer field of a JSON file nmfkit wrote, read with its range checked.
-// nlohmann's get<int>() casts a float such as 1e99 to int (undefined behaviour) and wraps an
-// integer too large for the type; a damaged or edited file must get an error instead.
+// Internal to io: reading the JSON files nmfkit writes (model.json, result.json) so that a
+// damaged or edited file gets one error naming it: the document itself, and integer fields
+// with their range checked (nlohmann's get<int>() casts a float such as 1e99 to int,
+// undefined behaviour, and wraps an integer too large for the type).
 
 #include <cstdint>
+#include <fstream>
 #include <limits>
 #include <string>
 #include <type_traits>
@@ -13,6 +15,22 @@
 #include "nmfkit/core/error.hpp"
 
 namespace nmfkit::io::detail {
+
+// The document in `path`. IoError when it cannot be opened (`hint` appended, as " (…)");
+// FormatError at the byte of a syntax error, or at `what` for a number beyond a double's
+// range (nlohmann's out_of_range, not a parse_error).
+inline nlohmann::json read_json_file(const std::string& path, const std::string& what,
+                                     const std::string& hint = "") {
+  std::ifstream in(path);
+  if (!in) throw IoError("cannot read " + path + (hint.empty() ? "" : " (" + hint + ")"));
+  try {
+    return nlohmann::json::parse(in);
+  } catch (const nlohmann::json::parse_error& e) {
+    throw FormatError::at_byte(path, static_cast<std::int64_t>(e.byte), "invalid JSON");
+  } catch (const nlohmann::json::exception& e) {
+    throw FormatError(path, what, std::string("invalid JSON: ") + e.what());
+  }
+}
 
 template <class T>
 T integer_value(const nlohmann::json& value, const std::string& name) {
