@@ -196,49 +196,44 @@ DenseMatrix<T> permuted_lower_factor(DenseMatrix<T> A) {
   return PL;
 }
 
+namespace {
+
+// X·Q by the fast solvers' products or by the exact ones (options.arithmetic).
+template <class Matrix, class T>
+DenseMatrix<T> product_of(const Matrix& X, const DenseMatrix<T>& Q, bool fast) {
+  DenseMatrix<T> out;
+  fast ? fast_multiply(X, Q, out) : multiply(X, Q, out);
+  return out;
+}
+
+}  // namespace
+
 template <class T>
 Svd<T> randomized_svd(const DenseMatrix<T>& X, Index k, RandomState& rng,
                       const RandomizedSvdOptions& options) {
-  check_rank(k, X.rows(), X.cols(), options.n_oversamples, sizeof(T));
   const bool fast = options.arithmetic == SvdArithmetic::Fast;
-  const auto by_X = [&](const DenseMatrix<T>& Q) {
-    DenseMatrix<T> out;
-    fast ? fast_multiply(X, Q, out) : multiply(X, Q, out);
-    return out;
-  };
-  const auto by_Xt = [&](const DenseMatrix<T>& Q) {
-    DenseMatrix<T> out;
-    fast ? fast_multiply(X.transpose(), Q, out) : multiply(X.transpose(), Q, out);
-    return out;
-  };
-  if (use_transpose(options, X.rows(), X.cols())) {
-    return randomized_svd_of<T>(X.cols(), X.rows(), true, k, rng, options, by_Xt, by_X);
-  }
-  return randomized_svd_of<T>(X.rows(), X.cols(), false, k, rng, options, by_X, by_Xt);
+  return randomized_svd<T>(
+      X.rows(), X.cols(), [&](const DenseMatrix<T>& Q) { return product_of(X, Q, fast); },
+      [&](const DenseMatrix<T>& Q) { return product_of(X.transpose(), Q, fast); }, k, rng, options);
 }
 
 template <class T>
 Svd<T> randomized_svd(const SparseMatrix<T>& X, Index k, RandomState& rng,
                       const RandomizedSvdOptions& options) {
-  check_rank(k, X.rows(), X.cols(), options.n_oversamples, sizeof(T));
+  check_rank(k, X.rows(), X.cols(), options.n_oversamples, sizeof(T));  // before copying Xᵀ
   const bool fast = options.arithmetic == SvdArithmetic::Fast;
   // The exact products scatter Xᵀ·Q instead of copying Xᵀ: that SVD is the peak of a
   // scikit-learn-exact fit's memory. The fast ones stream a copy, as the fast solvers do.
   const SparseMatrix<T> Xt = fast ? transposed(X) : SparseMatrix<T>();
-  const auto by_X = [&](const DenseMatrix<T>& Q) {
-    DenseMatrix<T> out;
-    fast ? fast_multiply(X, Q, out) : multiply(X, Q, out);
-    return out;
-  };
   const auto by_Xt = [&](const DenseMatrix<T>& Q) {
+    if (fast) return product_of(Xt, Q, true);
     DenseMatrix<T> out;
-    fast ? fast_multiply(Xt, Q, out) : transpose_multiply(X, Q, out);
+    transpose_multiply(X, Q, out);
     return out;
   };
-  if (use_transpose(options, X.rows(), X.cols())) {
-    return randomized_svd_of<T>(X.cols(), X.rows(), true, k, rng, options, by_Xt, by_X);
-  }
-  return randomized_svd_of<T>(X.rows(), X.cols(), false, k, rng, options, by_X, by_Xt);
+  return randomized_svd<T>(
+      X.rows(), X.cols(), [&](const DenseMatrix<T>& Q) { return product_of(X, Q, fast); }, by_Xt, k,
+      rng, options);
 }
 
 template <class T>
