@@ -108,4 +108,8 @@ double json_number(const nlohmann::json& value) {
   return value.is_number() ? value.get<double>() : std::nan("");
 }
 
+double json_number_at(const nlohmann::json& object, const char* key) {
+  return object.contains(key) ? json_number(object[key]) : std::nan("");
+}
+
 }  // namespace nmfkit::report::detail

@@ -43,5 +43,7 @@ std::string json_text(const nlohmann::json& value);
 
 // A JSON number, or NaN for null and anything else.
 double json_number(const nlohmann::json& value);
+// The number at `key` of a JSON object, NaN when it is missing or not a number.
+double json_number_at(const nlohmann::json& object, const char* key);
 
 }  // namespace nmfkit::report::detail

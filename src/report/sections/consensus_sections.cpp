@@ -103,13 +103,12 @@ select::Selection selection_of(const nlohmann::json& k_selection) {
   for (const auto& s : k_selection.at("scores")) {
     select::KScore score;
     score.k = s.at("k").get<Index>();
-    const auto number = [&](const char* key) { return s.contains(key) ? json_number(s[key]) : std::nan(""); };
     score.test_error = score.min_silhouette = std::nan("");  // not computed by consensus
-    score.reconstruction_error = number("reconstruction_error");
-    score.cnmf_silhouette = number("silhouette");
-    score.cnmf_error = number("refit_error");
-    score.cophenetic = number("cophenetic");
-    score.dispersion = number("dispersion");
+    score.reconstruction_error = json_number_at(s, "reconstruction_error");
+    score.cnmf_silhouette = json_number_at(s, "silhouette");
+    score.cnmf_error = json_number_at(s, "refit_error");
+    score.cophenetic = json_number_at(s, "cophenetic");
+    score.dispersion = json_number_at(s, "dispersion");
     selection.scores.push_back(score);
   }
   if (k_selection.contains("chosen_k") && k_selection["chosen_k"].is_number_integer()) {

@@ -17,18 +17,17 @@ select::Selection selection_of(const nlohmann::json& j) {
   for (const auto& s : j.at("scores")) {
     select::KScore score;
     score.k = s.at("k").get<Index>();
-    const auto number = [&](const char* key) { return s.contains(key) ? json_number(s[key]) : std::nan(""); };
-    score.test_error = number("test_error");
-    score.test_error_se = number("test_error_se");
-    score.train_error = number("train_error");
-    score.min_silhouette = number("min_silhouette");
-    score.mean_silhouette = number("mean_silhouette");
-    score.cophenetic = number("cophenetic");
-    score.dispersion = number("dispersion");
-    score.cnmf_silhouette = number("cnmf_silhouette");
-    score.cnmf_error = number("cnmf_error");
-    score.reconstruction_error = number("reconstruction_error");
-    score.seconds = number("seconds");
+    score.test_error = json_number_at(s, "test_error");
+    score.test_error_se = json_number_at(s, "test_error_se");
+    score.train_error = json_number_at(s, "train_error");
+    score.min_silhouette = json_number_at(s, "min_silhouette");
+    score.mean_silhouette = json_number_at(s, "mean_silhouette");
+    score.cophenetic = json_number_at(s, "cophenetic");
+    score.dispersion = json_number_at(s, "dispersion");
+    score.cnmf_silhouette = json_number_at(s, "cnmf_silhouette");
+    score.cnmf_error = json_number_at(s, "cnmf_error");
+    score.reconstruction_error = json_number_at(s, "reconstruction_error");
+    score.seconds = json_number_at(s, "seconds");
     selection.scores.push_back(score);
   }
   if (j.contains("chosen_k")) {
