@@ -4,7 +4,6 @@
 
 #include <cmath>
 #include <limits>
-#include <type_traits>
 
 #include "nmfkit/linalg/beta_divergence.hpp"
 #include "nmfkit/linalg/numpy_arithmetic.hpp"
@@ -36,16 +35,8 @@ T weighted_ratio(T x, T wh, double beta) {
   return linalg::numpy_power(wh, beta - 2) * x;
 }
 
-// out = X·A; dense products on the vector kernels (products.hpp). scikit-learn's come from
-// NumPy's BLAS, so they are matched to rounding, not bit for bit, whichever product runs.
-template <class Matrix, class T>
-void product(const Matrix& X, const DenseMatrix<T>& A, DenseMatrix<T>& out) {
-  if constexpr (std::is_base_of_v<Eigen::SparseMatrixBase<Matrix>, Matrix>) {
-    linalg::multiply(X, A, out);
-  } else {
-    linalg::fast_multiply(X, A, out);
-  }
-}
+// The updates' products run on the vector kernels (linalg::fast_multiply): scikit-learn's
+// come from NumPy's BLAS, so they are matched to rounding, not bit for bit, either way.
 // out = Aᵀ·B (k×n) for dense A (m×k) and B (m×n), as (Bᵀ·A)ᵀ.
 template <class T>
 void transposed_product(const DenseMatrix<T>& A, const DenseMatrix<T>& B, DenseMatrix<T>& out) {
@@ -126,11 +117,11 @@ class Updater {
     if (fresh) Ht_ = H.transpose();
     if (s_.beta == 2) {
       if (fresh) {
-        product(X, Ht_, XHt_);
+        linalg::fast_multiply(X, Ht_, XHt_);
         linalg::gram(Ht_, HHt_);
       }
       num_W_ = XHt_;
-      product(W, HHt_, den_W_);
+      linalg::fast_multiply(W, HHt_, den_W_);
     } else {
       numerator_W(X, W, H);
       if (s_.beta == 1) {
@@ -158,10 +149,10 @@ class Updater {
   void H_terms(const Matrix& X, const TransposedMatrix& Xt, const DenseMatrix<T>& W,
                const DenseMatrix<T>& H) {
     if (s_.beta == 2) {
-      product(Xt, W, XtW_);
+      linalg::fast_multiply(Xt, W, XtW_);
       num_H_ = XtW_.transpose();
       linalg::gram(W, WtW_);
-      product(WtW_, H, den_H_);
+      linalg::fast_multiply(WtW_, H, den_H_);
     } else {
       numerator_H(X, Xt, W, H);
       if (s_.beta == 1) {
@@ -182,7 +173,7 @@ class Updater {
  private:
   // Dense X: WH, X ⊙ WH^(β−2) and WH^(β−1) as m×n matrices, as scikit-learn forms them.
   void dense_terms(const DenseMatrix<T>& X, const DenseMatrix<T>& W, const DenseMatrix<T>& H) {
-    product(W, H, WH_);
+    linalg::fast_multiply(W, H, WH_);
     ratio_.resize(WH_.rows(), WH_.cols());
     for (Index i = 0; i < WH_.size(); ++i) {
       ratio_.data()[i] = weighted_ratio(X.data()[i], WH_.data()[i], s_.beta);
@@ -194,10 +185,10 @@ class Updater {
 
   void numerator_W(const DenseMatrix<T>& X, const DenseMatrix<T>& W, const DenseMatrix<T>& H) {
     dense_terms(X, W, H);
-    product(ratio_, Ht_, num_W_);
+    linalg::fast_multiply(ratio_, Ht_, num_W_);
   }
   void denominator_W(const DenseMatrix<T>&, const DenseMatrix<T>&, const DenseMatrix<T>&) {
-    product(WH_, Ht_, den_W_);  // WH_ holds WH^(β−1) after dense_terms
+    linalg::fast_multiply(WH_, Ht_, den_W_);  // WH_ holds WH^(β−1) after dense_terms
   }
   template <class TransposedMatrix>
   void numerator_H(const DenseMatrix<T>& X, const TransposedMatrix&, const DenseMatrix<T>& W,
@@ -221,7 +212,7 @@ class Updater {
 
   void numerator_W(const SparseMatrix<T>& X, const DenseMatrix<T>& W, const DenseMatrix<T>& H) {
     fill_ratio(X, W, H, s_.beta, ratio_sparse_);
-    linalg::multiply(ratio_sparse_, Ht_, num_W_);
+    linalg::fast_multiply(ratio_sparse_, Ht_, num_W_);
   }
   void denominator_W(const SparseMatrix<T>&, const DenseMatrix<T>& W, const DenseMatrix<T>& H) {
     power_times_Ht(W, H, s_.beta, den_W_);
@@ -232,7 +223,7 @@ class Updater {
     Ht_ = H.transpose();
     Wt_ = W.transpose();
     fill_ratio(Xt, Ht_, Wt_, s_.beta, ratio_sparse_t_);
-    linalg::multiply(ratio_sparse_t_, W, XtW_);
+    linalg::fast_multiply(ratio_sparse_t_, W, XtW_);
     num_H_ = XtW_.transpose();
   }
   void denominator_H(const SparseMatrix<T>&, const DenseMatrix<T>&, const DenseMatrix<T>&) {
